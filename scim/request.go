@@ -1,0 +1,298 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-wandb/identity/internal/retry"
+)
+
+// Media types sent and accepted.
+const (
+	MediaType    = "application/scim+json"
+	acceptHeader = "application/scim+json, application/json"
+)
+
+// ErrPathForbidden is returned by NewRequest for a path that is absolute or has
+// a "." or ".." segment, which could address something outside the SCIM root.
+var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root, without . or .. segments")
+
+// RequestOption changes one request, for example to make it conditional.
+type RequestOption func(*http.Request)
+
+// IfMatch makes a PUT, PATCH or DELETE conditional on the resource's ETag (its
+// Meta.Version). A stale tag fails with ErrPreconditionFailed. An empty tag
+// adds nothing. A PATCH carrying If-Match may be retried after a server error,
+// since it cannot apply twice.
+func IfMatch(etag string) RequestOption {
+	return func(r *http.Request) {
+		if etag != "" {
+			r.Header.Set("If-Match", etag)
+		}
+	}
+}
+
+// WithHeader sets a header on one request. It cannot set Authorization, which
+// the client manages.
+func WithHeader(key, value string) RequestOption {
+	return func(r *http.Request) {
+		if !strings.EqualFold(key, "Authorization") {
+			r.Header.Set(key, value)
+		}
+	}
+}
+
+// Response is a reply from the server. ETag is its ETag header, if any.
+type Response struct {
+	*http.Response
+	ETag string
+}
+
+// NewRequest builds a request to path, relative to the SCIM root (for example
+// "Users/abc" or "Users?filter=…"). IDs inside path are the caller's to escape
+// with url.PathEscape. A non-nil body is sent as JSON with Content-Type
+// application/scim+json. Credentials are added when the request is sent, and
+// only to the configured origin.
+func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*http.Request, error) {
+	if ctx == nil {
+		return nil, errors.New("scim: nil context")
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("scim: malformed path %q: %w", path, errors.Unwrap(err))
+	}
+	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") {
+		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+	}
+	relPath := strings.TrimLeft(ref.Path, "/")
+	for _, seg := range strings.Split(relPath, "/") {
+		if seg == "." || seg == ".." {
+			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+		}
+	}
+	u := *c.baseURL
+	if relPath != "" {
+		u.Path = c.baseURL.Path + "/" + relPath
+		u.RawPath = c.baseURL.EscapedPath() + "/" + strings.TrimLeft(ref.EscapedPath(), "/")
+	}
+	u.RawQuery = ref.RawQuery
+	return c.newRequest(ctx, method, &u, body, MediaType, opts)
+}
+
+// newRequest is the one place requests are built, for SCIM and GraphQL alike.
+func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body any, contentType string, opts []RequestOption) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, u.Path, err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("scim: building request: %w", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Accept", acceptHeader)
+	req.Header.Set("User-Agent", c.userAgent)
+	for _, opt := range opts {
+		if opt != nil {
+			opt(req)
+		}
+	}
+	return req, nil
+}
+
+// Do sends req, retrying as the client's RetryPolicy allows, and decodes a 2xx
+// JSON reply into v (nil discards it; an io.Writer receives the raw body). A
+// 204 or empty body leaves v untouched. A non-2xx reply returns *Error, with the
+// Response. When v holds a Meta whose Version is empty, the reply's ETag fills
+// it. When the context ends, its error is returned.
+func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	ctx := req.Context()
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	for attempt := 1; ; attempt++ {
+		attemptReq, err := c.attemptRequest(req, attempt)
+		if err != nil {
+			return nil, err
+		}
+		var connected atomic.Bool
+		attemptReq = attemptReq.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
+		}))
+
+		start := time.Now()
+		resp, err := c.httpClient.Do(attemptReq)
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		c.logAttempt(ctx, req, attempt, status, time.Since(start), err)
+
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, c.contextError(req, ctx, err)
+			}
+			outcome := retry.Outcome{
+				Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
+				Err: err, NeverConnected: !connected.Load() && retry.IsDialError(err),
+			}
+			wait, again := c.retry.Next(attempt, outcome, time.Now())
+			if !again {
+				if attempt > 1 {
+					return nil, fmt.Errorf("%w (after %d attempts)", err, attempt)
+				}
+				return nil, err
+			}
+			if sleep(ctx, wait) != nil {
+				return nil, c.contextError(req, ctx, err)
+			}
+			continue
+		}
+
+		r := &Response{Response: resp, ETag: resp.Header.Get("ETag")}
+		if status >= 200 && status <= 299 {
+			return r, c.decode(req, resp, v, r.ETag)
+		}
+		apiErr := c.newError(req, resp)
+		drainAndClose(resp.Body)
+		apiErr.Attempts = attempt
+		apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		outcome := retry.Outcome{
+			Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
+			StatusCode: status, RetryAfter: resp.Header.Get("Retry-After"),
+		}
+		wait, again := c.retry.Next(attempt, outcome, time.Now())
+		if !again {
+			return r, apiErr
+		}
+		if sleep(ctx, wait) != nil {
+			return r, c.contextError(req, ctx, apiErr)
+		}
+	}
+}
+
+// attemptRequest returns req for the first attempt and a copy with a fresh body
+// for later ones.
+func (c *Client) attemptRequest(req *http.Request, attempt int) (*http.Request, error) {
+	if attempt == 1 || req.GetBody == nil {
+		return req, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, fmt.Errorf("scim: replaying request body: %w", err)
+	}
+	r := req.Clone(req.Context())
+	r.Body = body
+	return r, nil
+}
+
+// decode reads a 2xx reply into v and closes its body.
+func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag string) error {
+	defer drainAndClose(resp.Body)
+	if w, ok := v.(io.Writer); ok {
+		_, err := io.Copy(w, resp.Body)
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		if ctxErr := req.Context().Err(); ctxErr != nil {
+			return c.contextError(req, req.Context(), err)
+		}
+		return fmt.Errorf("scim: reading %s %s reply: %w", req.Method, safeURL(req), err)
+	}
+	if v == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		trimmed := bytes.TrimSpace(body)
+		if trimmed[0] != '{' && trimmed[0] != '[' {
+			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, safeURL(req), resp.StatusCode, c.nonJSON(resp, trimmed))
+		}
+		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, safeURL(req), err)
+	}
+	if etag != "" {
+		fillVersion(v, etag)
+	}
+	return nil
+}
+
+var metaType = reflect.TypeFor[Meta]()
+
+// fillVersion sets v's Meta.Version to etag when v points to a struct with a
+// Meta field whose Version is empty.
+func fillVersion(v any, etag string) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return
+	}
+	rv = rv.Elem()
+	if rv.Kind() != reflect.Struct {
+		return
+	}
+	f := rv.FieldByName("Meta")
+	if !f.IsValid() || f.Type() != metaType || !f.CanSet() {
+		return
+	}
+	if m := f.Addr().Interface().(*Meta); m.Version == "" {
+		m.Version = etag
+	}
+}
+
+// contextError reports that ctx ended; errors.Is matches the context's error.
+func (c *Client) contextError(req *http.Request, ctx context.Context, last error) error {
+	return fmt.Errorf("scim: %s %s: %w (last error: %v)", req.Method, safeURL(req), ctx.Err(), last)
+}
+
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, d time.Duration, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("status", status),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", d),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.redactor.String(err.Error())))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "scim request", attrs...)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// drainAndClose reads a little of what is left so the connection can be reused.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 4<<10)
+	_ = body.Close()
+}

@@ -1,0 +1,70 @@
+package scim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-wandb/identity/internal/redact"
+)
+
+// authRule is the Authorization header for one origin.
+type authRule struct {
+	origin string // scheme://host:port, lower case
+	header string
+}
+
+// authTransport adds the Authorization header, and only to the configured
+// origin. Because the header is never set on the request itself, Go's redirect
+// handling cannot carry it anywhere: a redirect to another scheme, host or port
+// is followed without credentials.
+type authTransport struct {
+	base    http.RoundTripper
+	scim    authRule
+	graphql authRule
+}
+
+type graphqlKey struct{}
+
+// withGraphQLAuth marks a request context as a GraphQL call.
+func withGraphQLAuth(ctx context.Context) context.Context {
+	return context.WithValue(ctx, graphqlKey{}, true)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rule := t.scim
+	if gql, _ := req.Context().Value(graphqlKey{}).(bool); gql {
+		rule = t.graphql
+	}
+	if origin(req.URL) == rule.origin {
+		req = req.Clone(req.Context())
+		req.Header.Set("Authorization", rule.header)
+	}
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(req)
+}
+
+// Format hides the credentials of a transport printed by reflection.
+func (t *authTransport) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "scim.authTransport{%s: %s}", t.scim.origin, redact.Placeholder)
+}
+
+// origin returns scheme://host:port with the default port made explicit.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
