@@ -14,14 +14,14 @@ import (
 
 // Sentinel errors matched with errors.Is against any *Error.
 var (
-	ErrBadRequest         = errors.New("scim: bad request")          // 400
-	ErrUnauthorized       = errors.New("scim: unauthorized")         // 401
-	ErrForbidden          = errors.New("scim: forbidden")            // 403
-	ErrNotFound           = errors.New("scim: not found")            // 404
-	ErrConflict           = errors.New("scim: conflict")             // 409
-	ErrPreconditionFailed = errors.New("scim: precondition failed")  // 412
-	ErrTooManyRequests    = errors.New("scim: too many requests")    // 429
-	ErrServer             = errors.New("scim: server error")         // any 5xx
+	ErrBadRequest         = errors.New("scim: bad request")         // 400
+	ErrUnauthorized       = errors.New("scim: unauthorized")        // 401
+	ErrForbidden          = errors.New("scim: forbidden")           // 403
+	ErrNotFound           = errors.New("scim: not found")           // 404
+	ErrConflict           = errors.New("scim: conflict")            // 409
+	ErrPreconditionFailed = errors.New("scim: precondition failed") // 412
+	ErrTooManyRequests    = errors.New("scim: too many requests")   // 429
+	ErrServer             = errors.New("scim: server error")        // any 5xx
 )
 
 // maxErrorBody bounds how much of an error reply is read.
