@@ -1,0 +1,44 @@
+package roles
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// AddPermissions adds custom permissions to the role id:
+// PATCH /scim/Roles/{id} with a PatchOp whose one operation is
+// {"op": "add", "path": "permissions", "value": [{"name": …}, …]}.
+// names must not be empty; repeated names are sent once. It returns the
+// updated role.
+func (s *Service) AddPermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
+	return s.patchPermissions(ctx, "roles.AddPermissions", "add", id, names, opts)
+}
+
+// RemovePermissions removes custom permissions from the role id:
+// PATCH /scim/Roles/{id} with a PatchOp whose one operation is
+// {"op": "remove", "path": "permissions", "value": [{"name": …}, …]}, W&B's
+// shape (a value rather than an RFC 7644 filter path). names must not be
+// empty; repeated names are sent once. It returns the updated role.
+func (s *Service) RemovePermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
+	return s.patchPermissions(ctx, "roles.RemovePermissions", "remove", id, names, opts)
+}
+
+// patchPermissions checks its arguments and sends one add or remove operation
+// on the path "permissions".
+func (s *Service) patchPermissions(ctx context.Context, op, verb, id string, names []string, opts []scim.RequestOption) (*Role, error) {
+	path, err := scim.ResourcePath(op, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, scim.Invalid(op, "no permission names given")
+	}
+	refs, err := permissionRefs(op, names)
+	if err != nil {
+		return nil, err
+	}
+	body := scim.NewPatchOp(scim.Operation{Op: verb, Path: "permissions", Value: refs})
+	return s.update(ctx, op, id, http.MethodPatch, path, body, opts)
+}

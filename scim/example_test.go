@@ -1,0 +1,60 @@
+package scim_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// ExampleNewClient shows the client a sync job would build: an explicit host,
+// Basic auth, and a retry budget.
+func ExampleNewClient() {
+	client, err := scim.NewClient(
+		scim.WithBaseURL("https://acme.wandb.io"),
+		scim.WithBasicAuth("admin", "api-key"),
+		scim.WithRetry(scim.RetryPolicy{MaxAttempts: 5, MaxRetryAfter: 30 * time.Second}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client.BaseURL())
+	// Output: https://acme.wandb.io/scim
+}
+
+// ExampleClient_Call uses the low-level request path for an endpoint the
+// service packages do not wrap, and matches a SCIM error with errors.Is.
+func ExampleClient_Call() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"user not found","status":"404"}`)
+	}))
+	defer srv.Close()
+
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey("api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var user map[string]any
+	_, err = client.Call(context.Background(), http.MethodGet, "Users/VXNlcjo5OQ==", nil, &user)
+	var scimErr *scim.Error
+	if errors.Is(err, scim.ErrNotFound) && errors.As(err, &scimErr) {
+		fmt.Println(scimErr.StatusCode, scimErr.Detail)
+	}
+	// Output: 404 user not found
+}
+
+// ExampleEq builds the filters W&B supports.
+func ExampleEq() {
+	fmt.Println(scim.Eq("emails.value", "ada@example.com"))
+	fmt.Println(scim.Eq("displayName", `team "A"`))
+	// Output:
+	// emails.value eq "ada@example.com"
+	// displayName eq "team \"A\""
+}

@@ -1,0 +1,211 @@
+package teams
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// Member is a team member as W&B's GraphQL API reports it (Python's Member):
+// a user, a service account, or a pending invite. ID is the GraphQL ID that
+// DeleteMember takes; AccountType is for example "USER" or "SERVICE".
+type Member struct {
+	ID          string `json:"id"`
+	Username    string `json:"username"`
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	AccountType string `json:"accountType"`
+	Admin       bool   `json:"admin"`
+	Pending     bool   `json:"pending"`
+}
+
+// GraphQL operations, as the Python SDK sends them (without its client-side
+// "result:" aliases).
+const (
+	createInviteMutation = `mutation CreateInvite($entity: String!, $email: String, $username: String, $admin: Boolean) {
+  createInvite(input: {entityName: $entity, email: $email, username: $username, admin: $admin}) {
+    invite { id name email createdAt toUser { name } }
+  }
+}`
+
+	getTeamEntityQuery = `query GetTeamEntity($name: String!) {
+  entity(name: $name) {
+    id
+    name
+    members { id admin pending email username name accountType }
+  }
+}`
+
+	deleteInviteMutation = `mutation DeleteInvite($id: String, $entity: String) {
+  deleteInvite(input: {id: $id, entityName: $entity}) {
+    success
+  }
+}`
+
+	createServiceAccountMutation = `mutation CreateServiceAccount($entity: String!, $description: String!) {
+  createServiceAccount(input: {description: $description, entityName: $entity}) {
+    user { id }
+  }
+}`
+
+	createTeamMutation = `mutation CreateTeam($teamName: String!, $teamAdminUserName: String) {
+  createTeam(input: {teamName: $teamName, teamAdminUserName: $teamAdminUserName}) {
+    entity { id name }
+  }
+}`
+)
+
+// checkName rejects an empty or blank argument of a GraphQL method.
+func checkName(op, what, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return scim.Invalid(op, "empty %s", what)
+	}
+	return nil
+}
+
+// Invite invites a user to the team named teamName, as a team admin when admin
+// is true (Python: Team.invite). A value containing "@" is sent as an email,
+// anything else as a username. GraphQL mutation CreateInvite (POST /graphql).
+// Unlike Python, a failure (already invited, unknown user) is returned as an
+// error, typically a *scim.GraphQLError; a reply without a createInvite result
+// matches ErrUnsuccessful. The invite details in the reply are not returned.
+func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, admin bool) error {
+	const op = "teams.Invite"
+	if err := checkName(op, "team name", teamName); err != nil {
+		return err
+	}
+	if err := checkName(op, "username or email", usernameOrEmail); err != nil {
+		return err
+	}
+	vars := map[string]any{"entity": teamName, "admin": admin}
+	if strings.Contains(usernameOrEmail, "@") {
+		vars["email"] = usernameOrEmail
+	} else {
+		vars["username"] = usernameOrEmail
+	}
+	var data struct {
+		CreateInvite *struct {
+			Invite *struct{} `json:"invite"`
+		} `json:"createInvite"`
+	}
+	if err := s.client.GraphQL(ctx, createInviteMutation, vars, &data); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if data.CreateInvite == nil {
+		return fmt.Errorf("%s: no result for %q in team %q: %w", op, usernameOrEmail, teamName, ErrUnsuccessful)
+	}
+	return nil
+}
+
+// Members lists the members of the team named teamName, pending invites
+// included (Python: Team.members). GraphQL query GetTeamEntity (POST
+// /graphql). An unknown team fails with an error matching scim.ErrNotFound.
+func (s *Service) Members(ctx context.Context, teamName string) ([]Member, error) {
+	const op = "teams.Members"
+	if err := checkName(op, "team name", teamName); err != nil {
+		return nil, err
+	}
+	var data struct {
+		Entity *struct {
+			Members []Member `json:"members"`
+		} `json:"entity"`
+	}
+	if err := s.client.GraphQL(ctx, getTeamEntityQuery, map[string]any{"name": teamName}, &data); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if data.Entity == nil {
+		return nil, fmt.Errorf("%s: no team named %q: %w", op, teamName, scim.ErrNotFound)
+	}
+	return data.Entity.Members, nil
+}
+
+// DeleteMember removes a member, or withdraws a pending invite, from the team
+// named teamName; memberID is a Member's ID (Python: Member.delete). GraphQL
+// mutation DeleteInvite (POST /graphql). A reply with success false fails with
+// an error matching ErrUnsuccessful.
+func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string) error {
+	const op = "teams.DeleteMember"
+	if err := checkName(op, "team name", teamName); err != nil {
+		return err
+	}
+	if err := checkName(op, "member ID", memberID); err != nil {
+		return err
+	}
+	var data struct {
+		DeleteInvite *struct {
+			Success bool `json:"success"`
+		} `json:"deleteInvite"`
+	}
+	vars := map[string]any{"id": memberID, "entity": teamName}
+	if err := s.client.GraphQL(ctx, deleteInviteMutation, vars, &data); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if data.DeleteInvite == nil || !data.DeleteInvite.Success {
+		return fmt.Errorf("%s: member %q of team %q not removed: %w", op, memberID, teamName, ErrUnsuccessful)
+	}
+	return nil
+}
+
+// CreateServiceAccount creates a team-scoped service account in the team named
+// teamName, described by description (Python: Team.create_service_account).
+// GraphQL mutation CreateServiceAccount (POST /graphql). It returns the new
+// account as a Member with the ID the server returned, AccountType "SERVICE"
+// and Name set to description; call Members for what else the server knows.
+// Its API key is created in the W&B App.
+func (s *Service) CreateServiceAccount(ctx context.Context, teamName, description string) (*Member, error) {
+	const op = "teams.CreateServiceAccount"
+	if err := checkName(op, "team name", teamName); err != nil {
+		return nil, err
+	}
+	if err := checkName(op, "description", description); err != nil {
+		return nil, err
+	}
+	var data struct {
+		CreateServiceAccount *struct {
+			User *struct {
+				ID string `json:"id"`
+			} `json:"user"`
+		} `json:"createServiceAccount"`
+	}
+	vars := map[string]any{"entity": teamName, "description": description}
+	if err := s.client.GraphQL(ctx, createServiceAccountMutation, vars, &data); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if data.CreateServiceAccount == nil || data.CreateServiceAccount.User == nil || data.CreateServiceAccount.User.ID == "" {
+		return nil, fmt.Errorf("%s: no service account returned for team %q: %w", op, teamName, ErrUnsuccessful)
+	}
+	return &Member{ID: data.CreateServiceAccount.User.ID, Name: description, AccountType: "SERVICE"}, nil
+}
+
+// CreateTeam creates a team named teamName with adminUserName as its admin, or
+// the caller when adminUserName is empty (Python: Api.create_team). GraphQL
+// mutation CreateTeam (POST /graphql). It needs org-admin rights, and the
+// creator is not added as a member. Unlike Python, a failure (such as a name
+// already taken) is returned, not swallowed. To create a team with members or
+// its own bucket, use the SCIM method Create.
+func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string) error {
+	const op = "teams.CreateTeam"
+	if err := checkName(op, "team name", teamName); err != nil {
+		return err
+	}
+	vars := map[string]any{"teamName": teamName}
+	if adminUserName != "" {
+		vars["teamAdminUserName"] = adminUserName
+	}
+	var data struct {
+		CreateTeam *struct {
+			Entity *struct {
+				ID string `json:"id"`
+			} `json:"entity"`
+		} `json:"createTeam"`
+	}
+	if err := s.client.GraphQL(ctx, createTeamMutation, vars, &data); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if data.CreateTeam == nil || data.CreateTeam.Entity == nil {
+		return fmt.Errorf("%s: no team returned for %q: %w", op, teamName, ErrUnsuccessful)
+	}
+	return nil
+}

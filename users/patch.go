@@ -1,0 +1,220 @@
+package users
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// Patch applies ops to a user: PATCH /scim/Users/{id} with a PatchOp body,
+// returning the updated user. Use it for changes without a dedicated method.
+// Each op must be "add", "replace" or "remove" (any case). Service accounts
+// cannot be patched; the server rejects it.
+func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.Patch"
+	if len(ops) == 0 {
+		return nil, scim.Invalid(op, "no operations")
+	}
+	for i, o := range ops {
+		switch strings.ToLower(o.Op) {
+		case "add", "replace", "remove":
+		default:
+			return nil, scim.Invalid(op, "operation %d: op %q is not add, replace or remove", i, o.Op)
+		}
+	}
+	return s.patch(ctx, op, id, ops, opts)
+}
+
+// patch sends ops to PATCH /scim/Users/{id} and decodes the User reply.
+func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, error) {
+	path, err := scim.ResourcePath(op, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	return scim.Send[User](ctx, s.client, http.MethodPatch, path, scim.NewPatchOp(ops...), opts...)
+}
+
+// Deactivate deactivates a user: PATCH /scim/Users/{id} with a path-less
+// replace of {"active": false}. On Dedicated Cloud and Self-Managed the user
+// is kept with active=false; on Multi-tenant Cloud the user is removed from
+// the organization (re-add it with Create). When the reply is not a User (the
+// Multi-tenant server may echo the PatchOp), the user is re-read with
+// GET /scim/Users/{id}; when that finds nothing, the result is a User with
+// only ID set and Active false. Service accounts cannot be deactivated.
+func (s *Service) Deactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
+	return s.setActive(ctx, "users.Deactivate", id, false, opts)
+}
+
+// Reactivate reactivates a deactivated user: PATCH /scim/Users/{id} with a
+// path-less replace of {"active": true}. Dedicated Cloud and Self-Managed
+// only: Multi-tenant Cloud answers 400, returned as a *scim.Error whose Detail
+// is the server's text. When the reply is not a User it is re-read with
+// GET /scim/Users/{id}, whose error (ErrNotFound included) is returned.
+func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
+	return s.setActive(ctx, "users.Reactivate", id, true, opts)
+}
+
+// setActive is Deactivate and Reactivate.
+func (s *Service) setActive(ctx context.Context, op, id string, active bool, opts []scim.RequestOption) (*User, error) {
+	path, err := scim.ResourcePath(op, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	body := scim.NewPatchOp(scim.Replace("", map[string]bool{"active": active}))
+	var raw json.RawMessage
+	resp, err := s.client.Call(ctx, http.MethodPatch, path, body, &raw, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if u, err := userReply(raw); err != nil {
+		return nil, fmt.Errorf("%s: decoding reply: %w", op, err)
+	} else if u != nil {
+		if u.Meta.Version == "" {
+			u.Meta.Version = resp.ETag
+		}
+		return u, nil
+	}
+	// Not a User: read the result.
+	u, err := s.Get(ctx, id)
+	switch {
+	case err == nil:
+		return u, nil
+	case !active && errors.Is(err, scim.ErrNotFound):
+		// Multi-tenant deactivation removed the user from the organization.
+		return &User{ID: id, Active: false}, nil
+	}
+	return nil, fmt.Errorf("%s: re-reading user %s after the PATCH: %w", op, id, err)
+}
+
+// userReply decodes raw as a User, or returns nil when raw is empty or is not
+// a User (no id, or a PatchOp message).
+func userReply(raw json.RawMessage) (*User, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var probe struct {
+		ID      json.RawMessage `json:"id"`
+		Schemas []string        `json:"schemas"`
+	}
+	if json.Unmarshal(raw, &probe) != nil || unquote(probe.ID) == "" || unquote(probe.ID) == "null" ||
+		slices.Contains(probe.Schemas, scim.PatchOpSchema) {
+		return nil, nil
+	}
+	u := new(User)
+	if err := json.Unmarshal(raw, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UpdateEmail replaces a user's email address: PATCH /scim/Users/{id} with
+// replace path "emails" value [{"value": email, "primary": true}]. Dedicated
+// Cloud and Self-Managed only (v0.74.0+).
+func (s *Service) UpdateEmail(ctx context.Context, id, email string, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.UpdateEmail"
+	if err := checkEmail(op, email); err != nil {
+		return nil, err
+	}
+	return s.patch(ctx, op, id, []scim.Operation{
+		scim.Replace("emails", []scim.Email{{Value: email, Primary: true}}),
+	}, opts)
+}
+
+// UpdateDisplayName replaces a user's display name: PATCH /scim/Users/{id}
+// with replace path "displayName". Dedicated Cloud and Self-Managed only
+// (v0.74.0+).
+func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.UpdateDisplayName"
+	if strings.TrimSpace(name) == "" {
+		return nil, scim.Invalid(op, "empty display name")
+	}
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("displayName", name)}, opts)
+}
+
+// SetOrganizationRole sets a user's organization role ("admin", "member", or
+// the legacy "viewer", which the server turns into member with viewer seats):
+// PATCH /scim/Users/{id} with replace path "organizationRole".
+func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.SetOrganizationRole"
+	if strings.TrimSpace(role) == "" {
+		return nil, scim.Invalid(op, "empty organization role")
+	}
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("organizationRole", role)}, opts)
+}
+
+// SetTeamRoles sets a user's role in each named team: PATCH
+// /scim/Users/{id} with replace path "teamRoles" value
+// [{"teamName", "roleName"}]. Role names are admin, member, viewer or a
+// custom role's name.
+func (s *Service) SetTeamRoles(ctx context.Context, id string, roles []TeamRole, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.SetTeamRoles"
+	if len(roles) == 0 {
+		return nil, scim.Invalid(op, "no team roles")
+	}
+	for i, r := range roles {
+		if strings.TrimSpace(r.TeamName) == "" || strings.TrimSpace(r.RoleName) == "" {
+			return nil, scim.Invalid(op, "team role %d: TeamName and RoleName are required", i)
+		}
+	}
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("teamRoles", roles)}, opts)
+}
+
+// SetModelsSeat sets a user's Models seat (full, viewer or none):
+// PATCH /scim/Users/{id} with replace path "modelsSeat".
+func (s *Service) SetModelsSeat(ctx context.Context, id string, seat Seat, opts ...scim.RequestOption) (*User, error) {
+	return s.setSeat(ctx, "users.SetModelsSeat", "modelsSeat", id, seat, opts)
+}
+
+// SetWeaveRole sets a user's Weave role (full, viewer or none):
+// PATCH /scim/Users/{id} with replace path "weaveRole".
+func (s *Service) SetWeaveRole(ctx context.Context, id string, seat Seat, opts ...scim.RequestOption) (*User, error) {
+	return s.setSeat(ctx, "users.SetWeaveRole", "weaveRole", id, seat, opts)
+}
+
+func (s *Service) setSeat(ctx context.Context, op, attr, id string, seat Seat, opts []scim.RequestOption) (*User, error) {
+	if err := checkSeat(op, "seat", seat, false); err != nil {
+		return nil, err
+	}
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace(attr, seat)}, opts)
+}
+
+// AddRegistryRoles gives a user a role in each named registry:
+// PATCH /scim/Users/{id} with add path "registryRoles" value
+// [{"registryName", "roleName"}].
+func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []RegistryRole, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.AddRegistryRoles"
+	if len(roles) == 0 {
+		return nil, scim.Invalid(op, "no registry roles")
+	}
+	for i, r := range roles {
+		if strings.TrimSpace(r.RegistryName) == "" || strings.TrimSpace(r.RoleName) == "" {
+			return nil, scim.Invalid(op, "registry role %d: RegistryName and RoleName are required", i)
+		}
+	}
+	return s.patch(ctx, op, id, []scim.Operation{scim.Add("registryRoles", roles)}, opts)
+}
+
+// RemoveRegistryRole removes a user from one registry: PATCH
+// /scim/Users/{id} with remove path `registryRoles[registryName eq "NAME"]`
+// and no value.
+func (s *Service) RemoveRegistryRole(ctx context.Context, id, registryName string, opts ...scim.RequestOption) (*User, error) {
+	const op = "users.RemoveRegistryRole"
+	if strings.TrimSpace(registryName) == "" {
+		return nil, scim.Invalid(op, "empty registry name")
+	}
+	return s.patch(ctx, op, id, []scim.Operation{
+		scim.Remove("registryRoles[registryName eq " + scim.Quote(registryName) + "]"),
+	}, opts)
+}
+
+// RemoveAllRegistryRoles removes a user from every registry: PATCH
+// /scim/Users/{id} with remove path "registryRoles" and no value.
+func (s *Service) RemoveAllRegistryRoles(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
+	return s.patch(ctx, "users.RemoveAllRegistryRoles", id, []scim.Operation{scim.Remove("registryRoles")}, opts)
+}

@@ -1,0 +1,174 @@
+package users
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// Seat is a user's Models seat or Weave role: SeatFull, SeatViewer or SeatNone.
+type Seat string
+
+// The seats W&B accepts for modelsSeat and weaveRole.
+const (
+	SeatFull   Seat = "full"
+	SeatViewer Seat = "viewer"
+	SeatNone   Seat = "none"
+)
+
+// Valid reports whether s is one of SeatFull, SeatViewer and SeatNone.
+func (s Seat) Valid() bool {
+	switch s {
+	case SeatFull, SeatViewer, SeatNone:
+		return true
+	}
+	return false
+}
+
+// AccountType says whether a SCIM User is a person or a service account.
+type AccountType string
+
+// The account types W&B reports in accountType.
+const (
+	AccountUser       AccountType = "USER"        // a person
+	AccountService    AccountType = "SERVICE"     // a team-scoped service account
+	AccountOrgService AccountType = "ORG_SERVICE" // an org-scoped service account
+)
+
+// IsServiceAccount reports whether t is SERVICE or ORG_SERVICE.
+func (t AccountType) IsServiceAccount() bool {
+	return t == AccountService || t == AccountOrgService
+}
+
+// TeamRole is a user's role in one team, as in the teamRoles attribute.
+type TeamRole struct {
+	TeamName string `json:"teamName"`
+	RoleName string `json:"roleName"` // admin, member, viewer, or a custom role name
+}
+
+// RegistryRole is a user's role in one registry, as in the registryRoles attribute.
+type RegistryRole struct {
+	RegistryName string `json:"registryName"`
+	RoleName     string `json:"roleName"`
+}
+
+// GroupRef is one entry of a user's groups: Value is the team's SCIM ID.
+type GroupRef struct {
+	Value   string `json:"value"`
+	Display string `json:"display,omitempty"`
+}
+
+// User is a W&B SCIM User: a person or, with AccountType SERVICE or
+// ORG_SERVICE, a service account. Every attribute beyond ID and UserName is
+// optional on the wire; absent ones are zero. Decoding accepts every shape the
+// deployments send: emails as a legacy single object with capitalised keys, as
+// an array, or absent (service accounts); lastActiveAt as a timestamp, null or
+// unparseable text (then nil); organizationRole at the top level or only in
+// the W&B extension object.
+type User struct {
+	ID               string         `json:"id"`
+	UserName         string         `json:"userName"`
+	DisplayName      string         `json:"displayName,omitempty"`
+	Active           bool           `json:"active"`
+	Emails           scim.Emails    `json:"emails,omitempty"`
+	AccountType      AccountType    `json:"accountType,omitempty"`
+	OrganizationRole string         `json:"organizationRole,omitempty"` // admin, member, viewer; "service"/"org_service" from Self-Managed
+	TeamRoles        []TeamRole     `json:"teamRoles,omitempty"`
+	RegistryRoles    []RegistryRole `json:"registryRoles,omitempty"`
+	ModelsSeat       Seat           `json:"modelsSeat,omitempty"`
+	WeaveRole        Seat           `json:"weaveRole,omitempty"`
+	Groups           []GroupRef     `json:"groups,omitempty"`
+	DaysActive       int            `json:"daysActive,omitempty"`
+	LastActiveAt     *time.Time     `json:"lastActiveAt,omitempty"` // nil: never active, or not reported
+	Meta             scim.Meta      `json:"meta"`
+	Schemas          []string       `json:"schemas,omitempty"`
+}
+
+// PrimaryEmail returns the address marked primary, else the first address,
+// else "" (service accounts have none). It is safe on a nil *User.
+func (u *User) PrimaryEmail() string {
+	if u == nil {
+		return ""
+	}
+	return u.Emails.Primary()
+}
+
+// IsServiceAccount reports whether u is a service account.
+func (u *User) IsServiceAccount() bool {
+	return u != nil && u.AccountType.IsServiceAccount()
+}
+
+// userFields is User without its methods, so decoding it does not recurse.
+type userFields User
+
+// wandbExtension is the W&B User extension object of service-account replies.
+type wandbExtension struct {
+	OrganizationRole string `json:"organizationRole"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler. Only a body that is not a JSON
+// object, or an attribute of the wrong structure (a string where a list
+// belongs), fails; timestamps, daysActive and active are read leniently.
+func (u *User) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		userFields
+		// These shadow the embedded fields of the same name.
+		Active       json.RawMessage `json:"active"`
+		DaysActive   json.RawMessage `json:"daysActive"`
+		LastActiveAt json.RawMessage `json:"lastActiveAt"`
+		Wandb        *wandbExtension `json:"urn:ietf:params:scim:schemas:extension:wandb:2.0:User"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*u = User(raw.userFields)
+	u.Active = lenientBool(raw.Active)
+	u.DaysActive = lenientInt(raw.DaysActive)
+	u.LastActiveAt = lenientTime(raw.LastActiveAt)
+	if u.OrganizationRole == "" && raw.Wandb != nil {
+		u.OrganizationRole = raw.Wandb.OrganizationRole
+	}
+	return nil
+}
+
+// unquote returns the text of a JSON string, or the raw token otherwise.
+func unquote(b json.RawMessage) string {
+	b = bytes.TrimSpace(b)
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		return s
+	}
+	return string(b)
+}
+
+// lenientBool reads true, false, "true", "True" and the like; anything else is false.
+func lenientBool(b json.RawMessage) bool {
+	v, _ := strconv.ParseBool(unquote(b))
+	return v
+}
+
+// lenientInt reads 3, 3.0 and "3"; anything else is 0.
+func lenientInt(b json.RawMessage) int {
+	f, err := strconv.ParseFloat(unquote(b), 64)
+	if err != nil {
+		return 0
+	}
+	return int(f)
+}
+
+// lenientTime reads a timestamp as scim.Time does; null, and text that is not
+// a time, give nil.
+func lenientTime(b json.RawMessage) *time.Time {
+	s := unquote(b)
+	if s == "" || s == "null" {
+		return nil
+	}
+	t, ok := scim.ParseTime(s)
+	if !ok {
+		return nil
+	}
+	return &t
+}
