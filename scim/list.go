@@ -2,7 +2,6 @@ package scim
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"net/http"
 	"reflect"
@@ -27,7 +26,7 @@ func (o *ListOptions) Encode() (string, error) {
 		return "", nil
 	}
 	if o.StartIndex < 0 || o.Count < 0 {
-		return "", errors.New("scim: ListOptions: StartIndex and Count must not be negative")
+		return "", Invalid("scim.ListOptions", "StartIndex %d and Count %d must not be negative", o.StartIndex, o.Count)
 	}
 	v, err := query.Values(o)
 	if err != nil {

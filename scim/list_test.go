@@ -28,7 +28,7 @@ func TestListOptionsEncode(t *testing.T) {
 			t.Errorf("Encode(%+v) = %q, %v; want %q", tt.opts, got, err, tt.want)
 		}
 	}
-	if _, err := (&scim.ListOptions{StartIndex: -1}).Encode(); err == nil {
+	if _, err := (&scim.ListOptions{StartIndex: -1}).Encode(); !errors.Is(err, scim.ErrInvalidInput) {
 		t.Error("negative StartIndex accepted")
 	}
 }
