@@ -40,9 +40,6 @@ func (s *Service) Get(ctx context.Context, id string) (*Team, error) {
 // paging (nil opts lists everything; W&B returns up to 9999 teams in one page
 // and documents only the filter `displayName eq "…"`).
 func (s *Service) List(ctx context.Context, opts *scim.ListOptions) (*scim.Page[Team], error) {
-	if opts != nil && (opts.StartIndex < 0 || opts.Count < 0) {
-		return nil, scim.Invalid("teams.List", "StartIndex and Count must not be negative")
-	}
 	return scim.ListPage[Team](ctx, s.client, "Groups", opts)
 }
 
