@@ -245,3 +245,17 @@ func TestInputError(t *testing.T) {
 		t.Errorf("ResourcePath = %q, %v", p, err)
 	}
 }
+
+func TestNilClient(t *testing.T) {
+	t.Parallel()
+	var c *scim.Client
+	if _, err := c.Call(context.Background(), "GET", "Users", nil, nil); err == nil || !strings.Contains(err.Error(), "nil *Client") {
+		t.Errorf("Call on nil client: %v", err)
+	}
+	if err := c.GraphQL(context.Background(), "query{viewer{id}}", nil, nil); err == nil {
+		t.Error("GraphQL on nil client: nil error")
+	}
+	if _, err := scim.ListPage[struct{}](context.Background(), c, "Users", nil); err == nil {
+		t.Error("ListPage on nil client: nil error")
+	}
+}

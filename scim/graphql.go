@@ -8,6 +8,9 @@ import (
 	"net/http"
 )
 
+// graphqlUserAgentPrefix starts the User-Agent of GraphQL calls.
+const graphqlUserAgentPrefix = "W&B Public Client "
+
 // graphqlRequest is the JSON body of a GraphQL call.
 type graphqlRequest struct {
 	Query     string         `json:"query"`
@@ -27,14 +30,22 @@ type graphqlReply struct {
 // reply's "data" into v (nil discards it). GraphQL "errors" in a 200 reply
 // return *GraphQLError, after decoding whatever data came with them. The call
 // goes through Do, so it is retried, logged and decoded like any other; as a
-// POST it is retried only on 429 or when no connection was made.
+// POST it is retried only on 429 or when no connection was made. Its
+// User-Agent is the client's prefixed with "W&B Public Client ", which W&B
+// requires before it returns some first-party fields.
 func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]any, v any) error {
+	if c == nil {
+		return errNilClient
+	}
 	if ctx == nil {
 		return errors.New("scim: nil context")
 	}
 	ctx = withGraphQLAuth(ctx)
 	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", []RequestOption{
 		WithHeader("Accept", "application/json"),
+		// W&B serves some first-party fields (a user's API keys) only to clients
+		// that present themselves as its public client (wandb/wandb PR #12009).
+		WithHeader("User-Agent", graphqlUserAgentPrefix+c.userAgent),
 		// The public API acts with the caller's admin rights, as the Python SDK does.
 		WithHeader("Use-Admin-Privileges", "true"),
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/go-wandb/identity/internal/testutil"
@@ -63,7 +64,8 @@ func TestGraphQL(t *testing.T) {
 			if got := r.Header.Get("Authorization"); got != basic("api", key) {
 				t.Errorf("Authorization = %q, want Basic api:<key>", got)
 			}
-			if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Use-Admin-Privileges") != "true" {
+			if r.Header.Get("Content-Type") != "application/json" || r.Header.Get("Use-Admin-Privileges") != "true" ||
+				!strings.HasPrefix(r.Header.Get("User-Agent"), "W&B Public Client go-wandb-identity/") {
 				t.Errorf("headers = %v", r.Header)
 			}
 			testutil.JSONEq(t, r.Body, `{"query":"query GetViewer { viewer { username } }","variables":{"x":1}}`)

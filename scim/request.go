@@ -29,6 +29,9 @@ const (
 // a "." or ".." segment, which could address something outside the SCIM root.
 var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root, without . or .. segments")
 
+// errNilClient is returned instead of a panic when a service was built on a nil *Client.
+var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
+
 // RequestOption changes one request, for example to make it conditional.
 type RequestOption func(*http.Request)
 
@@ -66,6 +69,9 @@ type Response struct {
 // application/scim+json. Credentials are added when the request is sent, and
 // only to the configured origin.
 func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*http.Request, error) {
+	if c == nil {
+		return nil, errNilClient
+	}
 	if ctx == nil {
 		return nil, errors.New("scim: nil context")
 	}
@@ -124,6 +130,12 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 // Response. When v holds a Meta whose Version is empty, the reply's ETag fills
 // it. When the context ends, its error is returned.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	if c == nil {
+		return nil, errNilClient
+	}
+	if req == nil {
+		return nil, errors.New("scim: nil request")
+	}
 	ctx := req.Context()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 1; ; attempt++ {
