@@ -37,11 +37,9 @@ func (s *Service) Get(ctx context.Context, id string) (*User, error) {
 // List returns one page of users (and, on newer servers, service accounts):
 // GET /scim/Users?filter=…&startIndex=…&count=…. W&B returns up to 9999
 // resources in one page and documents only the filters `userName eq` and
-// `emails.value eq`. opts may be nil.
+// `emails.value eq`. opts may be nil; negative StartIndex or Count is
+// rejected before sending.
 func (s *Service) List(ctx context.Context, opts *scim.ListOptions) (*scim.Page[User], error) {
-	if opts != nil && (opts.StartIndex < 0 || opts.Count < 0) {
-		return nil, scim.Invalid("users.List", "StartIndex and Count must not be negative")
-	}
 	return scim.ListPage[User](ctx, s.client, collection, opts)
 }
 

@@ -1,0 +1,303 @@
+package users_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-wandb/identity/internal/testutil"
+	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/users"
+)
+
+func TestCreate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		params    users.CreateParams
+		reply     string
+		body      string
+		wantSeat  users.Seat
+		wantRole  string
+		wantGroup bool
+	}{
+		{
+			name:   "dedicated/self-managed body, user name from email",
+			params: users.CreateParams{Email: "dev-user2@example.com", ModelsSeat: users.SeatViewer, WeaveRole: users.SeatNone},
+			reply:  dcCreated,
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				"userName": "dev-user2",
+				"emails": [{"primary": true, "value": "dev-user2@example.com"}],
+				"modelsSeat": "viewer",
+				"weaveRole": "none"
+			}`,
+			wantSeat: users.SeatViewer,
+		},
+		{
+			name:   "explicit user name, no seats",
+			params: users.CreateParams{UserName: "dev-user2", Email: "someone@example.com"},
+			reply:  dcCreated,
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				"userName": "dev-user2",
+				"emails": [{"primary": true, "value": "someone@example.com"}]
+			}`,
+			wantSeat: users.SeatViewer,
+		},
+		{
+			name:   "multi-tenant body with the teams extension",
+			params: users.CreateParams{Email: "dev-user2@example.com", Teams: []string{"ml", "infra"}},
+			reply:  mtCreated,
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:teams:2.0:User"],
+				"userName": "dev-user2",
+				"emails": [{"primary": true, "value": "dev-user2@example.com"}],
+				"urn:ietf:params:scim:schemas:extension:teams:2.0:User": {"teams": ["ml", "infra"]}
+			}`,
+			wantSeat:  users.SeatFull,
+			wantRole:  "member",
+			wantGroup: true,
+		},
+		{
+			name: "Email plus extra addresses; a duplicate of Email is dropped",
+			params: users.CreateParams{Email: "dev-user2@example.com", Emails: []scim.Email{
+				{Value: "DEV-USER2@example.com"}, {Value: "alt@example.com", Type: "work"},
+			}},
+			reply: mtCreated,
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				"userName": "dev-user2",
+				"emails": [
+					{"primary": true, "value": "dev-user2@example.com"},
+					{"primary": false, "value": "alt@example.com", "type": "work"}
+				]
+			}`,
+			wantSeat: users.SeatFull, wantRole: "member", wantGroup: true,
+		},
+		{
+			name: "Emails only: the primary names the user",
+			params: users.CreateParams{Emails: []scim.Email{
+				{Value: "alt@example.com"}, {Value: "dev-user2@example.com", Primary: true},
+			}},
+			reply: mtCreated,
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+				"userName": "dev-user2",
+				"emails": [
+					{"primary": false, "value": "alt@example.com"},
+					{"primary": true, "value": "dev-user2@example.com"}
+				]
+			}`,
+			wantSeat: users.SeatFull, wantRole: "member", wantGroup: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, testutil.Reply{Status: 201, Body: tt.reply})
+			u, err := svc.Create(context.Background(), tt.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Check(t, testutil.Want{Method: "POST", Path: "/scim/Users", Body: tt.body})
+			if u.ID != "VXNlcjoy" || u.UserName != "dev-user2" || u.PrimaryEmail() != "dev-user2@example.com" ||
+				u.ModelsSeat != tt.wantSeat || u.OrganizationRole != tt.wantRole || (len(u.Groups) == 1) != tt.wantGroup {
+				t.Errorf("user = %+v", u)
+			}
+			if !u.Meta.LastModified.IsZero() || u.Meta.Created.IsZero() {
+				t.Errorf("Meta = %+v (create replies have created, no lastModified)", u.Meta)
+			}
+		})
+	}
+}
+
+func TestCreateWithOrganizationRole(t *testing.T) {
+	t.Parallel()
+	createBody := `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+		"userName": "dev-user2",
+		"emails": [{"primary": true, "value": "dev-user2@example.com"}]
+	}`
+	patchBody := `{
+		"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+		"Operations": [{"op": "replace", "path": "organizationRole", "value": "admin"}]
+	}`
+	params := users.CreateParams{Email: "dev-user2@example.com", OrganizationRole: "admin"}
+
+	t.Run("follow-up PATCH succeeds", func(t *testing.T) {
+		t.Parallel()
+		patched := strings.Replace(dcCreated, `"userName"`, `"organizationRole": "admin", "userName"`, 1)
+		svc, rec := newService(t, testutil.Reply{Status: 201, Body: dcCreated}, ok(patched))
+		u, err := svc.Create(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t,
+			testutil.Want{Method: "POST", Path: "/scim/Users", Body: createBody},
+			testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Body: patchBody},
+		)
+		if u.ID != "VXNlcjoy" || u.OrganizationRole != "admin" {
+			t.Errorf("user = %+v", u)
+		}
+	})
+	t.Run("follow-up PATCH reply without the user", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, testutil.Reply{Status: 201, Body: dcCreated}, ok(`{"organizationRole":"admin"}`))
+		u, err := svc.Create(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t,
+			testutil.Want{Method: "POST", Path: "/scim/Users", Body: createBody},
+			testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Body: patchBody},
+		)
+		if u.ID != "VXNlcjoy" || u.UserName != "dev-user2" || u.OrganizationRole != "admin" {
+			t.Errorf("user = %+v, want the created user with the new role", u)
+		}
+	})
+	t.Run("follow-up PATCH fails: created user and error", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t,
+			testutil.Reply{Status: 201, Body: dcCreated},
+			testutil.Reply{Status: 403, Body: errorBody("403", "insufficient permissions")})
+		u, err := svc.Create(context.Background(), params)
+		rec.Check(t,
+			testutil.Want{Method: "POST", Path: "/scim/Users", Body: createBody},
+			testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Body: patchBody},
+		)
+		if u == nil || u.ID != "VXNlcjoy" || u.UserName != "dev-user2" {
+			t.Fatalf("user = %+v, want the created user", u)
+		}
+		wantAPIError(t, err, 403, scim.ErrForbidden, "insufficient permissions")
+		if !strings.Contains(err.Error(), "created") || !strings.Contains(err.Error(), "VXNlcjoy") {
+			t.Errorf("error %q does not say the user was created", err)
+		}
+	})
+}
+
+func TestCreateErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status   int
+		sentinel error
+		detail   string
+	}{
+		{409, scim.ErrConflict, "User already exists"},
+		{400, scim.ErrBadRequest, "Seat limit reached"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.detail, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, testutil.Reply{Status: tt.status, Body: errorBody("4xx", tt.detail)})
+			u, err := svc.Create(context.Background(), users.CreateParams{Email: "a@x.io", OrganizationRole: "admin"})
+			if u != nil {
+				t.Errorf("user = %+v", u)
+			}
+			wantAPIError(t, err, tt.status, tt.sentinel, tt.detail)
+			if n := len(rec.Requests()); n != 1 {
+				t.Errorf("%d requests, want 1 (no PATCH after a failed create)", n)
+			}
+		})
+	}
+}
+
+func TestCreateServiceAccount(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		params users.ServiceAccountParams
+		body   string
+	}{
+		{
+			name:   "team-scoped",
+			params: users.ServiceAccountParams{Name: "ci-bot", DefaultTeam: "ml"},
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:teams:2.0:User"],
+				"userName": "ci-bot",
+				"accountType": "SERVICE",
+				"urn:ietf:params:scim:schemas:extension:teams:2.0:User": {"defaultTeam": "ml"}
+			}`,
+		},
+		{
+			name:   "org-scoped with teams containing the default",
+			params: users.ServiceAccountParams{Name: "ci-bot", OrgScoped: true, DefaultTeam: "ml", Teams: []string{"infra", "ml"}},
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:teams:2.0:User"],
+				"userName": "ci-bot",
+				"accountType": "ORG_SERVICE",
+				"urn:ietf:params:scim:schemas:extension:teams:2.0:User": {"defaultTeam": "ml", "teams": ["infra", "ml"]}
+			}`,
+		},
+		{
+			name:   "teams without the default: it is added",
+			params: users.ServiceAccountParams{Name: "ci-bot", OrgScoped: true, DefaultTeam: "ml", Teams: []string{"infra"}},
+			body: `{
+				"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:teams:2.0:User"],
+				"userName": "ci-bot",
+				"accountType": "ORG_SERVICE",
+				"urn:ietf:params:scim:schemas:extension:teams:2.0:User": {"defaultTeam": "ml", "teams": ["ml", "infra"]}
+			}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			teams := append([]string(nil), tt.params.Teams...)
+			svc, rec := newService(t, testutil.Reply{Status: 201, Body: saCreated})
+			u, err := svc.CreateServiceAccount(context.Background(), tt.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Check(t, testutil.Want{Method: "POST", Path: "/scim/Users", Body: tt.body})
+			if !reflect.DeepEqual(teams, tt.params.Teams) {
+				t.Errorf("caller's Teams changed to %v", tt.params.Teams)
+			}
+			if u.ID != "VXNlcjoz" || u.AccountType != users.AccountOrgService || u.OrganizationRole != "member" ||
+				u.Emails != nil || u.PrimaryEmail() != "" || len(u.TeamRoles) != 1 {
+				t.Errorf("user = %+v", u)
+			}
+		})
+	}
+}
+
+func TestCreateServiceAccountSelfManagedRole(t *testing.T) {
+	t.Parallel()
+	reply := strings.NewReplacer(`"organizationRole": "member",`, `"organizationRole": "org_service",`).Replace(saCreated)
+	svc, _ := newService(t, testutil.Reply{Status: 201, Body: reply})
+	u, err := svc.CreateServiceAccount(context.Background(), users.ServiceAccountParams{Name: "ci-bot", OrgScoped: true, DefaultTeam: "ml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.OrganizationRole != "org_service" {
+		t.Errorf("OrganizationRole = %q, want org_service", u.OrganizationRole)
+	}
+}
+
+func TestCreateServiceAccountErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status   int
+		sentinel error
+		detail   string
+	}{
+		{409, scim.ErrConflict, "service account ci-bot already exists"},
+		{400, scim.ErrBadRequest, "defaultTeam ml does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.detail, func(t *testing.T) {
+			t.Parallel()
+			svc, _ := newService(t, testutil.Reply{Status: tt.status, Body: errorBody("4xx", tt.detail)})
+			u, err := svc.CreateServiceAccount(context.Background(), users.ServiceAccountParams{Name: "ci-bot", DefaultTeam: "ml"})
+			if u != nil {
+				t.Errorf("user = %+v", u)
+			}
+			wantAPIError(t, err, tt.status, tt.sentinel, tt.detail)
+			if errors.Is(err, scim.ErrInvalidInput) {
+				t.Error("a server error matches ErrInvalidInput")
+			}
+		})
+	}
+}
