@@ -1,7 +1,9 @@
 package scim
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -71,4 +73,32 @@ func Send[T any](ctx context.Context, c *Client, method, path string, body any, 
 		return nil, err
 	}
 	return v, nil
+}
+
+// SendResource is Send for calls whose 2xx reply may not hold the resource:
+// W&B answers some PATCH and PUT calls with an empty body, a non-JSON body, or
+// an echo of the request. ok reports whether the reply was a JSON object with
+// a non-empty "id"; when it is false, v is nil, err is nil, and the caller
+// decides how to learn the resource's state (usually with a GET).
+func SendResource[T any](ctx context.Context, c *Client, method, path string, body any, opts ...RequestOption) (v *T, ok bool, err error) {
+	var buf bytes.Buffer
+	resp, err := c.Call(ctx, method, path, body, &buf, opts...)
+	if err != nil {
+		return nil, false, err
+	}
+	raw := bytes.TrimSpace(buf.Bytes())
+	var probe struct {
+		ID string `json:"id"`
+	}
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &probe) != nil || probe.ID == "" {
+		return nil, false, nil
+	}
+	v = new(T)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, false, fmt.Errorf("scim: decoding %s %s reply: %w", method, path, err)
+	}
+	if resp.ETag != "" {
+		fillVersion(v, resp.ETag)
+	}
+	return v, true, nil
 }

@@ -98,19 +98,11 @@ func (e *GraphQLError) Error() string {
 	return "scim: graphql: [" + strings.Join(e.Messages, "; ") + "]"
 }
 
-// errorBody is a SCIM error message; status may be a string or a number.
-type errorBody struct {
-	Detail   string          `json:"detail"`
-	ScimType string          `json:"scimType"`
-	Status   json.RawMessage `json:"status"`
-	Message  string          `json:"message"`
-	Errors   []struct {
-		Message string `json:"message"`
-	} `json:"errors"`
-}
-
 // newError builds the *Error for a non-2xx reply, reading at most 1 MiB of its
-// body. The body text is redacted.
+// body. A SCIM error body gives ScimType and Detail ("status" may be a string
+// or a number); other JSON error shapes ("message", "error", GraphQL-style
+// "errors") give Detail too. A body that is not JSON, or JSON without any of
+// those fields, is quoted. Everything taken from the body is redacted.
 func (c *Client) newError(req *http.Request, resp *http.Response) *Error {
 	e := &Error{
 		StatusCode: resp.StatusCode,
@@ -122,38 +114,85 @@ func (c *Client) newError(req *http.Request, resp *http.Response) *Error {
 	if len(body) == 0 {
 		return e
 	}
-	var eb errorBody
-	if json.Unmarshal(body, &eb) == nil && body[0] == '{' {
-		e.ScimType = eb.ScimType
-		e.Detail = eb.Detail
-		if e.Detail == "" {
-			e.Detail = eb.Message
-		}
-		if e.Detail == "" && len(eb.Errors) > 0 {
-			e.Detail = eb.Errors[0].Message
-		}
-		e.Detail = c.redactor.String(e.Detail)
+	if !json.Valid(body) {
+		e.Detail = c.quoteBody("response body is not JSON", resp, body)
 		return e
 	}
-	e.Detail = c.nonJSON(resp, body)
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		e.ScimType = c.jsonText(fields["scimType"])
+		for _, k := range []string{"detail", "message", "error", "error_description"} {
+			if e.Detail = c.jsonText(fields[k]); e.Detail != "" {
+				break
+			}
+		}
+		if e.Detail == "" {
+			e.Detail = c.firstMessage(fields["errors"])
+		}
+	}
+	if e.Detail == "" {
+		e.Detail = c.quoteBody("unrecognised error body", resp, body)
+	}
 	return e
 }
 
-// nonJSON describes a body that should have been JSON, quoting its first bytes.
-func (c *Client) nonJSON(resp *http.Response, body []byte) string {
-	const quoted = 200
-	snippet := body
-	if len(snippet) > quoted {
-		snippet = snippet[:quoted]
-		for len(snippet) > 0 && !utf8.Valid(snippet) {
-			snippet = snippet[:len(snippet)-1]
-		}
+// maxQuoted bounds how much of a body an error quotes.
+const maxQuoted = 200
+
+// jsonText returns a JSON string's text, or other JSON compacted; redacted and
+// bounded.
+func (c *Client) jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
 	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		var buf bytes.Buffer
+		if json.Compact(&buf, raw) == nil {
+			raw = buf.Bytes()
+		}
+		s = string(raw)
+	}
+	return truncate(c.redactor.String(s), 4*maxQuoted)
+}
+
+// firstMessage returns the first entry of an "errors" array: its "message",
+// or the entry itself.
+func (c *Client) firstMessage(raw json.RawMessage) string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil || len(list) == 0 {
+		return ""
+	}
+	var withMessage struct {
+		Message json.RawMessage `json:"message"`
+	}
+	if json.Unmarshal(list[0], &withMessage) == nil && len(withMessage.Message) > 0 {
+		return c.jsonText(withMessage.Message)
+	}
+	return c.jsonText(list[0])
+}
+
+// quoteBody describes a body the client could not read as an error message,
+// quoting its first bytes. The body is redacted before it is cut, so a
+// credential straddling the cut cannot leak in part.
+func (c *Client) quoteBody(what string, resp *http.Response, body []byte) string {
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		ct = "no Content-Type"
 	}
-	return fmt.Sprintf("response body is not JSON (%s): %q", ct, c.redactor.String(string(snippet)))
+	return fmt.Sprintf("%s (%s): %q", what, ct, truncate(c.redactor.String(string(body)), maxQuoted))
+}
+
+// truncate cuts s to at most n bytes on a UTF-8 boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // safeURL is the request URL without user info.

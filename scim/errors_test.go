@@ -115,3 +115,45 @@ func TestGraphQLErrorMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorQuoteNeverCutsAKey puts the key across the point where the quote is
+// cut: redacting after cutting would leak its first half.
+func TestErrorQuoteNeverCutsAKey(t *testing.T) {
+	t.Parallel()
+	for _, offset := range []int{180, 190, 195, 199} {
+		c, mock := testutil.NewClient(t)
+		body := strings.Repeat("x", offset) + key + strings.Repeat("y", 50)
+		testutil.Serve(t, mock, testutil.Reply{Status: 500, Body: body, Header: http.Header{"Content-Type": {"text/plain"}}})
+		_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		if strings.Contains(err.Error(), key[:len(key)/2]) {
+			t.Errorf("offset %d: error shows part of the key: %q", offset, err)
+		}
+	}
+}
+
+func TestErrorOtherJSONShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body, wantDetail string
+	}{
+		{`{"error":"invalid api key"}`, "invalid api key"},
+		{`{"error_description":"token expired"}`, "token expired"},
+		{`{"detail":{"reason":"locked"}}`, `{"reason":"locked"}`},
+		{`{"errors":["plain string"]}`, "plain string"},
+		{`{"errors":[{"message":"from graphql"}]}`, "from graphql"},
+		{`{"status":"500"}`, `unrecognised error body (application/scim+json): "{\"status\":\"500\"}"`},
+		{`["a","b"]`, `unrecognised error body (application/scim+json): "[\"a\",\"b\"]"`},
+	}
+	for _, tt := range tests {
+		c, mock := testutil.NewClient(t)
+		testutil.Serve(t, mock, testutil.Reply{Status: 500, Body: tt.body})
+		_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+		var se *scim.Error
+		if !errors.As(err, &se) || se.Detail != tt.wantDetail {
+			t.Errorf("body %s: Detail = %q, want %q", tt.body, se.Detail, tt.wantDetail)
+		}
+	}
+}

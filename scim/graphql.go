@@ -56,9 +56,10 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 	if _, err := c.Do(req, &reply); err != nil {
 		return err
 	}
+	var decodeErr error
 	if v != nil && len(reply.Data) > 0 && string(reply.Data) != "null" {
 		if err := json.Unmarshal(reply.Data, v); err != nil {
-			return fmt.Errorf("scim: graphql: decoding data: %w", err)
+			decodeErr = fmt.Errorf("scim: graphql: decoding data: %w", err)
 		}
 	}
 	if len(reply.Errors) > 0 {
@@ -66,7 +67,14 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 		for _, e := range reply.Errors {
 			gqlErr.Messages = append(gqlErr.Messages, c.redactor.String(e.Message))
 		}
+		if decodeErr != nil {
+			// The server's own errors explain a data shape that did not fit.
+			return errors.Join(gqlErr, decodeErr)
+		}
 		return gqlErr
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return nil
 }

@@ -72,3 +72,17 @@ func TestGraphQL(t *testing.T) {
 		})
 	}
 }
+
+// TestGraphQLErrorsWinOverDecode keeps the server's message when data does not
+// fit the caller's type.
+func TestGraphQLErrorsWinOverDecode(t *testing.T) {
+	t.Parallel()
+	c, mock := testutil.NewClient(t)
+	testutil.Serve(t, mock, testutil.Reply{Status: 200, Body: `{"data":{"viewer":"unexpected"},"errors":[{"message":"relogin required"}]}`})
+	var v struct{ Viewer struct{ ID string } }
+	err := c.GraphQL(context.Background(), "query { viewer { id } }", nil, &v)
+	var gqlErr *scim.GraphQLError
+	if !errors.As(err, &gqlErr) || gqlErr.Messages[0] != "relogin required" {
+		t.Errorf("err = %v, want the GraphQL error", err)
+	}
+}

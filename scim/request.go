@@ -234,7 +234,7 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	if err := json.Unmarshal(body, v); err != nil {
 		trimmed := bytes.TrimSpace(body)
 		if trimmed[0] != '{' && trimmed[0] != '[' {
-			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, safeURL(req), resp.StatusCode, c.nonJSON(resp, trimmed))
+			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, safeURL(req), resp.StatusCode, c.quoteBody("response body is not JSON", resp, trimmed))
 		}
 		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, safeURL(req), err)
 	}

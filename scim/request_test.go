@@ -163,3 +163,43 @@ func TestIfMatch(t *testing.T) {
 		testutil.Want{Method: "DELETE", Path: "/scim/Roles/y", Header: map[string]string{"If-Match": ""}},
 	)
 }
+
+func TestSendResource(t *testing.T) {
+	t.Parallel()
+	type user struct {
+		ID   string    `json:"id"`
+		Meta scim.Meta `json:"meta"`
+	}
+	tests := []struct {
+		name   string
+		reply  testutil.Reply
+		wantOK bool
+	}{
+		{"resource", testutil.Reply{Status: 200, Body: `{"id":"u1"}`, Header: http.Header{"Etag": {`W/"4"`}}}, true},
+		{"empty 200", testutil.Reply{Status: 200}, false},
+		{"204", testutil.Reply{Status: 204}, false},
+		{"text", testutil.Reply{Status: 200, Body: "OK", Header: http.Header{"Content-Type": {"text/plain"}}}, false},
+		{"patch echo", testutil.Reply{Status: 200, Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}`}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := testutil.NewClient(t)
+			rec := testutil.Serve(t, mock, tt.reply)
+			u, ok, err := scim.SendResource[user](context.Background(), c, "PATCH", "Users/u1", scim.NewPatchOp(scim.Replace("", map[string]bool{"active": false})))
+			if err != nil || ok != tt.wantOK || (u != nil) != tt.wantOK {
+				t.Fatalf("got %+v, %v, %v", u, ok, err)
+			}
+			if ok && (u.ID != "u1" || u.Meta.Version != `W/"4"`) {
+				t.Errorf("decoded %+v", u)
+			}
+			rec.Check(t, testutil.Want{Method: "PATCH", Path: "/scim/Users/u1",
+				Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}`})
+		})
+	}
+	c, mock := testutil.NewClient(t)
+	testutil.Serve(t, mock, testutil.Reply{Status: 404, Body: `{"detail":"gone"}`})
+	if _, _, err := scim.SendResource[user](context.Background(), c, "PUT", "Users/u1", map[string]any{}); !errors.Is(err, scim.ErrNotFound) {
+		t.Errorf("err = %v", err)
+	}
+}
