@@ -11,7 +11,7 @@ import (
 // PATCH /scim/Roles/{id} with a PatchOp whose one operation is
 // {"op": "add", "path": "permissions", "value": [{"name": …}, …]}.
 // names must not be empty; repeated names are sent once. It returns the
-// updated role.
+// updated role, read back with GET /scim/Roles/{id} when the reply holds none.
 func (s *Service) AddPermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
 	return s.patchPermissions(ctx, "roles.AddPermissions", "add", id, names, opts)
 }
@@ -20,7 +20,8 @@ func (s *Service) AddPermissions(ctx context.Context, id string, names []string,
 // PATCH /scim/Roles/{id} with a PatchOp whose one operation is
 // {"op": "remove", "path": "permissions", "value": [{"name": …}, …]}, W&B's
 // shape (a value rather than an RFC 7644 filter path). names must not be
-// empty; repeated names are sent once. It returns the updated role.
+// empty; repeated names are sent once. It returns the updated role, read back
+// with GET /scim/Roles/{id} when the reply holds none.
 func (s *Service) RemovePermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
 	return s.patchPermissions(ctx, "roles.RemovePermissions", "remove", id, names, opts)
 }

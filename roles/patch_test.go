@@ -2,6 +2,7 @@ package roles_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"testing"
 
@@ -35,6 +36,16 @@ func TestAddPermissions(t *testing.T) {
 			replies: []testutil.Reply{{Status: 200, Body: addReply}},
 			wants: []testutil.Want{{Method: "PATCH", Path: escapedPath, Body: addBody,
 				Header: map[string]string{"If-Match": `W/"xyz123"`}}},
+		},
+		{
+			name:    "non-JSON reply: role read back",
+			id:      "Um9sZTo3",
+			names:   []string{"project:delete", "run:stop"},
+			replies: []testutil.Reply{{Status: 200, Body: "OK", Header: http.Header{"Content-Type": {"text/plain"}}}, {Status: 200, Body: addReply}},
+			wants: []testutil.Want{
+				{Method: "PATCH", Path: "/scim/Roles/Um9sZTo3", Body: addBody},
+				{Method: "GET", Path: "/scim/Roles/Um9sZTo3"},
+			},
 		},
 		{
 			name:    "reply without a role: role read back",

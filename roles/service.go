@@ -76,13 +76,27 @@ func (s *Service) FindByName(ctx context.Context, name string) (*Role, error) {
 
 // Create creates a custom role: POST /scim/Roles with the Role schema, name,
 // description, permissions (always sent, [] when empty) and inheritedFrom.
-// A role name already in use is an error matching scim.ErrConflict.
+// A role name already in use is an error matching scim.ErrConflict. When the
+// 201 reply holds no role (empty, not JSON, or without an id), the role is
+// looked up with FindByName(p.Name) (GET /scim/Roles); if that fails, the
+// error says the create succeeded and wraps the lookup's error. opts apply to
+// the POST only.
 func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOption) (*Role, error) {
-	body, err := p.body("roles.Create")
+	const op = "roles.Create"
+	body, err := p.body(op)
 	if err != nil {
 		return nil, err
 	}
-	return scim.Send[Role](ctx, s.client, http.MethodPost, collection, body, opts...)
+	r, ok, err := scim.SendResource[Role](ctx, s.client, http.MethodPost, collection, body, opts...)
+	if err != nil || ok {
+		return r, err
+	}
+	r, err = s.FindByName(ctx, p.Name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the create succeeded but its reply held no role, and looking it up by name %q failed: %w",
+			op, p.Name, err)
+	}
+	return r, nil
 }
 
 // Replace replaces the whole definition of the custom role id with p:
@@ -90,6 +104,7 @@ func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOpti
 // changes, the role keeps its custom permissions and its inherited ones follow
 // the new base role. Pass scim.IfMatch(role.Meta.Version) to make it
 // conditional (a stale version fails with scim.ErrPreconditionFailed).
+// When the reply holds no role, it is read back with GET /scim/Roles/{id}.
 func (s *Service) Replace(ctx context.Context, id string, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Replace"
 	path, err := scim.ResourcePath(op, collection, id)
@@ -115,15 +130,13 @@ func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOpt
 }
 
 // update sends a PUT or PATCH to path and returns the role in the reply. The
-// docs do not show these replies; when one carries no role (an empty body, or
-// JSON without an id), the role is read back with Get.
+// docs do not show these replies; when one carries no role (an empty body, a
+// body that is not JSON, or JSON without an id), the role is read back with
+// GET /scim/Roles/{id}.
 func (s *Service) update(ctx context.Context, op, id, method, path string, body any, opts []scim.RequestOption) (*Role, error) {
-	r, err := scim.Send[Role](ctx, s.client, method, path, body, opts...)
-	if err != nil {
-		return nil, err
-	}
-	if r.ID != "" {
-		return r, nil
+	r, ok, err := scim.SendResource[Role](ctx, s.client, method, path, body, opts...)
+	if err != nil || ok {
+		return r, err
 	}
 	r, err = s.Get(ctx, id)
 	if err != nil {

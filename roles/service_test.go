@@ -287,6 +287,49 @@ func TestCreate(t *testing.T) {
 	}
 }
 
+// TestCreateReplyWithoutRole checks that a 201 holding no role (empty, not
+// JSON, or without an id) leads to a lookup by name, and that a failed lookup
+// says the create succeeded.
+func TestCreateReplyWithoutRole(t *testing.T) {
+	t.Parallel()
+	post := testutil.Want{Method: "POST", Path: "/scim/Roles", Body: createBody, Header: map[string]string{"If-Match": `W/"x"`}}
+	list := testutil.Want{Method: "GET", Path: "/scim/Roles"}
+	text := testutil.Reply{Status: 201, Body: "Created", Header: http.Header{"Content-Type": {"text/plain"}}}
+	tests := []struct {
+		name     string
+		replies  []testutil.Reply
+		sentinel error // nil: the lookup finds the role
+	}{
+		{"empty 201", []testutil.Reply{{Status: 201}, {Status: 200, Body: listJSON}}, nil},
+		{"201 without id", []testutil.Reply{{Status: 201, Body: `{"name": "Sample custom role"}`}, {Status: 200, Body: listJSON}}, nil},
+		{"non-JSON 201", []testutil.Reply{text, {Status: 200, Body: listJSON}}, nil},
+		{"lookup finds nothing", []testutil.Reply{{Status: 201}, {Status: 200, Body: `{"Resources": [` + role12JSON + `], "totalResults": 1}`}}, scim.ErrNotFound},
+		{"lookup fails", []testutil.Reply{text, {Status: 403, Body: `{"detail": "not an admin", "status": "403"}`}}, scim.ErrForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := testutil.NewClient(t)
+			rec := testutil.Serve(t, mock, tt.replies...)
+			got, err := roles.New(c).Create(context.Background(), validParams, scim.IfMatch(`W/"x"`))
+			rec.Check(t, post, list)
+			if tt.sentinel == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkRole(t, got, wantRole7(t))
+				return
+			}
+			if got != nil || !errors.Is(err, tt.sentinel) {
+				t.Fatalf("Create = %v, %v; want nil and an error matching %v", got, err, tt.sentinel)
+			}
+			if !strings.Contains(err.Error(), "create succeeded but its reply held no role") {
+				t.Errorf("error %q does not say the create succeeded", err)
+			}
+		})
+	}
+}
+
 func TestReplace(t *testing.T) {
 	t.Parallel()
 	params := roles.Params{
@@ -314,6 +357,15 @@ func TestReplace(t *testing.T) {
 			opts:    []scim.RequestOption{scim.IfMatch(`W/"xyz123"`)},
 			replies: []testutil.Reply{{Status: 200, Body: replaceReply}},
 			wants:   []testutil.Want{{Method: "PUT", Path: escapedPath, Body: replaceBody, Header: map[string]string{"If-Match": `W/"xyz123"`}}},
+		},
+		{
+			name:    "non-JSON reply: role read back",
+			id:      "Um9sZTo3",
+			replies: []testutil.Reply{{Status: 200, Body: "OK", Header: http.Header{"Content-Type": {"text/plain"}}}, {Status: 200, Body: replaceReply}},
+			wants: []testutil.Want{
+				{Method: "PUT", Path: "/scim/Roles/Um9sZTo3", Body: replaceBody},
+				{Method: "GET", Path: "/scim/Roles/Um9sZTo3"},
+			},
 		},
 		{
 			name:    "reply without a body: role read back",

@@ -98,7 +98,11 @@ func (s *Service) FindByName(ctx context.Context, displayName string) (*Team, er
 // storageBucket. Organization-level service accounts join the new team
 // automatically. A duplicate name fails with the server's error (typically
 // matching scim.ErrConflict); a bucket W&B cannot reach fails the call and no
-// team is created.
+// team is created. When the 201 reply holds no team (empty, not JSON, or
+// without an id), the team is looked up with FindByName(p.DisplayName)
+// (GET /scim/Groups?filter=displayName eq "…"); if that fails, the error says
+// the create succeeded and wraps the lookup's error. opts apply to the POST
+// only.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Create"
 	if err := checkDisplayName(op, p.DisplayName); err != nil {
@@ -118,13 +122,23 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.Reque
 		Members:       memberValues(p.Members),
 		StorageBucket: p.StorageBucket,
 	}
-	return scim.Send[Team](ctx, s.client, http.MethodPost, "Groups", body, opts...)
+	t, ok, err := scim.SendResource[Team](ctx, s.client, http.MethodPost, "Groups", body, opts...)
+	if err != nil || ok {
+		return t, err
+	}
+	t, err = s.FindByName(ctx, p.DisplayName)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the create succeeded but its reply held no team, and looking it up by name %q failed: %w",
+			op, p.DisplayName, err)
+	}
+	return t, nil
 }
 
 // AddMembers adds users, each a W&B user ID or an email address, to the team
 // with SCIM ID teamID in one request: PATCH /scim/Groups/{id} with an "add"
 // operation on path "members" whose value lists them all. An empty list is
-// rejected. It returns the updated team.
+// rejected. It returns the updated team (read back with
+// GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
 	path, err := groupPath(op, teamID)
@@ -138,13 +152,13 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return scim.Send[Team](ctx, s.client, http.MethodPatch, path, body, opts...)
+	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
 // team with SCIM ID teamID: PATCH /scim/Groups/{id} with a "remove" operation
 // on path `members[value eq "…"]` (the value escaped). It returns the updated
-// team.
+// team (read back with GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
 	path, err := groupPath(op, teamID)
@@ -155,26 +169,29 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return scim.Send[Team](ctx, s.client, http.MethodPatch, path, body, opts...)
+	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
 // PATCH /scim/Groups/{id} with a "remove" operation on path "members". Service
-// accounts stay. It returns the updated team (W&B sends "members": null).
+// accounts stay. It returns the updated team (W&B sends "members": null),
+// read back with GET /scim/Groups/{id} when the reply holds none.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
-	path, err := groupPath("teams.RemoveAllMembers", teamID)
+	const op = "teams.RemoveAllMembers"
+	path, err := groupPath(op, teamID)
 	if err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members"))
-	return scim.Send[Team](ctx, s.client, http.MethodPatch, path, body, opts...)
+	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
 }
 
 // ReplaceMembers replaces the whole user membership of the team with SCIM ID
 // teamID: PUT /scim/Groups/{id} with the core Group schema, displayName (the
 // team's current name, required because PUT sends the whole resource) and
 // members. An empty userIDsOrEmails is allowed and removes every user, like
-// RemoveAllMembers. It returns the updated team.
+// RemoveAllMembers. It returns the updated team (read back with
+// GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
 	path, err := groupPath(op, teamID)
@@ -192,26 +209,38 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
-	return scim.Send[Team](ctx, s.client, http.MethodPut, path, body, opts...)
+	return s.update(ctx, op, teamID, http.MethodPut, path, body, opts)
 }
 
 // Patch applies ops to the team with SCIM ID teamID: PATCH /scim/Groups/{id}
 // with the PatchOp envelope. It is the escape hatch for operations the other
-// methods do not cover; ops must not be empty and each needs an op name. It
-// returns the updated team.
+// methods do not cover; ops must not be empty and each op must be add,
+// replace or remove (any case). It returns the updated team (read back with
+// GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
 	path, err := groupPath(op, teamID)
 	if err != nil {
 		return nil, err
 	}
-	if len(ops) == 0 {
-		return nil, scim.Invalid(op, "no operations")
+	if err := scim.CheckOperations(op, ops); err != nil {
+		return nil, err
 	}
-	for i, o := range ops {
-		if strings.TrimSpace(o.Op) == "" {
-			return nil, scim.Invalid(op, "operation %d: empty op", i)
-		}
+	return s.update(ctx, op, teamID, http.MethodPatch, path, scim.NewPatchOp(ops...), opts)
+}
+
+// update sends a PATCH or PUT to path and returns the team in the reply. W&B
+// documents a Group reply, but when one carries no team (an empty body, a
+// body that is not JSON, or JSON without an id) the team is read back with
+// GET /scim/Groups/{id}.
+func (s *Service) update(ctx context.Context, op, id, method, path string, body any, opts []scim.RequestOption) (*Team, error) {
+	t, ok, err := scim.SendResource[Team](ctx, s.client, method, path, body, opts...)
+	if err != nil || ok {
+		return t, err
 	}
-	return scim.Send[Team](ctx, s.client, http.MethodPatch, path, scim.NewPatchOp(ops...), opts...)
+	t, err = s.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the change was applied, but reading the team back failed: %w", op, err)
+	}
+	return t, nil
 }

@@ -321,6 +321,115 @@ func TestTeamRequests(t *testing.T) {
 	}
 }
 
+// TestReplyWithoutTeam checks that a 2xx reply holding no team (empty, not
+// JSON, or without an id) is followed by a read: FindByName after a create,
+// GET /scim/Groups/{id} after a PATCH or PUT.
+func TestReplyWithoutTeam(t *testing.T) {
+	t.Parallel()
+	text := func(status int, body string) testutil.Reply {
+		return testutil.Reply{Status: status, Body: body, Header: http.Header{"Content-Type": {"text/plain"}}}
+	}
+	createReq := testutil.Want{Method: "POST", Path: "/scim/Groups", Header: map[string]string{"If-Match": `W/"x"`},
+		Body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"acme-devs","members":[{"value":"abc"}]}`}
+	find := testutil.Want{Method: "GET", Path: "/scim/Groups", Query: "filter=displayName%20eq%20%22acme-devs%22"}
+	create := func(ctx context.Context, s *Service) (*Team, error) {
+		return s.Create(ctx, CreateParams{DisplayName: "acme-devs", Members: []string{"abc"}}, scim.IfMatch(`W/"x"`))
+	}
+	addReq := testutil.Want{Method: "PATCH", Path: "/scim/Groups/ghi",
+		Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"abc"}]}]}`}
+	get := testutil.Want{Method: "GET", Path: "/scim/Groups/ghi"}
+	addMembers := func(ctx context.Context, s *Service) (*Team, error) { return s.AddMembers(ctx, "ghi", []string{"abc"}) }
+	ghi := wantTeam{ID: "ghi", DisplayName: "acme-devs", Members: []MemberRef{devUser1},
+		Location: "Groups/ghi", Created: created, Mod: created}
+
+	tests := []struct {
+		name    string
+		call    func(context.Context, *Service) (*Team, error)
+		replies []testutil.Reply
+		wants   []testutil.Want
+	}{
+		{"Create, empty 201", create, []testutil.Reply{{Status: 201}, {Status: 200, Body: groupListJSON}},
+			[]testutil.Want{createReq, find}},
+		{"Create, 201 without id", create, []testutil.Reply{{Status: 201, Body: `{"displayName":"acme-devs"}`}, {Status: 200, Body: groupListJSON}},
+			[]testutil.Want{createReq, find}},
+		{"Create, non-JSON 201", create, []testutil.Reply{text(201, "Created"), {Status: 200, Body: groupListJSON}},
+			[]testutil.Want{createReq, find}},
+		{"AddMembers, non-JSON 200", addMembers, []testutil.Reply{text(200, "OK"), {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{addReq, get}},
+		{"AddMembers, 200 with {}", addMembers, []testutil.Reply{{Status: 200, Body: "{}"}, {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{addReq, get}},
+		{"AddMembers, echoed PatchOp", addMembers, []testutil.Reply{{Status: 200, Body: addReq.Body}, {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{addReq, get}},
+		{"RemoveMember, 204", func(ctx context.Context, s *Service) (*Team, error) { return s.RemoveMember(ctx, "ghi", "def") },
+			[]testutil.Reply{{Status: 204}, {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{{Method: "PATCH", Path: "/scim/Groups/ghi",
+				Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members[value eq \"def\"]"}]}`}, get}},
+		{"RemoveAllMembers, empty 200", func(ctx context.Context, s *Service) (*Team, error) { return s.RemoveAllMembers(ctx, "ghi") },
+			[]testutil.Reply{{Status: 200}, {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{{Method: "PATCH", Path: "/scim/Groups/ghi",
+				Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"members"}]}`}, get}},
+		{"ReplaceMembers, non-JSON 200", func(ctx context.Context, s *Service) (*Team, error) {
+			return s.ReplaceMembers(ctx, "ghi", "acme-devs", []string{"abc"})
+		}, []testutil.Reply{text(200, "OK"), {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{{Method: "PUT", Path: "/scim/Groups/ghi",
+				Body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"acme-devs","members":[{"value":"abc"}]}`}, get}},
+		{"Patch, empty 200; op in any case", func(ctx context.Context, s *Service) (*Team, error) {
+			return s.Patch(ctx, "ghi", []scim.Operation{{Op: "REMOVE", Path: "members"}})
+		}, []testutil.Reply{{Status: 200}, {Status: 200, Body: groupGhiJSON}},
+			[]testutil.Want{{Method: "PATCH", Path: "/scim/Groups/ghi",
+				Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"REMOVE","path":"members"}]}`}, get}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := testutil.NewClient(t)
+			rec := testutil.Serve(t, mock, tt.replies...)
+			team, err := tt.call(context.Background(), New(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Check(t, tt.wants...)
+			checkTeam(t, team, ghi)
+		})
+	}
+
+	failed := []struct {
+		name     string
+		call     func(context.Context, *Service) (*Team, error)
+		replies  []testutil.Reply
+		wants    []testutil.Want
+		sentinel error
+		text     string
+	}{
+		{"Create, lookup finds nothing", create, []testutil.Reply{{Status: 201}, {Status: 200, Body: listOf(0, 1)}},
+			[]testutil.Want{createReq, find}, scim.ErrNotFound, "create succeeded but its reply held no team"},
+		{"Create, lookup ambiguous", create,
+			[]testutil.Reply{{Status: 201, Body: "{}"}, {Status: 200, Body: listOf(2, 1, "t1", "acme-devs", "t2", "acme-devs")}},
+			[]testutil.Want{createReq, find}, ErrAmbiguous, "create succeeded but its reply held no team"},
+		{"Create, lookup fails", create,
+			[]testutil.Reply{text(201, "Created"), {Status: 403, Body: scimError("403", "insufficient permissions")}},
+			[]testutil.Want{createReq, find}, scim.ErrForbidden, "create succeeded but its reply held no team"},
+		{"AddMembers, read-back fails", addMembers,
+			[]testutil.Reply{{Status: 200}, {Status: 404, Body: scimError("404", "Group not found")}},
+			[]testutil.Want{addReq, get}, scim.ErrNotFound, "the change was applied"},
+	}
+	for _, tt := range failed {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := testutil.NewClient(t)
+			rec := testutil.Serve(t, mock, tt.replies...)
+			team, err := tt.call(context.Background(), New(c))
+			rec.Check(t, tt.wants...)
+			if team != nil || !errors.Is(err, tt.sentinel) {
+				t.Fatalf("got %+v, %v; want nil and an error matching %v", team, err, tt.sentinel)
+			}
+			if !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("error %q does not say %q", err, tt.text)
+			}
+		})
+	}
+}
+
 func TestList(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -687,7 +796,11 @@ func TestInvalidInput(t *testing.T) {
 		{"Patch empty op", func(ctx context.Context, s *Service) error {
 			_, err := s.Patch(ctx, "ghi", []scim.Operation{{Path: "members"}})
 			return err
-		}, "empty op"},
+		}, "operation 0"},
+		{"Patch op foo", func(ctx context.Context, s *Service) error {
+			_, err := s.Patch(ctx, "ghi", []scim.Operation{scim.Remove("members"), {Op: "foo", Path: "members"}})
+			return err
+		}, `operation 1: op "foo"`},
 		{"Patch empty ID", func(ctx context.Context, s *Service) error {
 			_, err := s.Patch(ctx, "", []scim.Operation{scim.Remove("members")})
 			return err

@@ -64,10 +64,17 @@ type createBody struct {
 // Create creates a user: POST /scim/Users (201). The body has the core User
 // schema, userName, emails, and modelsSeat/weaveRole when set; when p.Teams is
 // set it also carries the teams extension (the Multi-tenant form, which adds
-// an existing W&B account to the organization and its teams). A non-empty
-// p.OrganizationRole is then applied with PATCH /scim/Users/{id}; if that
-// PATCH fails, Create returns the created user together with an error that
-// says so. opts apply to every request the call sends.
+// an existing W&B account to the organization and its teams). When the 201
+// reply holds no user (empty, not JSON, or without an id), the new user is
+// looked up with FindByUserName (GET /scim/Users?filter=userName eq "…"); if
+// that fails, the error says the create succeeded and wraps the lookup's
+// error. A non-empty p.OrganizationRole is then applied with
+// PATCH /scim/Users/{id}; if that PATCH fails, Create returns the created user
+// together with an error that says so.
+//
+// opts apply to the POST only, not to the lookup or the follow-up PATCH: an
+// If-Match written for the create would not match the new user and would fail
+// the PATCH with 412.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Create"
 	body, err := p.body(op)
@@ -77,23 +84,39 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.Reque
 	if p.OrganizationRole != "" && strings.TrimSpace(p.OrganizationRole) == "" {
 		return nil, scim.Invalid(op, "blank OrganizationRole")
 	}
-	u, err := scim.Send[User](ctx, s.client, http.MethodPost, collection, body, opts...)
-	if err != nil {
-		return nil, err
+	u, err := s.create(ctx, op, body, opts)
+	if err != nil || p.OrganizationRole == "" {
+		return u, err
 	}
-	if p.OrganizationRole == "" {
-		return u, nil
-	}
-	patched, err := s.SetOrganizationRole(ctx, u.ID, p.OrganizationRole, opts...)
-	if err != nil {
-		return u, fmt.Errorf("%s: user %q (ID %s) was created, but setting its organization role to %q failed: %w",
-			op, u.UserName, u.ID, p.OrganizationRole, err)
-	}
-	if patched.ID == "" { // a reply without the user: keep what we know
+	patched, ok, err := s.sendPatch(ctx, op, u.ID, []scim.Operation{scim.Replace("organizationRole", p.OrganizationRole)}, nil)
+	switch {
+	case err == nil && ok:
+		return patched, nil
+	case err == nil: // a reply without the user: keep what we know
 		u.OrganizationRole = p.OrganizationRole
 		return u, nil
 	}
-	return patched, nil
+	return u, fmt.Errorf("%s: user %q (ID %s) was created, but setting its organization role to %q failed: %w",
+		op, u.UserName, u.ID, p.OrganizationRole, err)
+}
+
+// create sends POST /scim/Users with body and opts and returns the new user:
+// the reply's, or, when the reply holds none, the one FindByUserName finds
+// for body.UserName.
+func (s *Service) create(ctx context.Context, op string, body *createBody, opts []scim.RequestOption) (*User, error) {
+	u, ok, err := scim.SendResource[User](ctx, s.client, http.MethodPost, collection, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return u, nil
+	}
+	u, err = s.FindByUserName(ctx, body.UserName)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the create succeeded but its reply held no user, and looking it up by userName %q failed: %w",
+			op, body.UserName, err)
+	}
+	return u, nil
 }
 
 // body validates p and builds the request body.
@@ -172,7 +195,10 @@ func (p CreateParams) emails(op string) ([]scim.Email, error) {
 // teams, which then always includes defaultTeam). It needs Multi-tenant Cloud,
 // or Dedicated Cloud / Self-Managed v0.81.0+. A service account cannot be
 // changed, deactivated or given roles through SCIM afterwards; only Delete
-// applies. opts apply to the request.
+// applies. When the 201 reply holds no account, it is looked up with
+// FindByUserName(p.Name) (GET /scim/Users?filter=userName eq "…"); if that
+// fails, the error says the create succeeded and wraps the lookup's error.
+// opts apply to the POST only.
 func (s *Service) CreateServiceAccount(ctx context.Context, p ServiceAccountParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.CreateServiceAccount"
 	switch {
@@ -198,7 +224,7 @@ func (s *Service) CreateServiceAccount(ctx context.Context, p ServiceAccountPara
 		AccountType: accountType,
 		Teams:       &teamsExtension{DefaultTeam: p.DefaultTeam, Teams: teams},
 	}
-	return scim.Send[User](ctx, s.client, http.MethodPost, collection, body, opts...)
+	return s.create(ctx, op, body, opts)
 }
 
 // checkNames rejects a list with an empty or blank name.

@@ -158,6 +158,21 @@ func TestCreateWithOrganizationRole(t *testing.T) {
 			t.Errorf("user = %+v, want the created user with the new role", u)
 		}
 	})
+	t.Run("follow-up PATCH reply not JSON", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, testutil.Reply{Status: 201, Body: dcCreated}, textOK)
+		u, err := svc.Create(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t,
+			testutil.Want{Method: "POST", Path: "/scim/Users", Body: createBody},
+			testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Body: patchBody},
+		)
+		if u.ID != "VXNlcjoy" || u.UserName != "dev-user2" || u.OrganizationRole != "admin" {
+			t.Errorf("user = %+v, want the created user with the new role", u)
+		}
+	})
 	t.Run("follow-up PATCH fails: created user and error", func(t *testing.T) {
 		t.Parallel()
 		svc, rec := newService(t,
@@ -176,6 +191,133 @@ func TestCreateWithOrganizationRole(t *testing.T) {
 			t.Errorf("error %q does not say the user was created", err)
 		}
 	})
+}
+
+// TestCreateReplyWithoutUser checks that a 201 whose body holds no user
+// (empty, not JSON, or without an id) leads to a lookup by userName, and that
+// a failed lookup says the create succeeded.
+func TestCreateReplyWithoutUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	userBody := `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+		"userName": "dev-user2",
+		"emails": [{"primary": true, "value": "dev-user2@example.com"}]
+	}`
+	saBody := `{
+		"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:teams:2.0:User"],
+		"userName": "ci-bot",
+		"accountType": "SERVICE",
+		"urn:ietf:params:scim:schemas:extension:teams:2.0:User": {"defaultTeam": "ml"}
+	}`
+	createUser := func(s *users.Service) (*users.User, error) {
+		return s.Create(ctx, users.CreateParams{Email: "dev-user2@example.com"})
+	}
+	createSA := func(s *users.Service) (*users.User, error) {
+		return s.CreateServiceAccount(ctx, users.ServiceAccountParams{Name: "ci-bot", DefaultTeam: "ml"})
+	}
+	postUser := testutil.Want{Method: "POST", Path: "/scim/Users", Body: userBody}
+	findUser := testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=userName%20eq%20%22dev-user2%22"}
+	postSA := testutil.Want{Method: "POST", Path: "/scim/Users", Body: saBody}
+	findSA := testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=userName%20eq%20%22ci-bot%22"}
+	created := func(status int, body string) testutil.Reply { return testutil.Reply{Status: status, Body: body} }
+
+	found := []struct {
+		name    string
+		call    func(*users.Service) (*users.User, error)
+		replies []testutil.Reply
+		wants   []testutil.Want
+		wantID  string
+	}{
+		{"Create, empty 201", createUser, []testutil.Reply{created(201, ""), ok(listOf(dcCreated))},
+			[]testutil.Want{postUser, findUser}, "VXNlcjoy"},
+		{"Create, 201 without id", createUser, []testutil.Reply{created(201, `{"userName":"dev-user2"}`), ok(listOf(dcCreated))},
+			[]testutil.Want{postUser, findUser}, "VXNlcjoy"},
+		{"Create, non-JSON 201", createUser, []testutil.Reply{
+			{Status: 201, Body: "Created", Header: map[string][]string{"Content-Type": {"text/plain"}}}, ok(listOf(dcCreated)),
+		}, []testutil.Want{postUser, findUser}, "VXNlcjoy"},
+		{"CreateServiceAccount, empty 201", createSA, []testutil.Reply{created(201, ""), ok(listOf(saCreated))},
+			[]testutil.Want{postSA, findSA}, "VXNlcjoz"},
+		{"CreateServiceAccount, 201 with {}", createSA, []testutil.Reply{created(201, "{}"), ok(listOf(saCreated))},
+			[]testutil.Want{postSA, findSA}, "VXNlcjoz"},
+	}
+	for _, tt := range found {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, tt.replies...)
+			u, err := tt.call(svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Check(t, tt.wants...)
+			if u.ID != tt.wantID || u.UserName == "" {
+				t.Errorf("user = %+v, want ID %s", u, tt.wantID)
+			}
+		})
+	}
+
+	failed := []struct {
+		name     string
+		call     func(*users.Service) (*users.User, error)
+		replies  []testutil.Reply
+		wants    []testutil.Want
+		sentinel error
+	}{
+		{"Create, lookup finds nothing", createUser,
+			[]testutil.Reply{created(201, ""), ok(listOf())}, []testutil.Want{postUser, findUser}, scim.ErrNotFound},
+		{"Create, lookup fails", createUser,
+			[]testutil.Reply{created(201, "{}"), {Status: 403, Body: errorBody("403", "insufficient permissions")}},
+			[]testutil.Want{postUser, findUser}, scim.ErrForbidden},
+		{"CreateServiceAccount, lookup finds nothing", createSA,
+			[]testutil.Reply{created(201, ""), ok(listOf())}, []testutil.Want{postSA, findSA}, scim.ErrNotFound},
+	}
+	for _, tt := range failed {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, tt.replies...)
+			u, err := tt.call(svc)
+			rec.Check(t, tt.wants...)
+			if u != nil || !errors.Is(err, tt.sentinel) {
+				t.Fatalf("got %+v, %v; want nil and an error matching %v", u, err, tt.sentinel)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "create succeeded") || !strings.Contains(msg, "no user") {
+				t.Errorf("error %q does not say the create succeeded without a user in the reply", msg)
+			}
+		})
+	}
+
+	t.Run("Create with OrganizationRole patches the user found", func(t *testing.T) {
+		t.Parallel()
+		patched := strings.Replace(dcCreated, `"userName"`, `"organizationRole": "admin", "userName"`, 1)
+		svc, rec := newService(t, created(201, ""), ok(listOf(dcCreated)), ok(patched))
+		u, err := svc.Create(ctx, users.CreateParams{Email: "dev-user2@example.com", OrganizationRole: "admin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t, postUser, findUser, testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy",
+			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"organizationRole","value":"admin"}]}`})
+		if u.ID != "VXNlcjoy" || u.OrganizationRole != "admin" {
+			t.Errorf("user = %+v", u)
+		}
+	})
+}
+
+// TestCreateOptionsApplyToThePostOnly checks that an If-Match given to Create
+// reaches the POST but not the follow-up PATCH, where it would fail with 412.
+func TestCreateOptionsApplyToThePostOnly(t *testing.T) {
+	t.Parallel()
+	svc, rec := newService(t, testutil.Reply{Status: 201, Body: dcCreated}, ok(dcCreated))
+	_, err := svc.Create(context.Background(),
+		users.CreateParams{Email: "dev-user2@example.com", OrganizationRole: "admin"}, scim.IfMatch(`W/"v1"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Check(t,
+		testutil.Want{Method: "POST", Path: "/scim/Users", Header: map[string]string{"If-Match": `W/"v1"`},
+			Body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"dev-user2","emails":[{"primary":true,"value":"dev-user2@example.com"}]}`},
+		testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Header: map[string]string{"If-Match": ""},
+			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"organizationRole","value":"admin"}]}`},
+	)
 }
 
 func TestCreateErrors(t *testing.T) {

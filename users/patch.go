@@ -2,11 +2,9 @@ package users
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/go-wandb/identity/scim"
@@ -18,35 +16,44 @@ import (
 // cannot be patched; the server rejects it.
 func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Patch"
-	if len(ops) == 0 {
-		return nil, scim.Invalid(op, "no operations")
-	}
-	for i, o := range ops {
-		switch strings.ToLower(o.Op) {
-		case "add", "replace", "remove":
-		default:
-			return nil, scim.Invalid(op, "operation %d: op %q is not add, replace or remove", i, o.Op)
-		}
+	if err := scim.CheckOperations(op, ops); err != nil {
+		return nil, err
 	}
 	return s.patch(ctx, op, id, ops, opts)
 }
 
-// patch sends ops to PATCH /scim/Users/{id} and decodes the User reply.
+// patch sends ops to PATCH /scim/Users/{id} and returns the user in the
+// reply. A 2xx reply without the user (empty, not JSON, or an echo) is not an
+// error: the user is then read back with GET /scim/Users/{id}.
 func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, error) {
+	u, ok, err := s.sendPatch(ctx, op, id, ops, opts)
+	if err != nil || ok {
+		return u, err
+	}
+	if u, err = s.Get(ctx, id); err != nil {
+		return nil, fmt.Errorf("%s: the change was applied, but reading user %s back failed: %w", op, id, err)
+	}
+	return u, nil
+}
+
+// sendPatch sends ops to PATCH /scim/Users/{id}; ok reports whether the
+// reply held the user (see scim.SendResource).
+func (s *Service) sendPatch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, bool, error) {
 	path, err := scim.ResourcePath(op, collection, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return scim.Send[User](ctx, s.client, http.MethodPatch, path, scim.NewPatchOp(ops...), opts...)
+	return scim.SendResource[User](ctx, s.client, http.MethodPatch, path, scim.NewPatchOp(ops...), opts...)
 }
 
 // Deactivate deactivates a user: PATCH /scim/Users/{id} with a path-less
 // replace of {"active": false}. On Dedicated Cloud and Self-Managed the user
 // is kept with active=false; on Multi-tenant Cloud the user is removed from
-// the organization (re-add it with Create). When the reply is not a User (the
-// Multi-tenant server may echo the PatchOp), the user is re-read with
-// GET /scim/Users/{id}; when that finds nothing, the result is a User with
-// only ID set and Active false. Service accounts cannot be deactivated.
+// the organization (re-add it with Create). When the 2xx reply is not a User
+// (the Multi-tenant server may echo the PatchOp; a reply may also be empty or
+// not JSON), the user is re-read with GET /scim/Users/{id}; when that answers
+// 404, the result is a User with only ID set and Active false. Service
+// accounts cannot be deactivated.
 func (s *Service) Deactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
 	return s.setActive(ctx, "users.Deactivate", id, false, opts)
 }
@@ -54,7 +61,7 @@ func (s *Service) Deactivate(ctx context.Context, id string, opts ...scim.Reques
 // Reactivate reactivates a deactivated user: PATCH /scim/Users/{id} with a
 // path-less replace of {"active": true}. Dedicated Cloud and Self-Managed
 // only: Multi-tenant Cloud answers 400, returned as a *scim.Error whose Detail
-// is the server's text. When the reply is not a User it is re-read with
+// is the server's text. When the 2xx reply is not a User it is re-read with
 // GET /scim/Users/{id}, whose error (ErrNotFound included) is returned.
 func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
 	return s.setActive(ctx, "users.Reactivate", id, true, opts)
@@ -62,26 +69,17 @@ func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.Reques
 
 // setActive is Deactivate and Reactivate.
 func (s *Service) setActive(ctx context.Context, op, id string, active bool, opts []scim.RequestOption) (*User, error) {
-	path, err := scim.ResourcePath(op, collection, id)
-	if err != nil {
-		return nil, err
-	}
-	body := scim.NewPatchOp(scim.Replace("", map[string]bool{"active": active}))
-	var raw json.RawMessage
-	resp, err := s.client.Call(ctx, http.MethodPatch, path, body, &raw, opts...)
-	if err != nil {
-		return nil, err
-	}
-	if u, err := userReply(raw); err != nil {
-		return nil, fmt.Errorf("%s: decoding reply: %w", op, err)
-	} else if u != nil {
-		if u.Meta.Version == "" {
-			u.Meta.Version = resp.ETag
-		}
+	u, ok, err := s.sendPatch(ctx, op, id, []scim.Operation{scim.Replace("", map[string]bool{"active": active})}, opts)
+	switch {
+	case errors.Is(err, scim.ErrInvalidInput):
+		return nil, err // already names op
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", op, err)
+	case ok:
 		return u, nil
 	}
-	// Not a User: read the result.
-	u, err := s.Get(ctx, id)
+	// The reply is not a User: read the result.
+	u, err = s.Get(ctx, id)
 	switch {
 	case err == nil:
 		return u, nil
@@ -90,27 +88,6 @@ func (s *Service) setActive(ctx context.Context, op, id string, active bool, opt
 		return &User{ID: id, Active: false}, nil
 	}
 	return nil, fmt.Errorf("%s: re-reading user %s after the PATCH: %w", op, id, err)
-}
-
-// userReply decodes raw as a User, or returns nil when raw is empty or is not
-// a User (no id, or a PatchOp message).
-func userReply(raw json.RawMessage) (*User, error) {
-	if len(raw) == 0 {
-		return nil, nil
-	}
-	var probe struct {
-		ID      json.RawMessage `json:"id"`
-		Schemas []string        `json:"schemas"`
-	}
-	if json.Unmarshal(raw, &probe) != nil || unquote(probe.ID) == "" || unquote(probe.ID) == "null" ||
-		slices.Contains(probe.Schemas, scim.PatchOpSchema) {
-		return nil, nil
-	}
-	u := new(User)
-	if err := json.Unmarshal(raw, u); err != nil {
-		return nil, err
-	}
-	return u, nil
 }
 
 // UpdateEmail replaces a user's email address: PATCH /scim/Users/{id} with

@@ -2,6 +2,7 @@ package users_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,9 @@ import (
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/users"
 )
+
+// textOK is a 200 reply whose body is not JSON, which a PATCH may get.
+var textOK = testutil.Reply{Status: 200, Body: "OK", Header: http.Header{"Content-Type": {"text/plain"}}}
 
 // patchOp wraps JSON operations in the PatchOp envelope.
 func patchOp(ops string) string {
@@ -253,6 +257,30 @@ func TestDeactivate(t *testing.T) {
 			t.Errorf("user = %+v", u)
 		}
 	})
+	t.Run("non-JSON 200 reply is re-read", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, textOK, ok(inactive))
+		u, err := svc.Deactivate(context.Background(), "VXNlcjox=")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t, deactivate, get)
+		if u.ID != "VXNlcjox=" || u.Active || u.UserName != "dev-user1" || u.PrimaryEmail() != "dev-user1@example.com" {
+			t.Errorf("user = %+v", u)
+		}
+	})
+	t.Run("non-JSON 200 reply, user removed from the org", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, textOK, testutil.Reply{Status: 404, Body: errorBody("404", "User not found")})
+		u, err := svc.Deactivate(context.Background(), "VXNlcjox=")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t, deactivate, get)
+		if u == nil || u.ID != "VXNlcjox=" || u.Active || u.UserName != "" {
+			t.Errorf("user = %+v, want only ID, Active false", u)
+		}
+	})
 	t.Run("204 reply is re-read", func(t *testing.T) {
 		t.Parallel()
 		svc, rec := newService(t, testutil.Reply{Status: 204}, ok(inactive))
@@ -334,6 +362,26 @@ func TestReactivate(t *testing.T) {
 		rec.Check(t, reactivate, testutil.Want{Method: "GET", Path: "/scim/Users/VXNlcjox="})
 		checkDevUser1(t, u)
 	})
+	t.Run("non-JSON 200 reply is re-read", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, textOK, ok(legacyUser))
+		u, err := svc.Reactivate(context.Background(), "VXNlcjox=")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Check(t, reactivate, testutil.Want{Method: "GET", Path: "/scim/Users/VXNlcjox="})
+		checkDevUser1(t, u)
+	})
+	t.Run("non-JSON 200 reply then 404 is an error", func(t *testing.T) {
+		t.Parallel()
+		svc, rec := newService(t, textOK, testutil.Reply{Status: 404, Body: errorBody("404", "User not found")})
+		u, err := svc.Reactivate(context.Background(), "VXNlcjox=")
+		if u != nil {
+			t.Errorf("user = %+v", u)
+		}
+		wantAPIError(t, err, 404, scim.ErrNotFound, "User not found")
+		rec.Check(t, reactivate, testutil.Want{Method: "GET", Path: "/scim/Users/VXNlcjox="})
+	})
 	t.Run("echo then 404 is an error", func(t *testing.T) {
 		t.Parallel()
 		svc, _ := newService(t, ok(mtEcho), testutil.Reply{Status: 404, Body: errorBody("404", "User not found")})
@@ -343,4 +391,26 @@ func TestReactivate(t *testing.T) {
 		}
 		wantAPIError(t, err, 404, scim.ErrNotFound, "User not found")
 	})
+}
+
+// TestPatchReplyWithoutUser re-reads the user when a PATCH reply holds none,
+// and says the change was applied when that read fails.
+func TestPatchReplyWithoutUser(t *testing.T) {
+	t.Parallel()
+	patch := testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjox=", Body: patchOp(`{"op":"replace","path":"organizationRole","value":"admin"}`)}
+	get := testutil.Want{Method: "GET", Path: "/scim/Users/VXNlcjox="}
+	for _, reply := range []testutil.Reply{{Status: 200, Body: "OK", Header: http.Header{"Content-Type": {"text/plain"}}}, {Status: 204}, {Status: 200, Body: "{}"}} {
+		svc, rec := newService(t, reply, testutil.Reply{Status: 200, Body: arrayUser})
+		u, err := svc.SetOrganizationRole(context.Background(), "VXNlcjox=", "admin")
+		if err != nil || u.ID != "VXNlcjox=" || u.UserName != "dev-user1" {
+			t.Errorf("reply %q: got %+v, %v", reply.Body, u, err)
+		}
+		rec.Check(t, patch, get)
+	}
+	svc, rec := newService(t, testutil.Reply{Status: 204}, testutil.Reply{Status: 500, Body: errorBody("500", "down")})
+	u, err := svc.SetOrganizationRole(context.Background(), "VXNlcjox=", "admin")
+	if u != nil || !errors.Is(err, scim.ErrServer) || !strings.Contains(err.Error(), "the change was applied") {
+		t.Errorf("got %+v, %v", u, err)
+	}
+	rec.Check(t, patch, get)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-wandb/identity/scim"
@@ -51,38 +52,43 @@ func (s *Service) All(ctx context.Context, opts *scim.ListOptions) iter.Seq2[*Us
 }
 
 // FindByUserName returns the user whose userName is name:
-// GET /scim/Users?filter=userName eq "name". When nothing matches the error
-// matches scim.ErrNotFound.
+// GET /scim/Users?filter=userName eq "name". W&B compares user names ignoring
+// case, so a user whose name differs only in case is returned when no name
+// matches exactly. When nothing matches the error matches scim.ErrNotFound;
+// when the match is not unique (several exact matches, or several that match
+// ignoring case and none exactly), ErrAmbiguous.
 func (s *Service) FindByUserName(ctx context.Context, name string) (*User, error) {
 	const op = "users.FindByUserName"
 	if strings.TrimSpace(name) == "" {
 		return nil, scim.Invalid(op, "empty user name")
 	}
-	return s.findOne(ctx, op, "userName", name, func(u *User) bool { return u.UserName == name })
+	return s.findOne(ctx, op, "userName", name, func(u *User) []string { return []string{u.UserName} })
 }
 
 // FindByEmail returns the user with the address email:
-// GET /scim/Users?filter=emails.value eq "email". When nothing matches the
-// error matches scim.ErrNotFound.
+// GET /scim/Users?filter=emails.value eq "email". W&B compares addresses
+// ignoring case, so an address that differs only in case is accepted when no
+// address matches exactly. When nothing matches the error matches
+// scim.ErrNotFound; when the match is not unique (several exact matches, or
+// several that match ignoring case and none exactly), ErrAmbiguous.
 func (s *Service) FindByEmail(ctx context.Context, email string) (*User, error) {
 	const op = "users.FindByEmail"
 	if err := checkEmail(op, email); err != nil {
 		return nil, err
 	}
-	return s.findOne(ctx, op, "emails.value", email, func(u *User) bool {
-		for _, e := range u.Emails {
-			if strings.EqualFold(e.Value, email) {
-				return true
-			}
+	return s.findOne(ctx, op, "emails.value", email, func(u *User) []string {
+		values := make([]string, len(u.Emails))
+		for i, e := range u.Emails {
+			values[i] = e.Value
 		}
-		return false
+		return values
 	})
 }
 
 // Find looks a user up by email when usernameOrEmail contains "@" (see
 // FindByEmail) and by user name otherwise (see FindByUserName), as the Python
 // SDK's Api.user decides. When nothing matches the error matches
-// scim.ErrNotFound.
+// scim.ErrNotFound; when the match is not unique, ErrAmbiguous.
 func (s *Service) Find(ctx context.Context, usernameOrEmail string) (*User, error) {
 	if strings.TrimSpace(usernameOrEmail) == "" {
 		return nil, scim.Invalid("users.Find", "empty user name or email")
@@ -93,22 +99,42 @@ func (s *Service) Find(ctx context.Context, usernameOrEmail string) (*User, erro
 	return s.FindByUserName(ctx, usernameOrEmail)
 }
 
-// findOne lists users matching `attr eq value` and returns the one exact
-// reports as the best match, else the first; none is scim.ErrNotFound.
-func (s *Service) findOne(ctx context.Context, op, attr, value string, exact func(*User) bool) (*User, error) {
-	page, err := s.List(ctx, &scim.ListOptions{Filter: scim.Eq(attr, value)})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Resources) == 0 {
-		return nil, fmt.Errorf("%s: no user with %s %q: %w", op, attr, value, scim.ErrNotFound)
-	}
-	for i := range page.Resources {
-		if exact(&page.Resources[i]) {
-			return &page.Resources[i], nil
+// findOne lists the users matching `attr eq value` (GET /scim/Users, every
+// page) and returns the one user whose values (from values) include value
+// exactly; failing that, the one user with a value equal to value ignoring
+// case. Users with neither are ignored, whatever the server's filter did. No
+// match is an error matching scim.ErrNotFound; more than one at the deciding
+// level is ErrAmbiguous. It never falls back to an arbitrary result.
+func (s *Service) findOne(ctx context.Context, op, attr, value string, values func(*User) []string) (*User, error) {
+	var exact, folded []*User
+	for u, err := range s.All(ctx, &scim.ListOptions{Filter: scim.Eq(attr, value)}) {
+		if err != nil {
+			return nil, err
+		}
+		vs := values(u)
+		switch {
+		case slices.Contains(vs, value):
+			exact = append(exact, u)
+		case slices.ContainsFunc(vs, func(v string) bool { return strings.EqualFold(v, value) }):
+			folded = append(folded, u)
 		}
 	}
-	return &page.Resources[0], nil
+	matches := exact
+	if len(matches) == 0 {
+		matches = folded
+	}
+	switch len(matches) {
+	case 0:
+		return nil, fmt.Errorf("%s: no user with %s %q: %w", op, attr, value, scim.ErrNotFound)
+	case 1:
+		return matches[0], nil
+	}
+	ids := make([]string, len(matches))
+	for i, u := range matches {
+		ids[i] = u.ID
+	}
+	return nil, fmt.Errorf("%s: %d users with %s %q (IDs %s): %w",
+		op, len(matches), attr, value, strings.Join(ids, ", "), ErrAmbiguous)
 }
 
 // Delete deletes the user or service account with the given ID:

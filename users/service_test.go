@@ -173,6 +173,7 @@ func TestFind(t *testing.T) {
 	byName := "filter=userName%20eq%20%22dev-user1%22"
 	byEmail := "filter=emails.value%20eq%20%22dev-user1%40example.com%22"
 	other := `{"id":"OTHER","userName":"Dev-User1","emails":[{"value":"other@example.com","primary":true}]}`
+	stranger := `{"id":"STRANGER","userName":"someone-else","emails":[{"value":"someone@example.com","primary":true}]}`
 	tests := []struct {
 		name   string
 		call   func(*users.Service) (*users.User, error)
@@ -198,9 +199,12 @@ func TestFind(t *testing.T) {
 		{"Find without @ filters by userName", func(s *users.Service) (*users.User, error) {
 			return s.Find(context.Background(), "dev-user1")
 		}, listOf(arrayUser), byName, "VXNlcjox="},
-		{"FindByUserName without exact match takes the first", func(s *users.Service) (*users.User, error) {
+		{"FindByUserName without exact match takes the one case-insensitive match", func(s *users.Service) (*users.User, error) {
 			return s.FindByUserName(context.Background(), "DEV-USER1")
-		}, listOf(arrayUser, other), "filter=userName%20eq%20%22DEV-USER1%22", "VXNlcjox="},
+		}, listOf(stranger, arrayUser), "filter=userName%20eq%20%22DEV-USER1%22", "VXNlcjox="},
+		{"FindByEmail without exact match takes the one case-insensitive match", func(s *users.Service) (*users.User, error) {
+			return s.FindByEmail(context.Background(), "Dev-User1@Example.com")
+		}, listOf(stranger, legacyUser), "filter=emails.value%20eq%20%22Dev-User1%40Example.com%22", "VXNlcjox="},
 		{"Find with quotes escapes them", func(s *users.Service) (*users.User, error) {
 			return s.Find(context.Background(), `a"b`)
 		}, listOf(`{"id":"Q","userName":"a\"b"}`), "filter=userName%20eq%20%22a%5C%22b%22", "Q"},
@@ -257,6 +261,66 @@ func TestFindNotFound(t *testing.T) {
 		_, err := svc.Find(context.Background(), "x")
 		wantAPIError(t, err, 400, scim.ErrBadRequest, "bad filter")
 	})
+}
+
+// TestFindNoSafeMatch checks that a search never falls back to an arbitrary
+// result: users the filter should not have returned are ignored, and several
+// equally good matches are ErrAmbiguous.
+func TestFindNoSafeMatch(t *testing.T) {
+	t.Parallel()
+	byName := "filter=userName%20eq%20%22dev-user1%22"
+	byEmail := "filter=emails.value%20eq%20%22dev-user1%40example.com%22"
+	stranger := `{"id":"STRANGER","userName":"someone-else","emails":[{"value":"someone@example.com","primary":true}]}`
+	upper := `{"id":"UPPER","userName":"DEV-USER1","emails":[{"value":"DEV-USER1@example.com","primary":true}]}`
+	title := `{"id":"TITLE","userName":"Dev-User1","emails":[{"value":"Dev-User1@example.com","primary":true}]}`
+	twin := strings.Replace(arrayUser, `"id": "VXNlcjox="`, `"id": "TWIN"`, 1)
+	tests := []struct {
+		name     string
+		call     func(*users.Service) (*users.User, error)
+		reply    string
+		query    string
+		sentinel error
+		text     []string
+	}{
+		{"FindByUserName: only other users", func(s *users.Service) (*users.User, error) {
+			return s.FindByUserName(context.Background(), "dev-user1")
+		}, listOf(stranger), byName, scim.ErrNotFound, []string{`userName "dev-user1"`}},
+		{"FindByEmail: only other users", func(s *users.Service) (*users.User, error) {
+			return s.FindByEmail(context.Background(), "dev-user1@example.com")
+		}, listOf(stranger), byEmail, scim.ErrNotFound, []string{`emails.value "dev-user1@example.com"`}},
+		{"Find: only other users", func(s *users.Service) (*users.User, error) {
+			return s.Find(context.Background(), "dev-user1")
+		}, listOf(stranger), byName, scim.ErrNotFound, []string{`"dev-user1"`}},
+		{"FindByUserName: two case-insensitive matches", func(s *users.Service) (*users.User, error) {
+			return s.FindByUserName(context.Background(), "dev-user1")
+		}, listOf(upper, stranger, title), byName, users.ErrAmbiguous, []string{"2 users", "UPPER", "TITLE"}},
+		{"FindByEmail: two case-insensitive matches", func(s *users.Service) (*users.User, error) {
+			return s.FindByEmail(context.Background(), "dev-user1@example.com")
+		}, listOf(title, upper), byEmail, users.ErrAmbiguous, []string{"2 users", "UPPER", "TITLE"}},
+		{"FindByUserName: two exact matches", func(s *users.Service) (*users.User, error) {
+			return s.FindByUserName(context.Background(), "dev-user1")
+		}, listOf(arrayUser, twin, upper), byName, users.ErrAmbiguous, []string{"2 users", "VXNlcjox=", "TWIN"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, ok(tt.reply))
+			u, err := tt.call(svc)
+			rec.Check(t, testutil.Want{Method: "GET", Path: "/scim/Users", Query: tt.query})
+			if u != nil || !errors.Is(err, tt.sentinel) {
+				t.Fatalf("got %+v, %v; want %v", u, err, tt.sentinel)
+			}
+			var apiErr *scim.Error
+			if errors.As(err, &apiErr) {
+				t.Errorf("error %v is a *scim.Error; nothing failed on the server", err)
+			}
+			for _, want := range tt.text {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+		})
+	}
 }
 
 func TestDelete(t *testing.T) {
@@ -436,6 +500,14 @@ func TestInvalidInput(t *testing.T) {
 		{"Patch no ops", func(s *users.Service) error { _, err := s.Patch(ctx, "U", nil); return err }},
 		{"Patch unknown op", func(s *users.Service) error {
 			_, err := s.Patch(ctx, "U", []scim.Operation{{Op: "move", Path: "x"}})
+			return err
+		}},
+		{"Patch empty op", func(s *users.Service) error {
+			_, err := s.Patch(ctx, "U", []scim.Operation{{Path: "x"}})
+			return err
+		}},
+		{"Patch op foo", func(s *users.Service) error {
+			_, err := s.Patch(ctx, "U", []scim.Operation{scim.Remove("registryRoles"), {Op: "foo", Path: "x"}})
 			return err
 		}},
 		{"Patch empty ID", func(s *users.Service) error {
