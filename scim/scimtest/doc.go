@@ -1,0 +1,67 @@
+// Package scimtest is an in-memory simulator of W&B's SCIM API (Users,
+// Groups = teams, Roles = custom roles) and of the GraphQL operations the SDK
+// uses, for testing code that manages a W&B organization without a W&B
+// account.
+//
+//	srv := scimtest.NewServer(scimtest.Options{
+//		Flavor: scimtest.MultiTenant,
+//		Users:  []scimtest.User{{UserName: "alice", Email: "alice@example.com"}},
+//		Teams:  []scimtest.Team{{Name: "ml", Members: []string{"alice"}}},
+//	})
+//	defer srv.Close()
+//
+//	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey))
+//
+// In a test, scimtest.Start(t, opts) does the same and closes the server
+// when the test ends, and srv.Client(t) builds the client.
+//
+// # Fidelity
+//
+// The server behaves as the W&B wire specification says the real one does,
+// quirks included, so that code tested against it works against W&B:
+//
+//   - Replies have W&B's shapes: top-level keys in alphabetical order; group
+//     members with capitalised keys ({"Value","Ref","Type","Display"}); role
+//     "schemas": [""] and "organizationID"; ListResponse with
+//     "itemsPerPage": 9999 and "startIndex": 1; a relative meta.location
+//     ("Users/<id>"); no meta.lastModified on user create replies; error bodies
+//     {"schemas":[…Error],"detail":"…","status":"404"} with status a string.
+//     Options.LegacyEmails switches to the pre-v0.80.1 shapes: "emails" as one
+//     object with capitalised keys, and null for empty lists.
+//   - IDs are W&B-style base64 global IDs: base64("User:<n>"),
+//     base64("Group:<n>"), base64("Role:<n>"). They may contain "=", so
+//     clients must path-escape them.
+//   - Options.Flavor picks Multi-tenant or Dedicated/Self-Managed behaviour:
+//     deactivation, reactivation, email and display-name updates, multiple
+//     emails, the teams extension, and the service-account organizationRole
+//     differ as W&B documents.
+//   - Filters: only userName eq and emails.value eq (Users, case-insensitive)
+//     and displayName eq (Groups); anything else is a 400 with scimType
+//     invalidFilter. Roles take no filter.
+//   - Paging: ignored, as W&B does, unless Options.HonorPaging.
+//   - Every single-resource reply has an ETag header W/"n" equal to
+//     meta.version; n grows with every change. If-Match on PUT, PATCH and
+//     DELETE fails with 412 when stale ("*" always matches).
+//   - Uniqueness (409), service-account provisioning rules, org service
+//     accounts joining every team created with POST /Groups, custom role
+//     deletion moving holders to the inherited role, BYOB provider checks, and
+//     no team deletion (400).
+//   - Authentication: "Bearer <key>", Basic "<userName>:<key>", Basic
+//     ":<key>", and on GraphQL Basic "api:<key>". Unknown keys get 401; a
+//     user who is not an org admin gets 403 on SCIM.
+//
+// Where the specification leaves a behaviour open, the server picks the
+// stricter reading (for example team roles can be set only for members), so
+// that code passing here does not rely on leniency W&B may not have.
+//
+// # Inspection and faults
+//
+// Server.User, Server.Team and Server.Role read the current state directly;
+// AddUser, AddTeam, AddRole and NewAPIKey change it without a request;
+// Requests returns every request received; Reset restores the initial
+// state. Options.Faults (or SetFaults) adds latency and failures (a status
+// such as 503 or 429, with Retry-After) before requests are processed, so a
+// failed request changes nothing.
+//
+// A Server is safe for concurrent use.
+package scimtest

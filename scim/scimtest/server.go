@@ -1,0 +1,318 @@
+package scimtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-wandb/identity/scim"
+)
+
+// maxBody bounds a request body.
+const maxBody = 4 << 20
+
+// Server is an in-memory W&B SCIM and GraphQL server on a loopback
+// httptest.Server. It serves the SCIM API under both "/scim" and "/scim/v2",
+// and GraphQL at "/graphql". It is safe for concurrent use.
+type Server struct {
+	// URL is the server's base URL, "http://127.0.0.1:<port>", to hand to
+	// scim.WithBaseURL; the SCIM root is URL+"/scim".
+	URL string
+	// APIKey is the admin's API key (Options.APIKey or DefaultAPIKey).
+	APIKey string
+	// AdminUserName is the admin's userName, for Basic "<name>:<key>".
+	AdminUserName string
+
+	opts Options
+	ts   *httptest.Server
+
+	mu     sync.Mutex // guards everything below
+	st     *store
+	faults faultState
+	log    []Request
+}
+
+// Request is one HTTP request the server received, as Server.Requests
+// reports it.
+type Request struct {
+	Method   string
+	Path     string // as sent (escaped form), e.g. "/scim/Groups/R3JvdXA6MQ=="
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+	// Status is the status the server replied with.
+	Status int
+}
+
+// NewServer starts a server configured by opts. Close it when done. It
+// panics, as httptest.NewServer does, when it cannot start or when the seed
+// data in opts is invalid (a duplicate name, a team member that does not
+// exist, ...); Start reports those through a testing.TB instead.
+func NewServer(opts Options) *Server {
+	s, err := newServer(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Start is NewServer for tests: it fails t on invalid options and closes
+// the server when t ends.
+func Start(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s, err := newServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newServer(opts Options) (*Server, error) {
+	if opts.APIKey == "" {
+		opts.APIKey = DefaultAPIKey
+	}
+	if opts.AdminUserName == "" {
+		opts.AdminUserName = DefaultAdminUserName
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{APIKey: opts.APIKey, AdminUserName: opts.AdminUserName, opts: opts}
+	if err := s.Reset(); err != nil {
+		return nil, err
+	}
+	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.ts.URL
+	return s, nil
+}
+
+// Close shuts the server down, waiting for requests in flight.
+func (s *Server) Close() { s.ts.Close() }
+
+// Client returns a *scim.Client for the server: scim.WithBaseURL(s.URL) and
+// scim.WithAPIKey(s.APIKey) (Bearer), followed by opts (for example
+// scim.WithRetry). opts must not set credentials; build the client with
+// scim.NewClient for other auth forms. It fails t when the client cannot be
+// built.
+func (s *Server) Client(t testing.TB, opts ...scim.Option) *scim.Client {
+	t.Helper()
+	all := append([]scim.Option{scim.WithBaseURL(s.URL), scim.WithAPIKey(s.APIKey)}, opts...)
+	c, err := scim.NewClient(all...)
+	if err != nil {
+		t.Fatalf("scimtest: building client: %v", err)
+	}
+	return c
+}
+
+// Requests returns every request received since the server started (or
+// since Reset), in arrival order, including those that failed.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.log))
+	copy(out, s.log)
+	return out
+}
+
+// Reset restores the state NewServer created from its Options: the seed
+// data, the admin key, the faults, and an empty request log. IDs start
+// again from the beginning. It fails only if the seed data is invalid.
+func (s *Server) Reset() error {
+	st, err := seedStore(s.opts)
+	if err != nil {
+		return fmt.Errorf("scimtest: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st = st
+	s.faults = newFaultState(s.opts.Faults)
+	s.log = nil
+	return nil
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	defer func() { s.record(r, body, rec.status) }()
+	if err != nil {
+		writeError(rec, newError(http.StatusRequestEntityTooLarge, "request body too large"))
+		return
+	}
+	if s.injectFault(rec, r) {
+		return
+	}
+	if r.URL.Path == "/graphql" {
+		s.serveGraphQL(rec, r, body)
+		return
+	}
+	s.serveSCIM(rec, r, body)
+}
+
+func (s *Server) record(r *http.Request, body []byte, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, Request{
+		Method:   r.Method,
+		Path:     r.URL.EscapedPath(),
+		RawQuery: r.URL.RawQuery,
+		Header:   r.Header.Clone(),
+		Body:     body,
+		Status:   status,
+	})
+}
+
+// scimRequest is a routed SCIM request.
+type scimRequest struct {
+	method    string
+	id        string // unescaped; "" for the collection
+	query     url.Values
+	header    http.Header
+	body      []byte
+	principal *account
+}
+
+// reply is what a handler answers. version > 0 adds the ETag header; raw, if
+// set, is sent as the body instead of body.
+type reply struct {
+	status  int
+	body    any
+	raw     []byte
+	version int
+}
+
+// serveSCIM routes /scim/<Resource>[/<id>] and /scim/v2/... to the handlers.
+func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request, body []byte) {
+	path := r.URL.EscapedPath()
+	var rest string
+	switch {
+	case strings.HasPrefix(path, "/scim/v2/"):
+		rest = strings.TrimPrefix(path, "/scim/v2/")
+	case strings.HasPrefix(path, "/scim/"):
+		rest = strings.TrimPrefix(path, "/scim/")
+	default:
+		writeError(w, notFound("no such endpoint: %s", path))
+		return
+	}
+	segs := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	if len(segs) > 2 {
+		writeError(w, notFound("no such endpoint: %s", path))
+		return
+	}
+	req := &scimRequest{method: r.Method, query: r.URL.Query(), header: r.Header, body: body}
+	if len(segs) == 2 {
+		id, err := url.PathUnescape(segs[1])
+		if err != nil || id == "" {
+			writeError(w, notFound("no such endpoint: %s", path))
+			return
+		}
+		req.id = id
+	}
+	var handle func(*scimRequest) (reply, error)
+	switch segs[0] {
+	case "Users":
+		handle = s.handleUsers
+	case "Groups":
+		handle = s.handleGroups
+	case "Roles":
+		handle = s.handleRoles
+	default:
+		writeError(w, notFound("no such endpoint: %s", path))
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	principal, aerr := s.authenticateSCIM(r.Header.Get("Authorization"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	req.principal = principal
+	rep, err := handle(req)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeReply(w, rep)
+}
+
+func writeReply(w http.ResponseWriter, rep reply) {
+	if rep.version > 0 {
+		w.Header().Set("ETag", etag(rep.version))
+	}
+	switch {
+	case rep.raw != nil:
+		w.Header().Set("Content-Type", scim.MediaType)
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(rep.raw)
+	case rep.body != nil:
+		writeJSON(w, rep.status, rep.body)
+	default:
+		w.WriteHeader(rep.status)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "scimtest: encoding reply: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", scim.MediaType)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf)
+}
+
+// writeError writes err as a SCIM error body; an error that is not an
+// *apiError is a 500.
+func writeError(w http.ResponseWriter, err error) {
+	e, ok := err.(*apiError)
+	if !ok {
+		e = newError(http.StatusInternalServerError, "%v", err)
+	}
+	writeJSON(w, e.status, e.body())
+}
+
+// decodeBody decodes a JSON request body into v; a bad body is a 400.
+func decodeBody(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("request body is required")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return badRequest("invalid request body: %v", err)
+	}
+	return nil
+}
+
+func methodNotAllowed(method, what string) error {
+	return newError(http.StatusMethodNotAllowed, "%s is not supported on %s", method, what)
+}
