@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
+)
+
+func TestSimulatorMode(t *testing.T) {
+	t.Setenv("WANDB_BASE_URL", "")
+	t.Setenv("WANDB_API_KEY", "")
+
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, "table", 90, false); err != nil {
+		t.Fatal(err)
+	}
+	s := stdout.String()
+	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") || stderr.Len() != 0 {
+		t.Errorf("table mode: banner first on stdout, nothing on stderr:\n%s\nstderr: %s", s, stderr.String())
+	}
+	for _, want := range []string{"inactive 120 days", "inactive 400 days", "never active", "deactivated",
+		"7 accounts; 3 active ones flagged: 2 inactive for more than 90 days, 1 never active."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	if err := run(context.Background(), &stdout, &stderr, "csv", 30, true); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&stdout).ReadAll()
+	if err != nil {
+		t.Fatalf("stdout is not CSV: %v", err)
+	}
+	var names []string
+	for _, r := range recs[1:] {
+		names = append(names, r[0])
+	}
+	// -flagged-only with 30 days: grace (45 days), alan, katherine, linus.
+	if got := strings.Join(names, ","); recs[0][0] != "username" || got != "alan,grace,katherine,linus" {
+		t.Errorf("CSV header %v, users %s", recs[0], got)
+	}
+	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+"\n") {
+		t.Errorf("csv mode: the banner belongs on stderr: %q", stderr.String())
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim/scimtest"
+)
+
+func useServer(t *testing.T, srv *scimtest.Server) {
+	t.Setenv("WANDB_BASE_URL", srv.URL)
+	t.Setenv("WANDB_API_KEY", srv.APIKey)
+	t.Setenv("WANDB_USERNAME", "")
+}
+
+func TestSimulatorMode(t *testing.T) {
+	t.Setenv("WANDB_BASE_URL", "")
+	t.Setenv("WANDB_API_KEY", "")
+	for _, bar := range []bool{false, true} {
+		var out bytes.Buffer
+		if err := run(context.Background(), &out, bar, "", 3, false); err != nil {
+			t.Fatalf("run: %v\n%s", err, out.String())
+		}
+		s := out.String()
+		if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") {
+			t.Errorf("output should start with the simulator banner:\n%s", s)
+		}
+		if !strings.Contains(s, "Summary: 7 created, 1 already present, 0 failed.") {
+			t.Errorf("unexpected summary:\n%s", s)
+		}
+		if bar != strings.Contains(s, "\r[") {
+			t.Errorf("progress bar drawn: %t, want %t:\n%q", !bar, bar, s)
+		}
+	}
+}
+
+func TestDryRunThenRerun(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}, {Name: "ops"}}})
+	useServer(t, srv)
+	file := filepath.Join(t.TempDir(), "users.csv")
+	csv := "email,username,teams,role\n" +
+		"a@x.io,a,ml;ops,admin\n" +
+		"b@x.io,,ml,\n" +
+		"c@x.io,c,missing,\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runOnce := func(dry bool) string {
+		t.Helper()
+		var out bytes.Buffer
+		err := run(context.Background(), &out, false, file, 2, dry)
+		if dry && err != nil {
+			t.Fatalf("dry run: %v", err)
+		}
+		if !dry && (err == nil || !strings.Contains(err.Error(), "1 of 3 users failed")) {
+			t.Fatalf("run: err = %v, want 1 of 3 failed\n%s", err, out.String())
+		}
+		return out.String()
+	}
+
+	out := runOnce(true)
+	for _, want := range []string{"a@x.io: create user a with role admin; add to ml, ops", "b@x.io: create user b; add to ml",
+		"c@x.io: fail: no team named missing", "Would create 2, already present 0, would fail 1."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if u, ok := srv.User("a"); ok {
+		t.Fatalf("the dry run created a user: %+v", u)
+	}
+
+	out = runOnce(false)
+	if !strings.Contains(out, "Summary: 2 created, 0 already present, 1 failed.") {
+		t.Errorf("first run:\n%s", out)
+	}
+	out = runOnce(false)
+	if !strings.Contains(out, "Summary: 0 created, 2 already present, 1 failed.") || strings.Contains(out, "added to") {
+		t.Errorf("the rerun should change nothing:\n%s", out)
+	}
+	ml, ok := srv.Team("ml")
+	if !ok || len(ml.Members) != 2 {
+		t.Errorf("team ml: %+v", ml)
+	}
+}
