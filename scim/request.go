@@ -171,6 +171,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 				}
 				return nil, err
 			}
+			if !fitsDeadline(ctx, wait) {
+				return nil, err
+			}
 			if sleep(ctx, wait) != nil {
 				return nil, c.contextError(req, ctx, err)
 			}
@@ -191,6 +194,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		}
 		wait, again := c.retry.Next(attempt, outcome, time.Now())
 		if !again {
+			return r, apiErr
+		}
+		if !fitsDeadline(ctx, wait) {
 			return r, apiErr
 		}
 		if sleep(ctx, wait) != nil {
@@ -286,6 +292,14 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, sta
 		attrs = append(attrs, slog.String("error", c.redactor.String(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "scim request", attrs...)
+}
+
+// fitsDeadline reports whether waiting d leaves time before ctx's deadline:
+// when it does not, the last error is more useful than a wait that ends in
+// context.DeadlineExceeded.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
 }
 
 // sleep waits d or until ctx ends.

@@ -285,3 +285,25 @@ func TestLogNeverShowsCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryWaitBeyondDeadline returns the last error at once when the wait
+// before the next attempt would outlast the context's deadline.
+func TestRetryWaitBeyondDeadline(t *testing.T) {
+	t.Parallel()
+	c, mock := testutil.NewClient(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 3, MaxRetryAfter: time.Minute}))
+	rec := testutil.Serve(t, mock, testutil.Reply{Status: 429, Body: `{"detail":"slow down"}`, Header: http.Header{"Retry-After": {"30"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Call(ctx, "GET", "Users", nil, nil)
+	var se *scim.Error
+	if !errors.As(err, &se) || se.StatusCode != 429 || se.RetryAfter != 30*time.Second {
+		t.Errorf("err = %v, want the 429", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("waited %v for a retry that could not happen in time", d)
+	}
+	if len(rec.Requests()) != 1 {
+		t.Errorf("requests = %d", len(rec.Requests()))
+	}
+}
