@@ -20,6 +20,9 @@ type Option func(*config) error
 // attempts. MaxRetryAfter caps how long a server's Retry-After may make the
 // client wait.
 //
+// A wait that would outlast the call's context deadline is not started; the
+// last error is returned instead.
+//
 // What is retried is fixed: 429 for any method; 5xx and network errors for GET,
 // PUT, DELETE, and PATCH carrying If-Match; a POST only when its connection was
 // never made. 409 and other 4xx replies are never retried.
