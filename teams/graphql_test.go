@@ -2,10 +2,7 @@ package teams
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,50 +10,6 @@ import (
 	"github.com/go-wandb/identity/internal/testutil"
 	"github.com/go-wandb/identity/scim"
 )
-
-// gqlReply is a 200 GraphQL reply with body.
-func gqlReply(body string) testutil.Reply {
-	return testutil.Reply{Status: 200, Body: body, Header: http.Header{"Content-Type": {"application/json"}}}
-}
-
-// checkGraphQL asserts that the only request was a GraphQL POST to
-// https://wandb.test/graphql with Basic "api:<key>" auth (which the client
-// adds only for that origin), running operation op (whose text must contain
-// each of fields) with exactly the variables vars.
-func checkGraphQL(t *testing.T, rec *testutil.Recorder, op string, fields []string, vars string) {
-	t.Helper()
-	reqs := rec.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("got %d requests, want 1", len(reqs))
-	}
-	r := reqs[0]
-	if r.Method != "POST" || r.Path != "/graphql" || r.RawQuery != "" {
-		t.Errorf("request = %s %s?%s, want POST /graphql", r.Method, r.Path, r.RawQuery)
-	}
-	wantAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("api:"+testutil.APIKey))
-	if got := r.Header.Get("Authorization"); got != wantAuth {
-		t.Errorf("Authorization = %q, want %q", got, wantAuth)
-	}
-	if got := r.Header.Get("Content-Type"); got != "application/json" {
-		t.Errorf("Content-Type = %q", got)
-	}
-	if got := r.Header.Get("Use-Admin-Privileges"); got != "true" {
-		t.Errorf("Use-Admin-Privileges = %q", got)
-	}
-	var body struct {
-		Query     string          `json:"query"`
-		Variables json.RawMessage `json:"variables"`
-	}
-	if err := json.Unmarshal(r.Body, &body); err != nil {
-		t.Fatalf("body is not JSON: %v: %s", err, r.Body)
-	}
-	for _, s := range append([]string{op}, fields...) {
-		if !strings.Contains(body.Query, s) {
-			t.Errorf("query does not contain %q:\n%s", s, body.Query)
-		}
-	}
-	testutil.JSONEq(t, body.Variables, vars)
-}
 
 func TestInvite(t *testing.T) {
 	t.Parallel()
@@ -70,13 +23,13 @@ func TestInvite(t *testing.T) {
 		vars    string
 		wantErr func(error) bool
 	}{
-		{name: "email", user: "jane@example.com", reply: gqlReply(ok),
+		{name: "email", user: "jane@example.com", reply: testutil.GraphQLReply(ok),
 			vars: `{"entity":"acme-devs","email":"jane@example.com","admin":false}`},
-		{name: "username as admin", user: "jane", admin: true, reply: gqlReply(ok),
+		{name: "username as admin", user: "jane", admin: true, reply: testutil.GraphQLReply(ok),
 			vars: `{"entity":"acme-devs","username":"jane","admin":true}`},
 		{
 			name: "GraphQL error is returned", user: "jane",
-			reply: gqlReply(`{"data":{"createInvite":null},"errors":[{"message":"user already invited"}]}`),
+			reply: testutil.GraphQLReply(`{"data":{"createInvite":null},"errors":[{"message":"user already invited"}]}`),
 			vars:  `{"entity":"acme-devs","username":"jane","admin":false}`,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
@@ -84,7 +37,7 @@ func TestInvite(t *testing.T) {
 			},
 		},
 		{
-			name: "no result", user: "jane", reply: gqlReply(`{"data":{"createInvite":null}}`),
+			name: "no result", user: "jane", reply: testutil.GraphQLReply(`{"data":{"createInvite":null}}`),
 			vars:    `{"entity":"acme-devs","username":"jane","admin":false}`,
 			wantErr: func(err error) bool { return errors.Is(err, ErrUnsuccessful) },
 		},
@@ -103,7 +56,7 @@ func TestInvite(t *testing.T) {
 			c, mock := testutil.NewClient(t)
 			rec := testutil.Serve(t, mock, tt.reply)
 			err := New(c).Invite(context.Background(), "acme-devs", tt.user, tt.admin)
-			checkGraphQL(t, rec, "mutation CreateInvite", fields, tt.vars)
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateInvite", Contains: fields, Variables: tt.vars})
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("Invite: %v", err)
 			}
@@ -143,9 +96,9 @@ func TestMembers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, gqlReply(tt.reply))
+			rec := testutil.Serve(t, mock, testutil.GraphQLReply(tt.reply))
 			got, err := New(c).Members(context.Background(), "acme-devs")
-			checkGraphQL(t, rec, "query GetTeamEntity", fields, `{"name":"acme-devs"}`)
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "query GetTeamEntity", Contains: fields, Variables: `{"name":"acme-devs"}`})
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || got != nil {
 					t.Fatalf("Members = %v, %v; want error %v", got, err, tt.wantErr)
@@ -188,9 +141,9 @@ func TestDeleteMember(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, gqlReply(tt.reply))
+			rec := testutil.Serve(t, mock, testutil.GraphQLReply(tt.reply))
 			err := New(c).DeleteMember(context.Background(), "acme-devs", "VXNlcjox")
-			checkGraphQL(t, rec, "mutation DeleteInvite", fields, `{"id":"VXNlcjox","entity":"acme-devs"}`)
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation DeleteInvite", Contains: fields, Variables: `{"id":"VXNlcjox","entity":"acme-devs"}`})
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("DeleteMember: %v", err)
 			}
@@ -227,9 +180,9 @@ func TestCreateServiceAccount(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, gqlReply(tt.reply))
+			rec := testutil.Serve(t, mock, testutil.GraphQLReply(tt.reply))
 			got, err := New(c).CreateServiceAccount(context.Background(), "acme-devs", "ci bot")
-			checkGraphQL(t, rec, "mutation CreateServiceAccount", fields, `{"entity":"acme-devs","description":"ci bot"}`)
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateServiceAccount", Contains: fields, Variables: `{"entity":"acme-devs","description":"ci bot"}`})
 			if tt.wantErr != nil {
 				if got != nil || !tt.wantErr(err) {
 					t.Fatalf("CreateServiceAccount = %+v, %v (%T)", got, err, err)
@@ -257,10 +210,10 @@ func TestCreateTeam(t *testing.T) {
 		vars    string
 		wantErr func(error) bool
 	}{
-		{name: "with admin", admin: "jane", reply: gqlReply(ok), vars: `{"teamName":"new-team","teamAdminUserName":"jane"}`},
-		{name: "caller as admin", reply: gqlReply(ok), vars: `{"teamName":"new-team"}`},
+		{name: "with admin", admin: "jane", reply: testutil.GraphQLReply(ok), vars: `{"teamName":"new-team","teamAdminUserName":"jane"}`},
+		{name: "caller as admin", reply: testutil.GraphQLReply(ok), vars: `{"teamName":"new-team"}`},
 		{
-			name: "name taken is returned, not swallowed", reply: gqlReply(`{"data":{"createTeam":null},"errors":[{"message":"entity name already taken"}]}`),
+			name: "name taken is returned, not swallowed", reply: testutil.GraphQLReply(`{"data":{"createTeam":null},"errors":[{"message":"entity name already taken"}]}`),
 			vars: `{"teamName":"new-team"}`,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
@@ -268,7 +221,7 @@ func TestCreateTeam(t *testing.T) {
 			},
 		},
 		{
-			name: "no entity", reply: gqlReply(`{"data":{"createTeam":{"entity":null}}}`), vars: `{"teamName":"new-team"}`,
+			name: "no entity", reply: testutil.GraphQLReply(`{"data":{"createTeam":{"entity":null}}}`), vars: `{"teamName":"new-team"}`,
 			wantErr: func(err error) bool { return errors.Is(err, ErrUnsuccessful) },
 		},
 		{
@@ -282,7 +235,7 @@ func TestCreateTeam(t *testing.T) {
 			c, mock := testutil.NewClient(t)
 			rec := testutil.Serve(t, mock, tt.reply)
 			err := New(c).CreateTeam(context.Background(), "new-team", tt.admin)
-			checkGraphQL(t, rec, "mutation CreateTeam", fields, tt.vars)
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateTeam", Contains: fields, Variables: tt.vars})
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("CreateTeam: %v", err)
 			}

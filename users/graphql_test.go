@@ -2,10 +2,7 @@ package users_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,51 +11,6 @@ import (
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/users"
 )
-
-// gqlReply is a 200 GraphQL reply.
-func gqlReply(body string) testutil.Reply {
-	return testutil.Reply{Status: 200, Body: body, Header: http.Header{"Content-Type": {"application/json"}}}
-}
-
-// checkGraphQL asserts that the only request was a GraphQL POST to
-// https://wandb.test/graphql (the Basic "api:<key>" header is only added for
-// that origin) whose query contains each of parts and whose variables are vars.
-func checkGraphQL(t *testing.T, rec *testutil.Recorder, vars map[string]any, parts ...string) {
-	t.Helper()
-	reqs := rec.Requests()
-	if len(reqs) != 1 {
-		t.Fatalf("%d requests, want 1", len(reqs))
-	}
-	r := reqs[0]
-	if r.Method != "POST" || r.Path != "/graphql" || r.RawQuery != "" {
-		t.Errorf("request = %s %s?%s, want POST /graphql", r.Method, r.Path, r.RawQuery)
-	}
-	wantAuth := "Basic " + base64.StdEncoding.EncodeToString([]byte("api:"+testutil.APIKey))
-	if got := r.Header.Get("Authorization"); got != wantAuth {
-		t.Errorf("Authorization = %q, want Basic api:<key>", got)
-	}
-	if got := r.Header.Get("Content-Type"); got != "application/json" {
-		t.Errorf("Content-Type = %q", got)
-	}
-	if got := r.Header.Get("Use-Admin-Privileges"); got != "true" {
-		t.Errorf("Use-Admin-Privileges = %q", got)
-	}
-	var body struct {
-		Query     string         `json:"query"`
-		Variables map[string]any `json:"variables"`
-	}
-	if err := json.Unmarshal(r.Body, &body); err != nil {
-		t.Fatalf("body %s: %v", r.Body, err)
-	}
-	for _, p := range parts {
-		if !strings.Contains(body.Query, p) {
-			t.Errorf("query does not contain %q:\n%s", p, body.Query)
-		}
-	}
-	if !reflect.DeepEqual(body.Variables, vars) {
-		t.Errorf("variables = %#v, want %#v", body.Variables, vars)
-	}
-}
 
 const viewerNode = `{
 	"id": "VXNlcjox", "name": "Ada Lovelace", "username": "ada", "email": "ada@example.com",
@@ -83,20 +35,20 @@ func TestViewer(t *testing.T) {
 	t.Parallel()
 	t.Run("found", func(t *testing.T) {
 		t.Parallel()
-		svc, rec := newService(t, gqlReply(`{"data":{"viewer":`+viewerNode+`}}`))
+		svc, rec := newService(t, testutil.GraphQLReply(`{"data":{"viewer":`+viewerNode+`}}`))
 		a, err := svc.Viewer(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkGraphQL(t, rec, nil, "query GetViewer", "viewer", "...UserFragment", "fragment UserFragment on User",
-			"apiKeys", "teams", "fragment ApiKeyFragment on ApiKey")
+		rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "query GetViewer", Contains: []string{"viewer", "...UserFragment",
+			"fragment UserFragment on User", "apiKeys", "teams", "fragment ApiKeyFragment on ApiKey"}})
 		if !reflect.DeepEqual(*a, wantViewer) {
 			t.Errorf("account = %+v\nwant      %+v", *a, wantViewer)
 		}
 	})
 	t.Run("null viewer", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":{"viewer":null}}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":{"viewer":null}}`))
 		a, err := svc.Viewer(context.Background())
 		if a != nil || !errors.Is(err, scim.ErrNotFound) {
 			t.Errorf("got %+v, %v; want scim.ErrNotFound", a, err)
@@ -104,7 +56,7 @@ func TestViewer(t *testing.T) {
 	})
 	t.Run("graphql errors", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":{"viewer":null},"errors":[{"message":"relogin required"}]}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":{"viewer":null},"errors":[{"message":"relogin required"}]}`))
 		_, err := svc.Viewer(context.Background())
 		var gqlErr *scim.GraphQLError
 		if !errors.As(err, &gqlErr) || len(gqlErr.Messages) != 1 || gqlErr.Messages[0] != "relogin required" {
@@ -124,13 +76,13 @@ func TestSearch(t *testing.T) {
 	t.Run("matches", func(t *testing.T) {
 		t.Parallel()
 		other := `{"id":"VXNlcjoy","name":"","username":"ada2","email":"ada2@example.com","admin":null,"apiKeys":null,"teams":{"edges":[]}}`
-		svc, rec := newService(t, gqlReply(`{"data":{"users":{"edges":[{"node":`+viewerNode+`},{"node":`+other+`}]}}}`))
+		svc, rec := newService(t, testutil.GraphQLReply(`{"data":{"users":{"edges":[{"node":`+viewerNode+`},{"node":`+other+`}]}}}`))
 		got, err := svc.Search(context.Background(), "ada")
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkGraphQL(t, rec, map[string]any{"query": "ada"}, "query SearchUsers($query: String)", "users(query: $query)",
-			"...UserFragment", "fragment UserFragment on User", "fragment ApiKeyFragment on ApiKey")
+		rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "query SearchUsers($query: String)", Contains: []string{"users(query: $query)",
+			"...UserFragment", "fragment UserFragment on User", "fragment ApiKeyFragment on ApiKey"}, Variables: `{"query":"ada"}`})
 		want := []users.Account{wantViewer, {ID: "VXNlcjoy", Username: "ada2", Email: "ada2@example.com"}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("accounts = %+v\nwant       %+v", got, want)
@@ -138,16 +90,16 @@ func TestSearch(t *testing.T) {
 	})
 	t.Run("no match", func(t *testing.T) {
 		t.Parallel()
-		svc, rec := newService(t, gqlReply(`{"data":{"users":{"edges":[]}}}`))
+		svc, rec := newService(t, testutil.GraphQLReply(`{"data":{"users":{"edges":[]}}}`))
 		got, err := svc.Search(context.Background(), "ghost@example.com")
 		if err != nil || got == nil || len(got) != 0 {
 			t.Errorf("got %#v, %v; want an empty slice", got, err)
 		}
-		checkGraphQL(t, rec, map[string]any{"query": "ghost@example.com"}, "SearchUsers")
+		rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "SearchUsers", Variables: `{"query":"ghost@example.com"}`})
 	})
 	t.Run("not an admin", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":{"users":null},"errors":[{"message":"permission denied"}]}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":{"users":null},"errors":[{"message":"permission denied"}]}`))
 		_, err := svc.Search(context.Background(), "ada")
 		var gqlErr *scim.GraphQLError
 		if !errors.As(err, &gqlErr) {
@@ -161,21 +113,22 @@ func TestGenerateAPIKey(t *testing.T) {
 	tests := []struct {
 		name        string
 		description string
-		vars        map[string]any
+		vars        string
 	}{
-		{"with description", "ci key", map[string]any{"description": "ci key"}},
-		{"empty description is null", "", map[string]any{"description": nil}},
+		{"with description", "ci key", `{"description":"ci key"}`},
+		{"empty description is null", "", `{"description":null}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			svc, rec := newService(t, gqlReply(`{"data":{"generateApiKey":{"apiKey":{"id":"QXBpS2V5OjM=","name":"wandb_v1_xyz","description":"ci key"}}}}`))
+			svc, rec := newService(t, testutil.GraphQLReply(`{"data":{"generateApiKey":{"apiKey":{"id":"QXBpS2V5OjM=","name":"wandb_v1_xyz","description":"ci key"}}}}`))
 			k, err := svc.GenerateAPIKey(context.Background(), tt.description)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGraphQL(t, rec, tt.vars, "mutation GenerateApiKey($description: String)",
-				"generateApiKey(input: {description: $description})", "apiKey { ...ApiKeyFragment }", "fragment ApiKeyFragment on ApiKey")
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation GenerateApiKey($description: String)",
+				Contains: []string{"generateApiKey(input: {description: $description})", "apiKey { ...ApiKeyFragment }",
+					"fragment ApiKeyFragment on ApiKey"}, Variables: tt.vars})
 			if *k != (users.APIKey{ID: "QXBpS2V5OjM=", Name: "wandb_v1_xyz", Description: "ci key"}) {
 				t.Errorf("key = %+v", k)
 			}
@@ -183,7 +136,7 @@ func TestGenerateAPIKey(t *testing.T) {
 	}
 	t.Run("graphql error", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":null,"errors":[{"message":"too many keys"}]}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":null,"errors":[{"message":"too many keys"}]}`))
 		k, err := svc.GenerateAPIKey(context.Background(), "x")
 		var gqlErr *scim.GraphQLError
 		if k != nil || !errors.As(err, &gqlErr) {
@@ -192,7 +145,7 @@ func TestGenerateAPIKey(t *testing.T) {
 	})
 	t.Run("no key in reply", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":{"generateApiKey":{"apiKey":null}}}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":{"generateApiKey":{"apiKey":null}}}`))
 		if k, err := svc.GenerateAPIKey(context.Background(), "x"); k != nil || err == nil {
 			t.Errorf("got %+v, %v; want an error", k, err)
 		}
@@ -213,7 +166,7 @@ func TestDeleteAPIKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			svc, rec := newService(t, gqlReply(tt.reply))
+			svc, rec := newService(t, testutil.GraphQLReply(tt.reply))
 			err := svc.DeleteAPIKey(context.Background(), "QXBpS2V5OjE=")
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
@@ -221,13 +174,13 @@ func TestDeleteAPIKey(t *testing.T) {
 			if err != nil && !strings.Contains(err.Error(), "QXBpS2V5OjE=") {
 				t.Errorf("error %q does not name the key", err)
 			}
-			checkGraphQL(t, rec, map[string]any{"id": "QXBpS2V5OjE="}, "mutation DeleteApiKey($id: String!)",
-				"deleteApiKey(input: {id: $id})", "success")
+			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation DeleteApiKey($id: String!)",
+				Contains: []string{"deleteApiKey(input: {id: $id})", "success"}, Variables: `{"id":"QXBpS2V5OjE="}`})
 		})
 	}
 	t.Run("graphql error", func(t *testing.T) {
 		t.Parallel()
-		svc, _ := newService(t, gqlReply(`{"data":{"deleteApiKey":null},"errors":[{"message":"not allowed"}]}`))
+		svc, _ := newService(t, testutil.GraphQLReply(`{"data":{"deleteApiKey":null},"errors":[{"message":"not allowed"}]}`))
 		err := svc.DeleteAPIKey(context.Background(), "QXBpS2V5OjE=")
 		var gqlErr *scim.GraphQLError
 		if !errors.As(err, &gqlErr) || gqlErr.Messages[0] != "not allowed" {

@@ -28,13 +28,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
@@ -48,21 +45,11 @@ func main() {
 	flaggedOnly := flag.Bool("flagged-only", false, "list only flagged users")
 	flag.Parse()
 	if (*format != "table" && *format != "csv") || *days < 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, `audit: -format must be "table" or "csv", -inactive-days at least 0, and no arguments are accepted`)
-		flag.Usage()
-		os.Exit(2)
+		exampleenv.UsageError("audit", `-format must be "table" or "csv", -inactive-days at least 0, and no arguments are accepted`)
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Stderr, *format, *days, *flaggedOnly)
-	stop()
-	if errors.Is(err, context.Canceled) {
-		err = errors.New("interrupted")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "audit:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("audit", func(ctx context.Context) error {
+		return run(ctx, os.Stdout, os.Stderr, *format, *days, *flaggedOnly)
+	})
 }
 
 // simSeed gives the simulator users of every kind of activity.

@@ -11,8 +11,7 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	t.Setenv("WANDB_BASE_URL", "")
-	t.Setenv("WANDB_API_KEY", "")
+	exampleenv.UseSimulator(t)
 
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), &stdout, &stderr, "table", 90, false); err != nil {

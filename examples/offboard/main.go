@@ -37,9 +37,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim"
@@ -57,31 +55,20 @@ func main() {
 	}
 	flag.Parse()
 
-	var content string
+	var content []byte
 	if *file != "" {
-		b, err := os.ReadFile(*file)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "offboard:", err)
-			os.Exit(1)
+		var err error
+		if content, err = os.ReadFile(*file); err != nil {
+			exampleenv.UsageError("offboard", "%v", err)
 		}
-		content = string(b)
 	}
-	emails, err := parseEmails(flag.Args(), content)
+	emails, err := parseEmails(flag.Args(), string(content))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "offboard:", err)
-		os.Exit(2)
+		exampleenv.UsageError("offboard", "%v", err)
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err = run(ctx, os.Stdout, emails, *dryRun)
-	stop()
-	if errors.Is(err, context.Canceled) {
-		err = errors.New("interrupted")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "offboard:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("offboard", func(ctx context.Context) error {
+		return run(ctx, os.Stdout, emails, *dryRun)
+	})
 }
 
 // The simulator's seed: users in teams, and the emails offboarded when none

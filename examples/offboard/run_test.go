@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -11,23 +12,8 @@ import (
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
-func useServer(t *testing.T, srv *scimtest.Server) {
-	t.Setenv("WANDB_BASE_URL", srv.URL)
-	t.Setenv("WANDB_API_KEY", srv.APIKey)
-	t.Setenv("WANDB_USERNAME", "")
-}
-
 func TestSimulatorMode(t *testing.T) {
-	t.Setenv("WANDB_BASE_URL", "")
-	t.Setenv("WANDB_API_KEY", "")
-	var out bytes.Buffer
-	if err := run(context.Background(), &out, nil, false); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	s := out.String()
-	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") {
-		t.Errorf("output should start with the simulator banner:\n%s", s)
-	}
+	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, nil, false) })
 	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated",
 		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 failed."} {
 		if !strings.Contains(s, want) {
@@ -37,7 +23,7 @@ func TestSimulatorMode(t *testing.T) {
 }
 
 func TestRealModeNeedsEmails(t *testing.T) {
-	useServer(t, scimtest.Start(t, scimtest.Options{}))
+	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{}))
 	var out bytes.Buffer
 	if err := run(context.Background(), &out, nil, false); err == nil || !strings.Contains(err.Error(), "no email addresses") {
 		t.Errorf("err = %v, want a request for emails", err)
@@ -51,7 +37,7 @@ func TestDryRunThenRerun(t *testing.T) {
 				return u.Inactive && flavor == scimtest.MultiTenant // not in a Multi-tenant organization
 			})
 			srv := scimtest.Start(t, scimtest.Options{Flavor: flavor, Users: seed, Teams: simTeams})
-			useServer(t, srv)
+			exampleenv.UseServer(t, srv)
 			emails := []string{"alice@example.com", "carol@example.com"}
 			runOnce := func(dry bool) string {
 				t.Helper()

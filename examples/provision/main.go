@@ -50,10 +50,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim"
@@ -71,33 +69,19 @@ func main() {
 	dryRun := flag.Bool("dry-run", false, "print the plan without changing anything")
 	flag.Parse()
 	if flag.NArg() > 0 || *concurrency < 1 {
-		fmt.Fprintln(os.Stderr, "provision: -concurrency must be at least 1, and no arguments are accepted")
-		flag.Usage()
-		os.Exit(2)
+		exampleenv.UsageError("provision", "-concurrency must be at least 1, and no arguments are accepted")
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, isTerminal(os.Stdout), *file, *concurrency, *dryRun)
-	stop()
-	if errors.Is(err, context.Canceled) {
-		err = errors.New("interrupted")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "provision:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("provision", func(ctx context.Context) error {
+		return run(ctx, os.Stdout, isTerminal(os.Stdout), *file, *concurrency, *dryRun)
+	})
 }
 
 // run provisions the users of file (the sample when ""), writing to w, with a
 // progress bar when bar is set.
 func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency int, dryRun bool) error {
-	name, data := "the sample examples/provision/users.csv", sampleCSV
-	if file != "" {
-		var err error
-		if data, err = os.ReadFile(file); err != nil {
-			return err
-		}
-		name = file
+	name, data, err := exampleenv.ReadInput(file, "examples/provision/users.csv", sampleCSV)
+	if err != nil {
+		return err
 	}
 	rows, err := parseCSV(bytes.NewReader(data))
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,24 +13,9 @@ import (
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
-func useServer(t *testing.T, srv *scimtest.Server) {
-	t.Setenv("WANDB_BASE_URL", srv.URL)
-	t.Setenv("WANDB_API_KEY", srv.APIKey)
-	t.Setenv("WANDB_USERNAME", "")
-}
-
 func TestSimulatorMode(t *testing.T) {
-	t.Setenv("WANDB_BASE_URL", "")
-	t.Setenv("WANDB_API_KEY", "")
 	for _, bar := range []bool{false, true} {
-		var out bytes.Buffer
-		if err := run(context.Background(), &out, bar, "", 3, false); err != nil {
-			t.Fatalf("run: %v\n%s", err, out.String())
-		}
-		s := out.String()
-		if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") {
-			t.Errorf("output should start with the simulator banner:\n%s", s)
-		}
+		s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, bar, "", 3, false) })
 		if !strings.Contains(s, "Summary: 7 created, 1 already present, 0 failed.") {
 			t.Errorf("unexpected summary:\n%s", s)
 		}
@@ -41,7 +27,7 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestDryRunThenRerun(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}, {Name: "ops"}}})
-	useServer(t, srv)
+	exampleenv.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "users.csv")
 	csv := "email,username,teams,role\n" +
 		"a@x.io,a,ml;ops,admin\n" +

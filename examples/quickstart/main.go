@@ -32,9 +32,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
@@ -51,21 +49,11 @@ func main() {
 	keep := flag.Bool("keep", false, "leave the user active at the end")
 	flag.Parse()
 	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "quickstart: unexpected arguments %q\n", flag.Args())
-		flag.Usage()
-		os.Exit(2)
+		exampleenv.UsageError("quickstart", "unexpected arguments %q", flag.Args())
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, *email, *team, *role, *keep)
-	stop()
-	if errors.Is(err, context.Canceled) {
-		err = errors.New("interrupted")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("quickstart", func(ctx context.Context) error {
+		return run(ctx, os.Stdout, *email, *team, *role, *keep)
+	})
 }
 
 func run(ctx context.Context, w io.Writer, email, teamName, roleName string, keep bool) error {

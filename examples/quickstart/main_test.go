@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -10,28 +11,15 @@ import (
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
-// useServer points the example at srv as if it were a real W&B.
-func useServer(t *testing.T, srv *scimtest.Server) {
-	t.Setenv("WANDB_BASE_URL", srv.URL)
-	t.Setenv("WANDB_API_KEY", srv.APIKey)
-	t.Setenv("WANDB_USERNAME", "")
-}
-
 func TestSimulatorMode(t *testing.T) {
-	t.Setenv("WANDB_BASE_URL", "")
-	t.Setenv("WANDB_API_KEY", "")
-	var out bytes.Buffer
-	if err := run(context.Background(), &out, "q@example.com", "q-team", "q-role", false); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if lines[0] != exampleenv.SimulatorBanner {
-		t.Errorf("first line %q, want the simulator banner", lines[0])
-	}
+	out := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+		return run(ctx, w, "q@example.com", "q-team", "q-role", false)
+	}) // starts with the banner line
+	lines := strings.Split(strings.TrimSpace(out), "\n")
 	for i, want := range []string{"1. created user q", "2. created team q-team", "3. added q to team q-team",
 		"4. made q an admin", "5. created custom role q-role", "6. deactivated q@example.com (active=false)", "Done."} {
 		if i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], want) {
-			t.Errorf("line %d should start with %q:\n%s", i+2, want, out.String())
+			t.Errorf("line %d should start with %q:\n%s", i+2, want, out)
 		}
 	}
 }
@@ -49,7 +37,7 @@ func TestRerun(t *testing.T) {
 			"custom role q-role already exists", "6. deactivated"}},
 	} {
 		t.Run(tt.flavor.String(), func(t *testing.T) {
-			useServer(t, scimtest.Start(t, scimtest.Options{Flavor: tt.flavor}))
+			exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Flavor: tt.flavor}))
 			for i := range 2 {
 				var out bytes.Buffer
 				if err := run(context.Background(), &out, "q@example.com", "q-team", "q-role", false); err != nil {

@@ -40,8 +40,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
@@ -56,31 +54,17 @@ func main() {
 	file := flag.String("file", "", "JSON file describing the role (default: the sample examples/roles/role.json)")
 	flag.Parse()
 	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "roles: unexpected arguments %q\n", flag.Args())
-		flag.Usage()
-		os.Exit(2)
+		exampleenv.UsageError("roles", "unexpected arguments %q", flag.Args())
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, *file)
-	stop()
-	if errors.Is(err, context.Canceled) {
-		err = errors.New("interrupted")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "roles:", err)
-		os.Exit(1)
-	}
+	exampleenv.Main("roles", func(ctx context.Context) error {
+		return run(ctx, os.Stdout, *file)
+	})
 }
 
 func run(ctx context.Context, w io.Writer, file string) error {
-	name, data := "the sample examples/roles/role.json", sampleRole
-	if file != "" {
-		var err error
-		if data, err = os.ReadFile(file); err != nil {
-			return err
-		}
-		name = file
+	name, data, err := exampleenv.ReadInput(file, "examples/roles/role.json", sampleRole)
+	if err != nil {
+		return err
 	}
 	want, err := parseRole(bytes.NewReader(data))
 	if err != nil {

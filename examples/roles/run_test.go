@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,16 +15,7 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	t.Setenv("WANDB_BASE_URL", "")
-	t.Setenv("WANDB_API_KEY", "")
-	var out bytes.Buffer
-	if err := run(context.Background(), &out, ""); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	s := out.String()
-	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") {
-		t.Errorf("output should start with the simulator banner:\n%s", s)
-	}
+	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, "") })
 	for _, want := range []string{"Updated role run-operator", "add permissions: project:update, run:delete",
 		"remove permissions: artifact:delete"} {
 		if !strings.Contains(s, want) {
@@ -34,9 +26,7 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestCreateUpdateUnchanged(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{})
-	t.Setenv("WANDB_BASE_URL", srv.URL)
-	t.Setenv("WANDB_API_KEY", srv.APIKey)
-	t.Setenv("WANDB_USERNAME", "")
+	exampleenv.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "role.json")
 	apply := func(json, want string) {
 		t.Helper()

@@ -251,7 +251,7 @@ func (s *Server) gqlCreateTeam(p *account, in gqlArgs) (any, error) {
 	t := &team{name: name}
 	if admin != nil {
 		t.members = []member{{userID: admin.id, role: "admin"}}
-		s.st.touchUser(admin)
+		s.st.touch(&admin.record)
 	}
 	s.st.newTeam(t)
 	return map[string]any{"entity": map[string]any{
@@ -315,7 +315,7 @@ func (s *Server) gqlCreateInvite(p *account, in gqlArgs) (any, error) {
 		admin: in.boolean("admin"), created: s.st.timestamp(),
 	}
 	t.invites = append(t.invites, inv)
-	s.st.touchTeam(t)
+	s.st.touch(&t.record)
 	name := username
 	if name == "" {
 		name = email
@@ -335,13 +335,13 @@ func (s *Server) gqlDeleteInvite(p *account, in gqlArgs) (any, error) {
 	id := in.str("id")
 	if i := slices.IndexFunc(t.invites, func(inv invite) bool { return inv.id == id }); i >= 0 {
 		t.invites = slices.Delete(t.invites, i, i+1)
-		s.st.touchTeam(t)
+		s.st.touch(&t.record)
 		return map[string]any{"success": true}, nil
 	}
 	if !s.st.removeMember(t, id) {
 		return nil, fmt.Errorf("no member or invite %q in team %q", id, t.name)
 	}
-	s.st.touchUser(s.st.byID[id])
+	s.st.touch(&s.st.byID[id].record)
 	return map[string]any{"success": true}, nil
 }
 

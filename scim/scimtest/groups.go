@@ -107,7 +107,7 @@ func (s *Server) createGroup(req *scimRequest) (reply, error) {
 	t := &team{name: name, bucket: in.StorageBucket}
 	for _, a := range users {
 		t.members = append(t.members, member{userID: a.id, role: "member"})
-		s.st.touchUser(a)
+		s.st.touch(&a.record)
 	}
 	return s.groupReply(s.st.newTeam(t), http.StatusCreated), nil
 }
@@ -243,10 +243,10 @@ func (g *groupPatch) commit() {
 	t.name, t.members = g.name, g.members
 	for id, v := range membership {
 		if a := st.byID[id]; a != nil && (v != 3 || renamed) {
-			st.touchUser(a)
+			st.touch(&a.record)
 		}
 	}
-	st.touchTeam(t)
+	st.touch(&t.record)
 }
 
 // patchGroup is PATCH /Groups/{id}: add, remove or replace members (by user
@@ -272,16 +272,7 @@ func (s *Server) patchGroup(req *scimRequest, t *team) (reply, error) {
 
 func (g *groupPatch) apply(op patchOperation) error {
 	if op.Path == "" {
-		keys, obj, err := pathlessValue(op)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := g.set(op.Op, k, obj[k]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return applyPathless(op, g.set)
 	}
 	vp, ok, err := parseValuePath(op.Path)
 	if err != nil {

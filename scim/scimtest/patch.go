@@ -2,6 +2,7 @@ package scimtest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -57,19 +58,20 @@ func parsePatch(body []byte) ([]patchOperation, error) {
 	return p.Operations, nil
 }
 
-// pathlessValue decodes a path-less operation's value, which must be an
-// object, into its attributes in a stable order.
-func pathlessValue(op patchOperation) ([]string, map[string]json.RawMessage, error) {
+// applyPathless applies a path-less operation, whose value must be an object,
+// as one set(op, attribute, value) per attribute, in a stable order; it stops
+// at the first error.
+func applyPathless(op patchOperation, set func(op, attr string, value json.RawMessage) error) error {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(op.Value, &obj); err != nil || obj == nil {
-		return nil, nil, badRequest("a %s operation without a path needs an object value", op.Op)
+		return badRequest("a %s operation without a path needs an object value", op.Op)
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if err := set(op.Op, k, obj[k]); err != nil {
+			return err
+		}
 	}
-	slices.Sort(keys)
-	return keys, obj, nil
+	return nil
 }
 
 // parseBool reads a JSON boolean, or the strings "true"/"false" in any case

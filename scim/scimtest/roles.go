@@ -177,7 +177,7 @@ func (s *Server) replaceRole(req *scimRequest, r *role) (reply, error) {
 		s.renameRole(r.name, w.name)
 	}
 	*r = w
-	s.st.touchRole(r)
+	s.st.touch(&r.record)
 	return s.roleReply(r, http.StatusOK), nil
 }
 
@@ -187,16 +187,16 @@ func (s *Server) renameRole(from, to string) {
 	for _, a := range st.accounts {
 		if a.orgRole == from {
 			a.orgRole = to
-			st.touchUser(a)
+			st.touch(&a.record)
 		}
 	}
 	for _, t := range st.teams {
 		for i, m := range t.members {
 			if m.role == from {
 				t.members[i].role = to
-				st.touchTeam(t)
+				st.touch(&t.record)
 				if a := st.byID[m.userID]; a != nil {
-					st.touchUser(a)
+					st.touch(&a.record)
 				}
 			}
 		}
@@ -252,6 +252,6 @@ func (s *Server) patchRole(req *scimRequest, r *role) (reply, error) {
 		}
 	}
 	r.custom = custom
-	s.st.touchRole(r)
+	s.st.touch(&r.record)
 	return s.roleReply(r, http.StatusOK), nil
 }

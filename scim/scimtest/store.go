@@ -25,10 +25,19 @@ type store struct {
 	nextUser, nextTeam, nextRole, nextInvite, nextKey int
 }
 
+// record is what every stored resource has: its place in creation order,
+// its global ID, its timestamps and the version its ETag carries.
+type record struct {
+	seq      int
+	id       string
+	created  time.Time
+	modified time.Time
+	version  int
+}
+
 // account is a user or service account.
 type account struct {
-	seq           int
-	id            string
+	record
 	userName      string
 	displayName   string
 	emails        []string // the first is primary; none for service accounts
@@ -41,9 +50,6 @@ type account struct {
 	registryRoles []RegistryRole
 	daysActive    int
 	lastActiveAt  time.Time
-	created       time.Time
-	modified      time.Time
-	version       int
 }
 
 func (a *account) isService() bool { return a.accountType != AccountUser }
@@ -64,27 +70,19 @@ type invite struct {
 }
 
 type team struct {
-	seq      int
-	id       string
-	name     string
-	members  []member
-	invites  []invite
-	bucket   *StorageBucket
-	created  time.Time
-	modified time.Time
-	version  int
+	record
+	name    string
+	members []member
+	invites []invite
+	bucket  *StorageBucket
 }
 
 type role struct {
-	seq           int
-	id            string
+	record
 	name          string
 	description   string
 	inheritedFrom string
 	custom        []string
-	created       time.Time
-	modified      time.Time
-	version       int
 }
 
 type apiKey struct {
@@ -113,15 +111,27 @@ var orgID = globalID("Organization", 1)
 
 func (s *store) timestamp() time.Time { return s.now().UTC().Truncate(time.Second) }
 
+// stamp makes r the n-th resource of kind (its ID is globalID(kind, n)),
+// created now, at version 1.
+func (s *store) stamp(r *record, kind string, n int) {
+	r.seq, r.id = n, globalID(kind, n)
+	r.created = s.timestamp()
+	r.modified, r.version = r.created, 1
+}
+
+// touch records a change to r: the next version, modified now.
+func (s *store) touch(r *record) {
+	r.version++
+	r.modified = s.timestamp()
+}
+
 // --- accounts ---
 
 // newAccount registers a with a fresh ID. The caller has checked uniqueness.
 func (s *store) newAccount(a *account) *account {
 	s.nextUser++
-	a.seq, a.id = s.nextUser, globalID("User", s.nextUser)
+	s.stamp(&a.record, "User", s.nextUser)
 	a.inOrg = true
-	a.created = s.timestamp()
-	a.modified, a.version = a.created, 1
 	s.accounts = append(s.accounts, a)
 	s.byID[a.id] = a
 	s.byName[strings.ToLower(a.userName)] = a
@@ -194,13 +204,7 @@ func (s *store) userByAny(key string) *account {
 
 // users returns the accounts in the organization, in creation order.
 func (s *store) users() []*account {
-	var out []*account
-	for _, a := range s.accounts {
-		if a.inOrg {
-			out = append(out, a)
-		}
-	}
-	return out
+	return keep(s.accounts, func(a *account) bool { return a.inOrg })
 }
 
 // deleteAccount removes a for good, with its memberships and API keys.
@@ -219,47 +223,25 @@ func (s *store) deleteAccount(a *account) {
 func (s *store) removeFromOrg(a *account) {
 	s.leaveAllTeams(a)
 	a.inOrg = false
-	s.touchUser(a)
-}
-
-func (s *store) touchUser(a *account) {
-	a.version++
-	a.modified = s.timestamp()
+	s.touch(&a.record)
 }
 
 // --- teams ---
 
 func (s *store) newTeam(t *team) *team {
 	s.nextTeam++
-	t.seq, t.id = s.nextTeam, globalID("Group", s.nextTeam)
-	t.created = s.timestamp()
-	t.modified, t.version = t.created, 1
+	s.stamp(&t.record, "Group", s.nextTeam)
 	s.teams = append(s.teams, t)
 	return t
 }
 
 func (s *store) team(id string) *team {
-	for _, t := range s.teams {
-		if t.id == id {
-			return t
-		}
-	}
-	return nil
+	return first(s.teams, func(t *team) bool { return t.id == id })
 }
 
 // teamByName finds a team by displayName, case-insensitively.
 func (s *store) teamByName(name string) *team {
-	for _, t := range s.teams {
-		if strings.EqualFold(t.name, name) {
-			return t
-		}
-	}
-	return nil
-}
-
-func (s *store) touchTeam(t *team) {
-	t.version++
-	t.modified = s.timestamp()
+	return first(s.teams, func(t *team) bool { return strings.EqualFold(t.name, name) })
 }
 
 // entityID is the GraphQL ID of a team's entity.
@@ -276,7 +258,7 @@ func (s *store) addMember(t *team, a *account, role string) bool {
 		return false
 	}
 	t.members = append(t.members, member{userID: a.id, role: role})
-	s.touchTeam(t)
+	s.touch(&t.record)
 	return true
 }
 
@@ -288,7 +270,7 @@ func (s *store) removeMember(t *team, userID string) bool {
 		return false
 	}
 	t.members = slices.Delete(t.members, i, i+1)
-	s.touchTeam(t)
+	s.touch(&t.record)
 	return true
 }
 
@@ -308,49 +290,26 @@ func (t *team) teamRole(userID string) string {
 
 // teamsOf returns the teams a belongs to, in creation order.
 func (s *store) teamsOf(a *account) []*team {
-	var out []*team
-	for _, t := range s.teams {
-		if t.memberIndex(a.id) >= 0 {
-			out = append(out, t)
-		}
-	}
-	return out
+	return keep(s.teams, func(t *team) bool { return t.memberIndex(a.id) >= 0 })
 }
 
 // --- roles ---
 
 func (s *store) newRole(r *role) *role {
 	s.nextRole++
-	r.seq, r.id = s.nextRole, globalID("Role", s.nextRole)
-	r.created = s.timestamp()
-	r.modified, r.version = r.created, 1
+	s.stamp(&r.record, "Role", s.nextRole)
 	s.roles = append(s.roles, r)
 	return r
 }
 
 func (s *store) role(id string) *role {
-	for _, r := range s.roles {
-		if r.id == id {
-			return r
-		}
-	}
-	return nil
+	return first(s.roles, func(r *role) bool { return r.id == id })
 }
 
 // roleByName finds a custom role by name; custom role names are
 // case-sensitive.
 func (s *store) roleByName(name string) *role {
-	for _, r := range s.roles {
-		if r.name == name {
-			return r
-		}
-	}
-	return nil
-}
-
-func (s *store) touchRole(r *role) {
-	r.version++
-	r.modified = s.timestamp()
+	return first(s.roles, func(r *role) bool { return r.name == name })
 }
 
 // deleteRole removes r and gives everyone who held it, as organization or
@@ -359,7 +318,7 @@ func (s *store) deleteRole(r *role) {
 	for _, a := range s.accounts {
 		if a.orgRole == r.name {
 			a.orgRole = r.inheritedFrom
-			s.touchUser(a)
+			s.touch(&a.record)
 		}
 	}
 	for _, t := range s.teams {
@@ -369,12 +328,12 @@ func (s *store) deleteRole(r *role) {
 				t.members[i].role = r.inheritedFrom
 				changed = true
 				if a := s.byID[m.userID]; a != nil {
-					s.touchUser(a)
+					s.touch(&a.record)
 				}
 			}
 		}
 		if changed {
-			s.touchTeam(t)
+			s.touch(&t.record)
 		}
 	}
 	s.roles = slices.DeleteFunc(s.roles, func(x *role) bool { return x == r })
@@ -408,19 +367,28 @@ func (s *store) newKey(a *account, secret, description string) *apiKey {
 }
 
 func (s *store) keyBySecret(secret string) *apiKey {
-	for _, k := range s.keys {
-		if k.secret == secret {
-			return k
-		}
+	return first(s.keys, func(k *apiKey) bool { return k.secret == secret })
+}
+
+func (s *store) keysOf(a *account) []*apiKey {
+	return keep(s.keys, func(k *apiKey) bool { return k.ownerID == a.id })
+}
+
+// first returns the first element of xs that match accepts, or nil.
+func first[T any](xs []*T, match func(*T) bool) *T {
+	if i := slices.IndexFunc(xs, match); i >= 0 {
+		return xs[i]
 	}
 	return nil
 }
 
-func (s *store) keysOf(a *account) []*apiKey {
-	var out []*apiKey
-	for _, k := range s.keys {
-		if k.ownerID == a.id {
-			out = append(out, k)
+// keep returns the elements of xs that match accepts, in order; nil when
+// there are none.
+func keep[T any](xs []T, match func(T) bool) []T {
+	var out []T
+	for _, x := range xs {
+		if match(x) {
+			out = append(out, x)
 		}
 	}
 	return out

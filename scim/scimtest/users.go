@@ -176,7 +176,7 @@ func (s *Server) createPerson(in userBody) (reply, error) {
 		st.addMember(t, a, teamRole)
 	}
 	if existing != nil {
-		st.touchUser(a) // a new user keeps version 1
+		st.touch(&a.record) // a new user keeps version 1
 	}
 	return reply{status: http.StatusCreated, body: s.createdUserJSON(a), version: a.version}, nil
 }
@@ -361,16 +361,7 @@ func (s *Server) patchUser(req *scimRequest, a *account) (reply, error) {
 
 func (p *userPatch) apply(op patchOperation) error {
 	if op.Path == "" {
-		keys, obj, err := pathlessValue(op)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := p.set(op.Op, k, obj[k]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return applyPathless(op, p.set)
 	}
 	vp, ok, err := parseValuePath(op.Path)
 	if err != nil {
@@ -529,10 +520,10 @@ func (p *userPatch) commit() {
 	for t, role := range p.teamRoles {
 		if i := t.memberIndex(a.id); i >= 0 && t.members[i].role != role {
 			t.members[i].role = role
-			st.touchTeam(t)
+			st.touch(&t.record)
 		}
 	}
-	st.touchUser(a)
+	st.touch(&a.record)
 	if p.remove {
 		st.removeFromOrg(a)
 	}

@@ -2,6 +2,9 @@
 // deployment when WANDB_API_KEY is set (with WANDB_BASE_URL and, optionally,
 // WANDB_USERNAME, as scim.FromEnv reads them), and otherwise to the SDK's
 // built-in simulator, scim/scimtest, started in-process on a loopback port.
+// It also holds what every example's main and tests share: Main (signal
+// handling and exit status), UsageError, ReadInput (an input file or the
+// built-in sample), and UseSimulator and UseServer for tests.
 package exampleenv
 
 import (
