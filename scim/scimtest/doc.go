@@ -35,9 +35,9 @@
 //     deactivation, reactivation, email and display-name updates, multiple
 //     emails, the teams extension, and the service-account organizationRole
 //     differ as W&B documents.
-//   - Filters: only userName eq and emails.value eq (Users, case-insensitive)
-//     and displayName eq (Groups); anything else is a 400 with scimType
-//     invalidFilter. Roles take no filter.
+//   - Filters: only userName eq and emails.value eq (Users) and displayName
+//     eq (Groups), all case-insensitive, as uniqueness is; anything else is
+//     a 400 with scimType invalidFilter. Roles take no filter.
 //   - Paging: ignored, as W&B does, unless Options.HonorPaging.
 //   - Every single-resource reply has an ETag header W/"n" equal to
 //     meta.version; n grows with every change. If-Match on PUT, PATCH and
@@ -49,6 +49,9 @@
 //   - Authentication: "Bearer <key>", Basic "<userName>:<key>", Basic
 //     ":<key>", and on GraphQL Basic "api:<key>". Unknown keys get 401; a
 //     user who is not an org admin gets 403 on SCIM.
+//   - GraphQL queries are bounded: nesting beyond 64 levels, fragment
+//     cycles, unknown fragments and more than 100,000 selected fields (with
+//     fragments expanded) are answered with {"errors":[…]}.
 //
 // Where the specification leaves a behaviour open, the server picks the
 // stricter reading (for example team roles can be set only for members), so

@@ -34,7 +34,8 @@ func TestFilters(t *testing.T) {
 		{"no match", "Users?filter=" + urlq(`userName eq "nobody"`), []string{}, 0},
 		{"empty filter is none", "Users?filter=", []string{"admin", "john.doe", `quote"back\slash`, "bot"}, 0},
 		{"displayName", "Groups?filter=" + urlq(`displayName eq "engineering-team"`), []string{"engineering-team"}, 0},
-		{"displayName is case-sensitive", "Groups?filter=" + urlq(`displayName eq "Engineering-team"`), []string{}, 0},
+		{"displayName, other case", "Groups?filter=" + urlq(`displayName eq "Engineering-team"`), []string{"engineering-team"}, 0},
+		{"displayName, no match", "Groups?filter=" + urlq(`displayName eq "engineering"`), []string{}, 0},
 
 		{"other operator", "Users?filter=" + urlq(`userName sw "john"`), nil, 400},
 		{"and", "Users?filter=" + urlq(`userName eq "a" and userName eq "b"`), nil, 400},

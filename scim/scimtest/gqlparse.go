@@ -14,6 +14,17 @@ import (
 // type conditions are read and ignored. The server resolves each root field
 // to a whole object and then keeps only what the query selected, as a real
 // GraphQL server answers.
+//
+// A query is untrusted input, so the reader bounds its work: selections and
+// argument values may nest at most maxGQLDepth levels, fragments must not
+// spread themselves (GraphQL's NoFragmentCycles rule), every spread must name
+// a fragment of the document, and the operation, with its fragments
+// expanded, may select at most maxGQLNodes fields.
+
+const (
+	maxGQLDepth = 64
+	maxGQLNodes = 100_000
+)
 
 // gqlField is a selected field (or, with spread set, a fragment spread; with
 // inline set, an inline fragment whose selections are in sels).
@@ -92,11 +103,81 @@ func parseGraphQL(query, opName string, vars map[string]any) (*gqlOperation, err
 	}
 	switch {
 	case found:
-		return op, nil
 	case opName != "":
 		return nil, fmt.Errorf("unknown operation named %q", opName)
+	default:
+		return nil, errors.New("the document has no operation")
 	}
-	return nil, errors.New("the document has no operation")
+	if err := op.check(); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// check rejects fragment cycles and unknown fragments, and an operation
+// that selects more than maxGQLNodes fields once its fragments are
+// expanded. It runs in time linear in the document: each fragment's
+// expanded size is computed once.
+func (op *gqlOperation) check() error {
+	c := &gqlChecker{op: op, state: map[string]int{}, size: map[string]int{}}
+	for name := range op.fragments {
+		if _, err := c.fragment(name); err != nil {
+			return err
+		}
+	}
+	n, err := c.count(op.fields)
+	if err != nil {
+		return err
+	}
+	if n > maxGQLNodes {
+		return fmt.Errorf("the query selects more than %d fields once its fragments are expanded", maxGQLNodes)
+	}
+	return nil
+}
+
+type gqlChecker struct {
+	op    *gqlOperation
+	state map[string]int // 1: being expanded, 2: done
+	size  map[string]int // a done fragment's expanded size, at most maxGQLNodes+1
+}
+
+// count returns the expanded size of sels, saturated at maxGQLNodes+1.
+func (c *gqlChecker) count(sels []gqlField) (int, error) {
+	n := 0
+	for _, f := range sels {
+		k := 0
+		var err error
+		if f.spread != "" {
+			k, err = c.fragment(f.spread)
+		} else {
+			k, err = c.count(f.sels)
+		}
+		if err != nil {
+			return 0, err
+		}
+		n = min(n+1+k, maxGQLNodes+1)
+	}
+	return n, nil
+}
+
+func (c *gqlChecker) fragment(name string) (int, error) {
+	switch c.state[name] {
+	case 1:
+		return 0, fmt.Errorf("Cannot spread fragment %q within itself", name)
+	case 2:
+		return c.size[name], nil
+	}
+	sels, ok := c.op.fragments[name]
+	if !ok {
+		return 0, fmt.Errorf("Unknown fragment %q", name)
+	}
+	c.state[name] = 1
+	n, err := c.count(sels)
+	if err != nil {
+		return 0, err
+	}
+	c.state[name], c.size[name] = 2, n
+	return n, nil
 }
 
 // project keeps from v what sels select, recursing into objects and lists.
@@ -108,7 +189,7 @@ func (op *gqlOperation) project(v any, sels []gqlField) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
-		op.projectInto(out, x, sels, 0)
+		op.projectInto(out, x, sels)
 		return out
 	case []any:
 		out := make([]any, len(x))
@@ -120,16 +201,15 @@ func (op *gqlOperation) project(v any, sels []gqlField) any {
 	return v
 }
 
-func (op *gqlOperation) projectInto(out, obj map[string]any, sels []gqlField, depth int) {
-	if depth > 10 {
-		return // a fragment cycle
-	}
+// projectInto copies the selected fields of obj into out. check has ruled
+// out fragment cycles and bounded the work.
+func (op *gqlOperation) projectInto(out, obj map[string]any, sels []gqlField) {
 	for _, f := range sels {
 		switch {
 		case f.spread != "":
-			op.projectInto(out, obj, op.fragments[f.spread], depth+1)
+			op.projectInto(out, obj, op.fragments[f.spread])
 		case f.inline:
-			op.projectInto(out, obj, f.sels, depth+1)
+			op.projectInto(out, obj, f.sels)
 		default:
 			out[f.alias] = op.project(obj[f.name], f.sels)
 		}
@@ -137,10 +217,22 @@ func (op *gqlOperation) projectInto(out, obj map[string]any, sels []gqlField, de
 }
 
 type gqlParser struct {
-	toks []gqlToken
-	i    int
-	vars map[string]any
+	toks  []gqlToken
+	i     int
+	vars  map[string]any
+	depth int // of the selection sets and values being read
 }
+
+// enter goes one nesting level down; the caller defers p.leave().
+func (p *gqlParser) enter() error {
+	p.depth++
+	if p.depth > maxGQLDepth {
+		return fmt.Errorf("syntax error: the query nests more than %d levels deep", maxGQLDepth)
+	}
+	return nil
+}
+
+func (p *gqlParser) leave() { p.depth-- }
 
 func (p *gqlParser) done() bool { return p.i >= len(p.toks) }
 
@@ -204,6 +296,10 @@ func (p *gqlParser) skipDirectives() error {
 // selectionSet reads { selection* }.
 func (p *gqlParser) selectionSet() ([]gqlField, error) {
 	if err := p.expect("{"); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	if err := p.enter(); err != nil {
 		return nil, err
 	}
 	var fields []gqlField
@@ -299,6 +395,10 @@ func (p *gqlParser) pairs(close string) (map[string]any, error) {
 
 // value reads a literal or a variable, which it resolves.
 func (p *gqlParser) value() (any, error) {
+	defer p.leave()
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
 	t := p.take()
 	switch t.kind {
 	case 's':

@@ -2,6 +2,7 @@ package scimtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,18 @@ func TestParseGraphQL(t *testing.T) {
 		{"unterminated string", `{ f(a: "x) }`, "", "", "unterminated"},
 		{"unclosed selection", `{ a { b }`, "", "", "unclosed"},
 		{"bad character", `{ a ; }`, "", "", "unexpected character"},
+
+		{"64 levels of selections", nested(64), "", `[{"alias":"a","name":"a","args":null}]`, ""},
+		{"65 levels of selections", nested(65), "", "", "syntax error: the query nests more than 64 levels"},
+		{"100k levels of selections", nested(100_000), "", "", "syntax error: the query nests more than 64 levels"},
+		{"100k levels of lists", `{ a(x: ` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `) }`, "", "", "nests more than 64 levels"},
+		{"100k levels of objects", `{ a(x: ` + strings.Repeat("{k:", 100_000) + "1" + strings.Repeat("}", 100_000) + `) }`, "", "", "nests more than 64 levels"},
+		{"fragment spreading itself", `{ viewer { ...F } } fragment F on User {` + strings.Repeat(" ...F", 30) + ` }`, "", "", `Cannot spread fragment "F" within itself`},
+		{"fragment cycle through another", `{ viewer { ...A } } fragment A on User { id ...B } fragment B on User { u { ... on User { ...A } } }`, "", "", "within itself"},
+		{"cycle in an unused fragment", `{ viewer { id } } fragment A on User { ...A }`, "", "", "within itself"},
+		{"unknown fragment", `{ viewer { ...Nope } }`, "", "", `Unknown fragment "Nope"`},
+		{"exponential fragments", exponential(30), "", "", "more than 100000 fields"},
+		{"fragments reused within the limit", exponential(10), "", `[{"alias":"viewer","name":"viewer","args":null}]`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +71,23 @@ func TestParseGraphQL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nested is a query whose selection sets nest levels deep: {a{a{…a}}}.
+func nested(levels int) string {
+	return "{" + strings.Repeat("a{", levels-1) + "a" + strings.Repeat("}", levels)
+}
+
+// exponential is a query whose fragments F0…Fn-1 each spread the next one
+// twice, so that it selects about 2^n fields once expanded.
+func exponential(n int) string {
+	var b strings.Builder
+	b.WriteString("{ viewer { ...F0 } }")
+	for i := range n {
+		fmt.Fprintf(&b, " fragment F%d on User { id ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, " fragment F%d on User { id }", n)
+	return b.String()
 }
 
 func TestParseFilter(t *testing.T) {

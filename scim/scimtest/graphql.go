@@ -43,33 +43,49 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, body []byt
 		writeGraphQLErrors(w, http.StatusBadRequest, "the body must be JSON with a query")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	principal, aerr := s.principal(r.Header.Get("Authorization"), true)
-	if aerr != nil {
-		writeGraphQLErrors(w, http.StatusUnauthorized, aerr.detail)
-		return
-	}
-	op, err := parseGraphQL(in.Query, in.OperationName, in.Variables)
+	// Reading and checking the query is the costly part; it needs no state,
+	// so it runs before the server lock is taken.
+	op, perr := parseGraphQL(in.Query, in.OperationName, in.Variables)
+	values, status, err := s.runGraphQL(r.Header.Get("Authorization"), op, perr)
 	if err != nil {
-		writeGraphQLErrors(w, http.StatusOK, err.Error())
+		writeGraphQLErrors(w, status, err.Error())
 		return
 	}
 	data := map[string]any{}
-	for _, f := range op.fields {
-		if f.spread != "" || f.inline {
-			writeGraphQLErrors(w, http.StatusOK, "fragments are not supported at the root")
-			return
-		}
-		v, err := s.resolve(principal, f)
-		if err != nil {
-			writeGraphQLErrors(w, http.StatusOK, err.Error())
-			return
-		}
-		data[f.alias] = op.project(v, f.sels)
+	for i, f := range op.fields {
+		data[f.alias] = op.project(values[i], f.sels)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": data})
+}
+
+// runGraphQL checks the credentials and resolves op's root fields while
+// holding the server lock; parseErr, the error reading the query, is
+// reported after a credentials failure, as W&B authenticates first. The
+// values it returns are fresh, so they can be projected after the lock is
+// released. On failure it returns the status to reply with.
+func (s *Server) runGraphQL(auth string, op *gqlOperation, parseErr error) ([]any, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	principal, aerr := s.principal(auth, true)
+	if aerr != nil {
+		return nil, http.StatusUnauthorized, errors.New(aerr.detail)
+	}
+	if parseErr != nil {
+		return nil, http.StatusOK, parseErr
+	}
+	values := make([]any, len(op.fields))
+	for i, f := range op.fields {
+		if f.spread != "" || f.inline {
+			return nil, http.StatusOK, errors.New("fragments are not supported at the root")
+		}
+		v, err := s.resolve(principal, f)
+		if err != nil {
+			return nil, http.StatusOK, err
+		}
+		values[i] = v
+	}
+	return values, http.StatusOK, nil
 }
 
 // gqlArgs gives typed access to a field's input object (or its arguments).

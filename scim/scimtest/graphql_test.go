@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
@@ -284,5 +286,62 @@ func TestGraphQLDocuments(t *testing.T) {
 				t.Errorf("data = %s, want it to contain %s", data, tt.want)
 			}
 		})
+	}
+}
+
+// TestGraphQLHostileQueries sends queries that would take the server down if
+// it read them naively: each must be answered with a GraphQL error quickly,
+// and must not hold up a request sent alongside it.
+func TestGraphQLHostileQueries(t *testing.T) {
+	t.Parallel()
+	deep := "{ viewer {" + strings.Repeat("a{", 100_000) + "id" + strings.Repeat("}", 100_000) + "} }"
+	var exp strings.Builder
+	exp.WriteString("{ viewer { ...F0 } }")
+	for i := range 30 {
+		fmt.Fprintf(&exp, " fragment F%d on User { id ...F%d ...F%d }", i, i+1, i+1)
+	}
+	exp.WriteString(" fragment F30 on User { id }")
+	tests := []struct {
+		name, query, want string
+	}{
+		{"100k levels deep", deep, "nests more than 64 levels"},
+		{"100k levels of lists", `{ viewer(x: ` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `) { id } }`, "nests more than 64 levels"},
+		{"self-spreading fragment", `{ viewer { ...F } } fragment F on User {` + strings.Repeat(" ...F", 30) + ` }`, "within itself"},
+		{"exponential fragments", exp.String(), "more than 100000 fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, graphqlOrg())
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			hostile := make(chan error, 1)
+			go func() { hostile <- e.c.GraphQL(ctx, tt.query, nil, nil) }()
+			var v struct{ Viewer struct{ Username string } }
+			if err := e.c.GraphQL(ctx, `{ viewer { username } }`, nil, &v); err != nil || v.Viewer.Username != "scimtest-admin" {
+				t.Errorf("concurrent request: %+v, %v", v, err)
+			}
+			var ge *scim.GraphQLError
+			if err := <-hostile; !errors.As(err, &ge) || !strings.Contains(ge.Messages[0], tt.want) {
+				t.Errorf("err = %v, want a GraphQL error about %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestGraphQLCredentialsBeforeSyntax: a bad key is a 401 even when the query
+// is also malformed, as the query is read before the credentials are checked
+// but reported after.
+func TestGraphQLCredentialsBeforeSyntax(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, graphqlOrg())
+	c, err := scim.NewClient(scim.WithBaseURL(e.srv.URL), scim.WithAPIKey("nope-key-012345678901234567890123456789012"),
+		scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.GraphQL(context.Background(), `{ viewer { ...F } } fragment F on User { ...F }`, nil, nil)
+	if !errors.Is(err, scim.ErrUnauthorized) {
+		t.Errorf("err = %v, want 401", err)
 	}
 }

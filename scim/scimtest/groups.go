@@ -44,7 +44,8 @@ func (s *Server) groupReply(t *team, status int) reply {
 	return reply{status: status, body: s.groupJSON(t), version: t.version}
 }
 
-// listGroups is GET /Groups, with the filter displayName eq.
+// listGroups is GET /Groups, with the filter displayName eq, which is
+// case-insensitive like team-name uniqueness (and the Users filters).
 func (s *Server) listGroups(req *scimRequest) (reply, error) {
 	match := func(*team) bool { return true }
 	if f := filterParam(req.query); f != "" {
@@ -55,7 +56,7 @@ func (s *Server) listGroups(req *scimRequest) (reply, error) {
 		if !strings.EqualFold(cmp.attr, "displayName") {
 			return reply{}, invalidFilter("filtering Groups on %q is not supported: use displayName eq", cmp.attr)
 		}
-		match = func(t *team) bool { return t.name == cmp.value }
+		match = func(t *team) bool { return strings.EqualFold(t.name, cmp.value) }
 	}
 	var out []any
 	for _, t := range s.st.teams {

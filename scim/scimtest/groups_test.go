@@ -232,3 +232,15 @@ func TestDeleteGroupIsNotSupported(t *testing.T) {
 	}
 	e.fails(http.StatusNotFound, http.MethodDelete, "Groups/R3JvdXA6OQ%3D%3D", nil)
 }
+
+// TestTeamNamesIgnoreCase: the displayName filter and team-name uniqueness
+// agree, so a team that blocks a name can be found by it.
+func TestTeamNamesIgnoreCase(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, scimtest.Options{Teams: []scimtest.Team{{Name: "platform"}}})
+	e.fails(http.StatusConflict, http.MethodPost, "Groups", map[string]any{"schemas": []string{scim.GroupSchema}, "displayName": "Platform"})
+	got := e.must(http.MethodGet, "Groups?filter="+urlq(`displayName eq "Platform"`), nil)
+	if res, _ := got["Resources"].([]any); len(res) != 1 || field(res[0], "displayName") != "platform" || field(res[0], "id") != group1 {
+		t.Errorf("displayName eq \"Platform\" = %v, want the team platform", got["Resources"])
+	}
+}

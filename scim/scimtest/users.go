@@ -153,8 +153,13 @@ func (s *Server) createPerson(in userBody) (reply, error) {
 	a := existing
 	if a != nil {
 		// Multi-tenant: the W&B account outlived its removal from the
-		// organization; adding it back keeps its ID.
+		// organization; adding it back keeps its ID and takes the body's
+		// emails, and its displayName when given (seats and roles below).
 		a.inOrg, a.active = true, true
+		st.setEmails(a, emails)
+		if dn := strings.TrimSpace(in.DisplayName); dn != "" {
+			a.displayName = dn
+		}
 	} else {
 		displayName := strings.TrimSpace(in.DisplayName)
 		if displayName == "" {

@@ -409,3 +409,46 @@ func TestUnsupportedUserMethods(t *testing.T) {
 	e.fails(http.StatusNotFound, http.MethodGet, "users/"+user2ID, nil)
 	e.fails(http.StatusNotFound, http.MethodGet, "ServiceProviderConfig", nil)
 }
+
+// TestReaddMultiTenantTakesBody: re-adding a removed W&B account keeps its ID
+// but takes the body's emails, displayName and seats, in the 201 and after.
+func TestReaddMultiTenantTakesBody(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, scimtest.Options{Flavor: scimtest.MultiTenant, Users: []scimtest.User{devUser1}})
+	if _, _, err := e.do(http.MethodDelete, "Users/"+user2ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{
+		"userName": "dev-user1", "displayName": "Dev Returned",
+		"emails": []map[string]any{
+			{"value": "dev.user1@new.example", "primary": true},
+			{"value": "dev-user1@alias.example", "primary": false},
+		},
+		"modelsSeat": "viewer",
+	}
+	got := e.must(http.MethodPost, "Users", body)
+	after := e.must(http.MethodGet, "Users/"+user2ID, nil)
+	for name, u := range map[string]map[string]any{"201": got, "GET": after} {
+		if u["id"] != user2ID || u["displayName"] != "Dev Returned" || u["modelsSeat"] != "viewer" || u["weaveRole"] != "full" ||
+			!equalJSON(u["emails"], []map[string]any{{"primary": true, "value": "dev.user1@new.example"}, {"primary": false, "value": "dev-user1@alias.example"}}) {
+			t.Errorf("%s: re-added user = %v", name, u)
+		}
+	}
+	// The new addresses find the user; the old one is free again.
+	if l := e.must(http.MethodGet, "Users?filter="+urlq(`emails.value eq "dev-user1@alias.example"`), nil); l["totalResults"] != 1.0 {
+		t.Errorf("filter on the new address: %v", l)
+	}
+	if l := e.must(http.MethodGet, "Users?filter="+urlq(`emails.value eq "dev-user1@example.com"`), nil); l["totalResults"] != 0.0 {
+		t.Errorf("filter on the old address: %v", l)
+	}
+	e.must(http.MethodPost, "Users", map[string]any{"userName": "other", "emails": []map[string]any{{"value": "dev-user1@example.com", "primary": true}}})
+
+	// Without a displayName the account keeps its own.
+	if _, _, err := e.do(http.MethodDelete, "Users/"+user2ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	got = e.must(http.MethodPost, "Users", map[string]any{"userName": "dev-user1", "emails": []map[string]any{{"value": "dev.user1@new.example", "primary": true}}})
+	if got["displayName"] != "Dev Returned" || got["modelsSeat"] != "full" {
+		t.Errorf("re-added without displayName = %v", got)
+	}
+}
