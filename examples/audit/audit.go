@@ -17,18 +17,43 @@ import (
 // row is one user of the report.
 type row struct {
 	UserName, Email, Type, Status, OrgRole, TeamRoles string
-	LastActive                                        *time.Time // nil: never active
+	LastActive                                        *time.Time // nil: never active, or activity not reported
 	DaysActive                                        int
-	IdleDays                                          int    // whole days since LastActive; -1 when never active
+	IdleDays                                          int    // whole days since LastActive; -1 when LastActive is nil
 	Flag                                              string // why the user is flagged, or ""
+	// ActivityKnown is false when the listing carried no activity data at
+	// all (see activityReported); then a nil LastActive means "unknown".
+	ActivityKnown bool
+}
+
+// activityReported reports whether the listing carries activity data: some
+// user has a lastActiveAt or a daysActive above 0.
+//
+// users.User cannot tell "lastActiveAt": null (never active) from an absent
+// lastActiveAt (not reported; the spec, §4.6, says the field appears in some
+// responses and not in others). So the audit judges the whole listing: when
+// not one user has any activity, the server is taken not to report activity,
+// rather than every account to be unused, and nobody is flagged. A real
+// organization that reports activity has at least one active user: the admin
+// running the audit (on Dedicated Cloud and Self-Managed any request counts).
+// When some user has activity, a nil lastActiveAt is taken as "never active".
+func activityReported(all []*users.User) bool {
+	for _, u := range all {
+		if (u.LastActiveAt != nil && !u.LastActiveAt.IsZero()) || u.DaysActive > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // inactivity says why an account is flagged: "" for a recently active or a
-// deactivated account, "never active" when it has no last activity, and
-// "inactive N days" when its last activity is more than days days before now.
-func inactivity(u *users.User, now time.Time, days int) string {
+// deactivated account, or when the listing reports no activity (reported is
+// false, see activityReported); "never active" when it has no last activity;
+// and "inactive N days" when its last activity is more than days days before
+// now.
+func inactivity(u *users.User, now time.Time, days int, reported bool) string {
 	switch {
-	case !u.Active:
+	case !u.Active || !reported:
 		return ""
 	case u.LastActiveAt == nil || u.LastActiveAt.IsZero():
 		return "never active"
@@ -39,19 +64,23 @@ func inactivity(u *users.User, now time.Time, days int) string {
 	return ""
 }
 
-// buildRows turns users into report rows, sorted by user name.
+// buildRows turns users into report rows, sorted by user name. Whether the
+// listing reports activity at all (activityReported) is decided over all of
+// users, so pass the whole listing, not one page.
 func buildRows(all []*users.User, now time.Time, days int) []row {
+	reported := activityReported(all)
 	rows := make([]row, 0, len(all))
 	for _, u := range all {
 		r := row{
-			UserName:   u.UserName,
-			Email:      u.PrimaryEmail(),
-			Type:       "user",
-			Status:     "active",
-			OrgRole:    u.OrganizationRole,
-			DaysActive: u.DaysActive,
-			IdleDays:   -1,
-			Flag:       inactivity(u, now, days),
+			UserName:      u.UserName,
+			Email:         u.PrimaryEmail(),
+			Type:          "user",
+			Status:        "active",
+			OrgRole:       u.OrganizationRole,
+			DaysActive:    u.DaysActive,
+			IdleDays:      -1,
+			Flag:          inactivity(u, now, days, reported),
+			ActivityKnown: reported,
 		}
 		if u.AccountType.IsServiceAccount() {
 			r.Type = "service"
@@ -84,7 +113,10 @@ func writeTable(w io.Writer, rows []row) error {
 	fmt.Fprintln(tw, "USER\tEMAIL\tTYPE\tSTATUS\tORG ROLE\tTEAM ROLES\tLAST ACTIVE\tDAYS ACTIVE\tFLAG")
 	for _, r := range rows {
 		last := "never"
-		if r.LastActive != nil {
+		switch {
+		case !r.ActivityKnown:
+			last = "not reported"
+		case r.LastActive != nil:
 			last = fmt.Sprintf("%s (%dd ago)", r.LastActive.Format(time.DateOnly), r.IdleDays)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", dash(r.UserName), dash(r.Email), r.Type, r.Status,
@@ -94,7 +126,7 @@ func writeTable(w io.Writer, rows []row) error {
 }
 
 // writeCSV writes rows as CSV with a header line; times are RFC 3339 UTC and
-// empty when never active.
+// empty when never active or not reported.
 func writeCSV(w io.Writer, rows []row) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"username", "email", "type", "status", "organization_role", "team_roles",
@@ -110,6 +142,10 @@ func writeCSV(w io.Writer, rows []row) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// noActivityNote is printed before the summary when the listing reports no
+// activity (see activityReported).
+const noActivityNote = "Note: this server reports no activity data; inactivity cannot be judged, so nobody is flagged."
 
 // summary counts the flagged users.
 func summary(rows []row, days int) string {

@@ -20,10 +20,11 @@ func daysAgo(d float64) *time.Time {
 func TestInactivity(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name string
-		user users.User
-		days int
-		want string
+		name       string
+		user       users.User
+		days       int
+		unreported bool // the listing reports no activity
+		want       string
 	}{
 		{name: "recent", user: users.User{Active: true, LastActiveAt: daysAgo(3)}, days: 90},
 		{name: "exactly the limit is not over it", user: users.User{Active: true, LastActiveAt: daysAgo(90)}, days: 90},
@@ -34,14 +35,65 @@ func TestInactivity(t *testing.T) {
 		{name: "days 0 flags anything older than now", user: users.User{Active: true, LastActiveAt: daysAgo(0.1)}, days: 0, want: "inactive 0 days"},
 		{name: "deactivated users are not flagged", user: users.User{LastActiveAt: daysAgo(400)}, days: 90},
 		{name: "deactivated and never active", user: users.User{}, days: 90},
+		{name: "no activity reported: not judged", user: users.User{Active: true}, days: 90, unreported: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := inactivity(&tt.user, now, tt.days); got != tt.want {
+			if got := inactivity(&tt.user, now, tt.days, !tt.unreported); got != tt.want {
 				t.Errorf("inactivity = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestActivityReported(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		users []*users.User
+		want  bool
+	}{
+		{name: "empty listing"},
+		{name: "nobody has activity", users: []*users.User{{Active: true}, {Active: true, LastActiveAt: &time.Time{}}, {}}},
+		{name: "one user with lastActiveAt", users: []*users.User{{Active: true}, {LastActiveAt: daysAgo(500)}}, want: true},
+		{name: "one user with daysActive only", users: []*users.User{{Active: true}, {Active: true, DaysActive: 1}}, want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := activityReported(tt.users); got != tt.want {
+				t.Errorf("activityReported = %t, want %t", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestBuildRowsWithoutActivity is a listing from a server that leaves out
+// lastActiveAt and daysActive: nobody is flagged and activity shows as not
+// reported, not as "never".
+func TestBuildRowsWithoutActivity(t *testing.T) {
+	t.Parallel()
+	all := []*users.User{
+		{UserName: "ada", Active: true, Emails: scim.Emails{{Value: "ada@x.io"}}},
+		{UserName: "bot", Active: true, AccountType: users.AccountOrgService},
+		{UserName: "max"},
+	}
+	rows := buildRows(all, now, 90)
+	for _, r := range rows {
+		if r.Flag != "" || r.ActivityKnown || r.LastActive != nil {
+			t.Errorf("row %+v: want no flag and unknown activity", r)
+		}
+	}
+	if got, want := summary(rows, 90), "3 accounts; 0 active ones flagged: 0 inactive for more than 90 days, 0 never active."; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
+	}
+	var b bytes.Buffer
+	if err := writeTable(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "never") || strings.Count(b.String(), "not reported") != 3 {
+		t.Errorf("table should show \"not reported\" and never \"never\":\n%s", b.String())
 	}
 }
 

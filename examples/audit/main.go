@@ -18,12 +18,18 @@
 // W&B reports lastActiveAt and daysActive per user (GET /scim/Users). What
 // counts as activity differs: any server interaction on Dedicated Cloud and
 // Self-Managed, an auditable organization-scoped action on Multi-tenant Cloud.
+// Some replies leave these fields out, and the SDK cannot tell an absent
+// lastActiveAt from a null one (never active). So when no user in the listing
+// has a lastActiveAt or a daysActive above 0, the audit takes it that the
+// server reports no activity: it prints a note, shows "not reported" and
+// flags nobody. Otherwise a user without lastActiveAt is "never active".
 //
-// With WANDB_BASE_URL and WANDB_API_KEY unset it runs against the SDK's
-// built-in simulator, seeded with users of varied last activity. With both
-// set it reads that W&B as an organization admin; it changes nothing. In CSV
-// mode the first line saying which W&B is used, and the summary, go to
-// standard error, so standard output is pure CSV.
+// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
+// SDK's built-in simulator, seeded with users of varied last activity (either
+// variable alone is ignored, with a note). With both set it reads that W&B as
+// an organization admin; it changes nothing. In CSV mode the first line saying
+// which W&B is used, and the summary, go to standard error, so standard output
+// is pure CSV.
 package main
 
 import (
@@ -110,6 +116,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, format string, days int,
 	}
 	if err != nil {
 		return err
+	}
+	if len(all) > 0 && !activityReported(all) {
+		fmt.Fprintln(info, noActivityNote)
 	}
 	fmt.Fprintln(info, summary(rows, days))
 	return nil

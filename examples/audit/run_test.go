@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
@@ -20,6 +21,9 @@ func TestSimulatorMode(t *testing.T) {
 	s := stdout.String()
 	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") || stderr.Len() != 0 {
 		t.Errorf("table mode: banner first on stdout, nothing on stderr:\n%s\nstderr: %s", s, stderr.String())
+	}
+	if strings.Contains(s, noActivityNote) {
+		t.Errorf("the simulator reports activity; no note expected:\n%s", s)
 	}
 	for _, want := range []string{"inactive 120 days", "inactive 400 days", "never active", "deactivated",
 		"7 accounts; 3 active ones flagged: 2 inactive for more than 90 days, 1 never active."} {
@@ -47,5 +51,24 @@ func TestSimulatorMode(t *testing.T) {
 	}
 	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+"\n") {
 		t.Errorf("csv mode: the banner belongs on stderr: %q", stderr.String())
+	}
+}
+
+// TestNoActivityData runs the audit against a server whose users carry no
+// activity (lastActiveAt null, daysActive 0 for everyone, as when a server
+// leaves the fields out): it notes that and flags nobody.
+func TestNoActivityData(t *testing.T) {
+	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Users: []scimtest.User{
+		{UserName: "ada", Email: "ada@example.com"},
+		{UserName: "linus", Email: "linus@example.com"},
+	}}))
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), &stdout, &stderr, "table", 90, false); err != nil {
+		t.Fatal(err)
+	}
+	s := stdout.String()
+	if !strings.Contains(s, noActivityNote+"\n") || strings.Count(s, "never active") != 1 || // the summary's only
+		!strings.Contains(s, "3 accounts; 0 active ones flagged:") || !strings.Contains(s, "not reported") {
+		t.Errorf("want the no-activity note and no flags:\n%s", s)
 	}
 }

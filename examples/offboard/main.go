@@ -20,11 +20,11 @@
 //	-file     a file of email addresses, one per line
 //	-dry-run  print what would be done without changing anything
 //
-// With WANDB_BASE_URL and WANDB_API_KEY unset it runs against the SDK's
-// built-in simulator, seeded with a few users in teams; with no emails given it
-// then offboards some of them (one already offboarded, one unknown). With both
-// set it runs against that W&B as an organization admin, and emails are
-// required.
+// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
+// SDK's built-in simulator (either variable alone is ignored, with a note),
+// seeded with a few users in teams; with no emails given it then offboards some
+// of them (one already offboarded, one unknown). With both set it runs against
+// that W&B as an organization admin, and emails are required.
 //
 // It prints one line per user and a summary, and exits with status 1 when a
 // user could not be offboarded.

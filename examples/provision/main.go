@@ -1,7 +1,10 @@
 // Provision creates W&B users in bulk from a CSV file, adds them to teams and
 // sets their organization role. It is safe to run again: every user is looked
 // up by email first, so a rerun creates nobody twice; it only adds missing team
-// memberships and fixes roles that differ.
+// memberships and fixes roles that differ. A listed user who exists but is
+// deactivated (Dedicated Cloud and Self-Managed keep deactivated users; on
+// Multi-tenant Cloud they leave the organization and are created again) is
+// reactivated (PATCH /scim/Users/{id}, active=true) before anything else.
 //
 // The CSV has a header line naming its columns, in any order:
 //
@@ -25,10 +28,11 @@
 //	-concurrency  how many users to process at once (default 4)
 //	-dry-run      look everything up and print the plan, but change nothing
 //
-// With WANDB_BASE_URL and WANDB_API_KEY unset it runs against the SDK's
-// built-in simulator, seeded with the teams the CSV names and, for the sample
-// file, with its first user already present, so every kind of outcome shows.
-// With both set it runs against that W&B as an organization admin.
+// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
+// SDK's built-in simulator (either variable alone is ignored, with a note),
+// seeded with the teams the CSV names and, for the sample file, with its first
+// user already present, so every kind of outcome shows. With both set it runs
+// against that W&B as an organization admin.
 //
 // Team membership is added with teams.AddMembers (PATCH /scim/Groups/{id}) on
 // the team found by name, not with the teams extension of users.CreateParams:
@@ -37,8 +41,8 @@
 // flavour), and also serves users who already exist.
 //
 // On a terminal it draws a progress bar; otherwise (a pipe, a CI log) it prints
-// one line per user. It ends with a summary of users created, already present
-// and failed, and exits with status 1 when any row failed.
+// one line per user. It ends with a summary of users created, reactivated,
+// already present and failed, and exits with status 1 when any row failed.
 package main
 
 import (
@@ -195,7 +199,7 @@ func findTeams(ctx context.Context, svc *teams.Service, rows []Row, concurrency 
 // printPlan prints what a real run would do, and its would-be summary.
 func printPlan(w io.Writer, steps []Step) error {
 	fmt.Fprintln(w, "Dry run: nothing is changed. Plan:")
-	var create, present, fail int
+	var create, reactivate, present, fail int
 	for i := range steps {
 		s := &steps[i]
 		fmt.Fprintf(w, "  line %d %s: %s\n", s.Row.Line, s.Row.Email, s.Describe())
@@ -204,11 +208,13 @@ func printPlan(w io.Writer, steps []Step) error {
 			fail++
 		case s.Create():
 			create++
+		case s.Reactivate:
+			reactivate++
 		default:
 			present++
 		}
 	}
-	fmt.Fprintf(w, "Would create %d, already present %d, would fail %d.\n", create, present, fail)
+	fmt.Fprintf(w, "Would create %d, reactivate %d, already present %d, would fail %d.\n", create, reactivate, present, fail)
 	return nil
 }
 
@@ -218,6 +224,7 @@ type outcome int
 const (
 	notRun outcome = iota
 	created
+	reactivated
 	present
 	failed
 )
@@ -237,7 +244,7 @@ func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, 
 		return result{notRun, "interrupted"}
 	}
 	var did []string
-	u, out, setRole := s.User, present, s.SetRole
+	u, out, setRole, reactivate := s.User, present, s.SetRole, s.Reactivate
 	if u == nil {
 		nu, err := userSvc.Create(ctx, users.CreateParams{
 			Email: s.Row.Email, UserName: s.Row.UserName, OrganizationRole: s.Row.Role,
@@ -254,6 +261,7 @@ func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, 
 			if s.Row.Role != "" && !hasRole(u, s.Row.Role) {
 				setRole = s.Row.Role
 			}
+			reactivate = !u.Active
 		case err != nil && nu != nil:
 			return result{failed, err.Error()} // created, but the role was not set
 		case err != nil:
@@ -266,6 +274,14 @@ func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, 
 			}
 		}
 	}
+	if reactivate {
+		ru, err := userSvc.Reactivate(ctx, u.ID)
+		if err != nil {
+			return result{failed, fmt.Sprintf("%sreactivating: %v", prefix(did), err)}
+		}
+		u, out = ru, reactivated
+		did = append(did, "was deactivated")
+	}
 	if setRole != "" {
 		if _, err := userSvc.SetOrganizationRole(ctx, u.ID, setRole); err != nil {
 			return result{failed, fmt.Sprintf("setting role %s: %v", setRole, err)}
@@ -277,7 +293,7 @@ func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, 
 			continue
 		}
 		if _, err := teamSvc.AddMembers(ctx, t.ID, []string{u.ID}); err != nil {
-			return result{failed, fmt.Sprintf("%s; adding to team %s: %v", strings.Join(did, ", "), t.DisplayName, err)}
+			return result{failed, fmt.Sprintf("%sadding to team %s: %v", prefix(did), t.DisplayName, err)}
 		}
 		did = append(did, "added to "+t.DisplayName)
 	}
@@ -285,6 +301,14 @@ func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, 
 		did = append(did, "nothing to change")
 	}
 	return result{out, strings.Join(did, ", ")}
+}
+
+// prefix returns what was done so far followed by "; ", or "".
+func prefix(did []string) string {
+	if len(did) == 0 {
+		return ""
+	}
+	return strings.Join(did, ", ") + "; "
 }
 
 // forEach calls f(0) … f(n-1), at most limit at a time, and returns when all

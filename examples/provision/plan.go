@@ -14,6 +14,10 @@ type Step struct {
 	Row Row
 	// User is the existing user, nil when the row's user must be created.
 	User *users.User
+	// Reactivate is set when User is deactivated (active=false, which only
+	// Dedicated Cloud and Self-Managed have: Multi-tenant Cloud removes a
+	// deactivated user from the organization): the step reactivates it.
+	Reactivate bool
 	// Join are the row's teams the user is not (yet) a member of.
 	Join []*teams.Team
 	// SetRole is the organization role to set on an existing user whose role
@@ -44,7 +48,11 @@ func (s *Step) Describe() string {
 		}
 		parts = append(parts, p)
 	} else {
-		parts = append(parts, "already present as "+s.User.UserName)
+		if s.Reactivate {
+			parts = append(parts, "reactivate deactivated user "+s.User.UserName)
+		} else {
+			parts = append(parts, "already present as "+s.User.UserName)
+		}
 		if s.SetRole != "" {
 			parts = append(parts, fmt.Sprintf("set role %s (was %s)", s.SetRole, orNone(s.User.OrganizationRole)))
 		}
@@ -56,7 +64,7 @@ func (s *Step) Describe() string {
 		}
 		parts = append(parts, "add to "+strings.Join(names, ", "))
 	}
-	if s.User != nil && len(parts) == 1 {
+	if s.User != nil && !s.Reactivate && len(parts) == 1 {
 		parts = append(parts, "nothing to change")
 	}
 	return strings.Join(parts, "; ")
@@ -91,6 +99,7 @@ func planRow(row Row, existing *users.User, lookupErr error, teamsByName map[str
 	if existing != nil && row.Role != "" && !hasRole(existing, row.Role) {
 		s.SetRole = row.Role
 	}
+	s.Reactivate = existing != nil && !existing.Active
 	return s
 }
 

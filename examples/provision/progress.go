@@ -31,7 +31,8 @@ func (p *progress) done(s *Step, r result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.counts[r.outcome]++
-	label := map[outcome]string{notRun: "not run", created: "created", present: "already present", failed: "FAILED"}[r.outcome]
+	label := map[outcome]string{notRun: "not run", created: "created", reactivated: "reactivated",
+		present: "already present", failed: "FAILED"}[r.outcome]
 	line := fmt.Sprintf("line %d %s: %s (%s)", s.Row.Line, s.Row.Email, label, r.detail)
 	if r.outcome == failed {
 		p.failures = append(p.failures, line)
@@ -46,14 +47,14 @@ func (p *progress) done(s *Step, r result) {
 // draw redraws the progress bar on the current line.
 func (p *progress) draw() {
 	const width = 30
-	n := p.counts[created] + p.counts[present] + p.counts[failed] + p.counts[notRun]
+	n := p.counts[created] + p.counts[reactivated] + p.counts[present] + p.counts[failed] + p.counts[notRun]
 	fill := 0
 	if p.total > 0 {
 		fill = n * width / p.total
 	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d  created %d, present %d, failed %d",
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d  created %d, reactivated %d, present %d, failed %d",
 		strings.Repeat("#", fill), strings.Repeat(".", width-fill), n, p.total,
-		p.counts[created], p.counts[present], p.counts[failed])
+		p.counts[created], p.counts[reactivated], p.counts[present], p.counts[failed])
 }
 
 // finish ends the bar, lists failures (on a terminal), prints the summary and
@@ -67,8 +68,9 @@ func (p *progress) finish(interrupted error) error {
 			fmt.Fprintln(p.w, "  "+f)
 		}
 	}
-	notRun := p.total - p.counts[created] - p.counts[present] - p.counts[failed]
-	fmt.Fprintf(p.w, "Summary: %d created, %d already present, %d failed", p.counts[created], p.counts[present], p.counts[failed])
+	notRun := p.total - p.counts[created] - p.counts[reactivated] - p.counts[present] - p.counts[failed]
+	fmt.Fprintf(p.w, "Summary: %d created, %d reactivated, %d already present, %d failed",
+		p.counts[created], p.counts[reactivated], p.counts[present], p.counts[failed])
 	if notRun > 0 {
 		fmt.Fprintf(p.w, ", %d not run", notRun)
 	}

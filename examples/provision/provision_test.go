@@ -88,8 +88,9 @@ func TestPlanRow(t *testing.T) {
 	platform := &teams.Team{ID: "T2", DisplayName: "platform"}
 	data := &teams.Team{ID: "T3", DisplayName: "data"}
 	byName := map[string]*teams.Team{"ml": ml, "platform": platform, "data": data}
-	ada := &users.User{ID: "U1", UserName: "ada", OrganizationRole: "member", Groups: []users.GroupRef{{Value: "T3"}}}
-	viewer := &users.User{ID: "U2", UserName: "kat", OrganizationRole: "member", ModelsSeat: users.SeatViewer}
+	ada := &users.User{ID: "U1", UserName: "ada", Active: true, OrganizationRole: "member", Groups: []users.GroupRef{{Value: "T3"}}}
+	viewer := &users.User{ID: "U2", UserName: "kat", Active: true, OrganizationRole: "member", ModelsSeat: users.SeatViewer}
+	gone := &users.User{ID: "U4", UserName: "max", Active: false, OrganizationRole: "member", Groups: []users.GroupRef{{Value: "T3"}}}
 	lookupErr := errors.New("boom")
 
 	tests := []struct {
@@ -98,6 +99,7 @@ func TestPlanRow(t *testing.T) {
 		existing  *users.User
 		lookupErr error
 		create    bool
+		reactive  bool
 		join      []*teams.Team
 		setRole   string
 		wantErr   string
@@ -137,6 +139,22 @@ func TestPlanRow(t *testing.T) {
 			describe: "already present as kat; nothing to change",
 		},
 		{
+			name:     "a deactivated user is reactivated, not counted as present",
+			row:      Row{Email: "max@x.io", Teams: []string{"data"}},
+			existing: gone,
+			reactive: true,
+			describe: "reactivate deactivated user max",
+		},
+		{
+			name:     "a deactivated user is reactivated, then joins teams and gets the role",
+			row:      Row{Email: "max@x.io", Teams: []string{"data", "ml"}, Role: "admin"},
+			existing: gone,
+			reactive: true,
+			join:     []*teams.Team{ml},
+			setRole:  "admin",
+			describe: "reactivate deactivated user max; set role admin (was member); add to ML",
+		},
+		{
 			name:     "missing teams fail the row before any change",
 			row:      Row{Email: "n@x.io", Teams: []string{"ml", "nope", "gone"}},
 			wantErr:  "no team named nope, gone",
@@ -171,6 +189,9 @@ func TestPlanRow(t *testing.T) {
 			}
 			if !reflect.DeepEqual(s.Join, tt.join) {
 				t.Errorf("Join = %v, want %v", s.Join, tt.join)
+			}
+			if s.Reactivate != tt.reactive {
+				t.Errorf("Reactivate = %t, want %t", s.Reactivate, tt.reactive)
 			}
 			if s.SetRole != tt.setRole {
 				t.Errorf("SetRole = %q, want %q", s.SetRole, tt.setRole)

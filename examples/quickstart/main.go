@@ -2,8 +2,10 @@
 // it creates a user, creates a team, adds the user to the team, makes the
 // user a team admin, creates a custom role and finally deactivates the user.
 //
-// With WANDB_BASE_URL and WANDB_API_KEY unset it runs against the SDK's
-// built-in simulator, so it works on any machine with Go:
+// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
+// SDK's built-in simulator, so it works on any machine with Go (either
+// variable alone, such as a WANDB_API_KEY exported for the wandb tools, is
+// ignored, with a note):
 //
 //	go run ./examples/quickstart
 //

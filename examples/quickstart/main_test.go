@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
@@ -55,5 +56,20 @@ func TestRerun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAPIKeyAloneUsesSimulator: a WANDB_API_KEY exported for the wandb tools,
+// without WANDB_BASE_URL, must not send the quickstart to a real W&B.
+func TestAPIKeyAloneUsesSimulator(t *testing.T) {
+	t.Setenv(scim.EnvBaseURL, "")
+	t.Setenv(scim.EnvAPIKey, "x")
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, "q@example.com", "q-team", "q-role", false); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	want := exampleenv.SimulatorBanner + "\n" + exampleenv.IgnoredNote(false, true) + "\n1. created user q"
+	if !strings.HasPrefix(out.String(), want) || !strings.HasSuffix(out.String(), "Done.\n") {
+		t.Errorf("output should start with\n%s\ngot:\n%s", want, out.String())
 	}
 }

@@ -42,36 +42,72 @@ func parseRole(r io.Reader) (roles.Params, error) {
 	}, nil
 }
 
-// diff lists how the role on the server differs from want, one readable line
-// per change; none means the role is up to date. Permissions are compared as
-// sets of custom (non-inherited) permission names.
-func diff(have *roles.Role, want roles.Params) []string {
-	var out []string
+// update is how the role on the server must change to match the file.
+type update struct {
+	// Changes has one readable line per change; none means up to date.
+	Changes []string
+	// Replace is set when the description or the inherited role differ: the
+	// whole role is then replaced with Want (PUT), permissions included.
+	// Otherwise Add and Remove are the custom permissions to add and remove
+	// (PATCH), W&B's documented way to change permissions.
+	Replace     bool
+	Add, Remove []string
+	// Inherited are the file's permissions that the role already inherits
+	// from its predefined role; they are left out of Want and of the
+	// comparison.
+	Inherited []string
+	// Want is the file's role without the Inherited permissions.
+	Want roles.Params
+}
+
+// diff works out how the role on the server, have, differs from the file's
+// role, want. Permissions are compared as sets of custom (non-inherited)
+// permission names. When the inherited role stays the same, a file permission
+// that have reports as inherited (Permission.IsInherited) is not a custom
+// one: it is listed in Inherited and otherwise ignored, so a file that lists,
+// say, run:read for a member-based role is still up to date. When the
+// inherited role changes, the server's inherited permissions will change too,
+// so the file's list is sent as it is.
+func diff(have *roles.Role, want roles.Params) update {
+	u := update{Want: want}
 	if have.Description != want.Description {
-		out = append(out, fmt.Sprintf("description: %q → %q", have.Description, want.Description))
+		u.Replace = true
+		u.Changes = append(u.Changes, fmt.Sprintf("description: %q → %q", have.Description, want.Description))
 	}
 	if have.InheritedFrom != want.InheritedFrom {
-		out = append(out, fmt.Sprintf("inherits from: %s → %s", have.InheritedFrom, want.InheritedFrom))
+		u.Replace = true
+		u.Changes = append(u.Changes, fmt.Sprintf("inherits from: %s → %s", have.InheritedFrom, want.InheritedFrom))
+	} else {
+		inherited := func(name string) bool {
+			return slices.ContainsFunc(have.Permissions, func(p roles.Permission) bool { return p.IsInherited && p.Name == name })
+		}
+		u.Want.Permissions = nil
+		for _, p := range want.Permissions {
+			if inherited(p) {
+				u.Inherited = append(u.Inherited, p)
+			} else {
+				u.Want.Permissions = append(u.Want.Permissions, p)
+			}
+		}
+		u.Inherited = slices.Compact(slices.Sorted(slices.Values(u.Inherited)))
 	}
 	cur := have.CustomPermissions()
-	next := slices.Sorted(slices.Values(want.Permissions))
-	next = slices.Compact(next)
-	var added, removed []string
+	next := slices.Compact(slices.Sorted(slices.Values(u.Want.Permissions)))
 	for _, p := range next {
 		if !slices.Contains(cur, p) {
-			added = append(added, p)
+			u.Add = append(u.Add, p)
 		}
 	}
 	for _, p := range cur {
 		if !slices.Contains(next, p) {
-			removed = append(removed, p)
+			u.Remove = append(u.Remove, p)
 		}
 	}
-	if len(added) > 0 {
-		out = append(out, "add permissions: "+strings.Join(added, ", "))
+	if len(u.Add) > 0 {
+		u.Changes = append(u.Changes, "add permissions: "+strings.Join(u.Add, ", "))
 	}
-	if len(removed) > 0 {
-		out = append(out, "remove permissions: "+strings.Join(removed, ", "))
+	if len(u.Remove) > 0 {
+		u.Changes = append(u.Changes, "remove permissions: "+strings.Join(u.Remove, ", "))
 	}
-	return out
+	return u
 }

@@ -65,40 +65,81 @@ func TestDiff(t *testing.T) {
 		Name: "ops", Description: "old", InheritedFrom: "member",
 		Permissions: []roles.Permission{
 			{Name: "project:read", IsInherited: true}, // inherited ones never count
+			{Name: "run:read", IsInherited: true},
 			{Name: "run:stop"},
 			{Name: "artifact:delete"},
 		},
 	}
+	params := func(desc, from string, perms ...string) roles.Params {
+		return roles.Params{Name: "ops", Description: desc, InheritedFrom: from, Permissions: perms}
+	}
 	tests := []struct {
 		name string
 		want roles.Params
-		diff []string
+		diff update
 	}{
 		{
 			name: "same, in another order and with repeats",
-			want: roles.Params{Name: "ops", Description: "old", InheritedFrom: "member", Permissions: []string{"run:stop", "artifact:delete", "run:stop"}},
+			want: params("old", "member", "run:stop", "artifact:delete", "run:stop"),
+			diff: update{Want: params("old", "member", "run:stop", "artifact:delete", "run:stop")},
 		},
 		{
-			name: "everything differs",
-			want: roles.Params{Name: "ops", Description: "new", InheritedFrom: "viewer", Permissions: []string{"run:stop", "run:delete", "project:update"}},
-			diff: []string{
-				`description: "old" → "new"`,
-				"inherits from: member → viewer",
-				"add permissions: project:update, run:delete",
-				"remove permissions: artifact:delete",
+			name: "inherited permissions listed in the file are ignored",
+			want: params("old", "member", "run:read", "run:stop", "project:read", "artifact:delete", "run:read"),
+			diff: update{Inherited: []string{"project:read", "run:read"}, Want: params("old", "member", "run:stop", "artifact:delete")},
+		},
+		{
+			name: "only permissions differ: add and remove, no replace",
+			want: params("old", "member", "run:stop", "run:read", "project:update"),
+			diff: update{
+				Changes:   []string{"add permissions: project:update", "remove permissions: artifact:delete"},
+				Add:       []string{"project:update"},
+				Remove:    []string{"artifact:delete"},
+				Inherited: []string{"run:read"},
+				Want:      params("old", "member", "run:stop", "project:update"),
+			},
+		},
+		{
+			name: "description differs: replace, inherited permissions left out",
+			want: params("new", "member", "run:stop", "artifact:delete", "run:read"),
+			diff: update{
+				Changes:   []string{`description: "old" → "new"`},
+				Replace:   true,
+				Inherited: []string{"run:read"},
+				Want:      params("new", "member", "run:stop", "artifact:delete"),
+			},
+		},
+		{
+			name: "everything differs: replace with the file's list as it is",
+			want: params("new", "viewer", "run:stop", "run:delete", "project:update", "run:read"),
+			diff: update{
+				Changes: []string{
+					`description: "old" → "new"`,
+					"inherits from: member → viewer",
+					"add permissions: project:update, run:delete, run:read",
+					"remove permissions: artifact:delete",
+				},
+				Replace: true,
+				Add:     []string{"project:update", "run:delete", "run:read"},
+				Remove:  []string{"artifact:delete"},
+				Want:    params("new", "viewer", "run:stop", "run:delete", "project:update", "run:read"),
 			},
 		},
 		{
 			name: "no custom permissions left",
-			want: roles.Params{Name: "ops", Description: "old", InheritedFrom: "member"},
-			diff: []string{"remove permissions: artifact:delete, run:stop"},
+			want: params("old", "member"),
+			diff: update{
+				Changes: []string{"remove permissions: artifact:delete, run:stop"},
+				Remove:  []string{"artifact:delete", "run:stop"},
+				Want:    params("old", "member"),
+			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			if got := diff(have, tt.want); !reflect.DeepEqual(got, tt.diff) {
-				t.Errorf("diff =\n%q\nwant\n%q", got, tt.diff)
+				t.Errorf("diff =\n%+v\nwant\n%+v", got, tt.diff)
 			}
 		})
 	}

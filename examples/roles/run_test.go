@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,4 +53,61 @@ func TestCreateUpdateUnchanged(t *testing.T) {
 		t.Errorf("role on the server: %+v", r)
 	}
 	apply(v2, ") unchanged.")
+}
+
+// writes returns the methods of the write requests srv received after its
+// first skip requests.
+func writes(srv *scimtest.Server, skip int) []string {
+	var out []string
+	for _, r := range srv.Requests()[skip:] {
+		if r.Method != http.MethodGet {
+			out = append(out, r.Method)
+		}
+	}
+	return out
+}
+
+// TestIdempotentAndMinimalWrites checks which requests each kind of change
+// sends: none when the file lists a permission the role inherits (run:read
+// for member) and nothing else differs, PATCH when only custom permissions
+// differ, PUT when the description does.
+func TestIdempotentAndMinimalWrites(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{})
+	exampleenv.UseServer(t, srv)
+	file := filepath.Join(t.TempDir(), "role.json")
+	apply := func(json string, wantWrites []string, wantOut ...string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(json), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := len(srv.Requests())
+		var out bytes.Buffer
+		if err := run(context.Background(), &out, file); err != nil {
+			t.Fatalf("run: %v\n%s", err, out.String())
+		}
+		if got := writes(srv, before); !slices.Equal(got, wantWrites) {
+			t.Errorf("write requests %v, want %v\n%s", got, wantWrites, out.String())
+		}
+		for _, w := range wantOut {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("output lacks %q:\n%s", w, out.String())
+			}
+		}
+	}
+	withInherited := `{"name":"ops","description":"d","inheritedFrom":"member","permissions":["run:read","run:stop"]}`
+	apply(withInherited, []string{http.MethodPost}, "Created role ops")
+	apply(withInherited, nil, "Note: the role inherits run:read from member; these need not be listed in "+file,
+		") unchanged.")
+	apply(withInherited, nil, ") unchanged.")
+
+	apply(`{"name":"ops","description":"d","inheritedFrom":"member","permissions":["run:read","run:delete"]}`,
+		[]string{http.MethodPatch, http.MethodPatch}, "add permissions: run:delete", "remove permissions: run:stop")
+	apply(`{"name":"ops","description":"d","inheritedFrom":"member","permissions":["run:delete","artifact:delete"]}`,
+		[]string{http.MethodPatch}, "add permissions: artifact:delete")
+	apply(`{"name":"ops","description":"e","inheritedFrom":"member","permissions":["run:delete","artifact:delete"]}`,
+		[]string{http.MethodPut}, `description: "d" → "e"`)
+	r, ok := srv.Role("ops")
+	if !ok || r.Description != "e" || !slices.Equal(slices.Sorted(slices.Values(r.Permissions)), []string{"artifact:delete", "run:delete"}) {
+		t.Errorf("role on the server: %+v", r)
+	}
 }

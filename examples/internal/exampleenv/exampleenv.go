@@ -1,14 +1,17 @@
 // Package exampleenv connects the example programs to W&B: to a real
-// deployment when WANDB_API_KEY is set (with WANDB_BASE_URL and, optionally,
-// WANDB_USERNAME, as scim.FromEnv reads them), and otherwise to the SDK's
-// built-in simulator, scim/scimtest, started in-process on a loopback port.
+// deployment only when both WANDB_BASE_URL and WANDB_API_KEY are set (with,
+// optionally, WANDB_USERNAME, as scim.FromEnv reads them), and otherwise to
+// the SDK's built-in simulator, scim/scimtest, started in-process on a
+// loopback port. Many W&B users export WANDB_API_KEY for the wandb tools, so
+// the key alone must not turn an example into one that changes a real
+// organization; when exactly one of the two is set, the example says which
+// one was ignored and uses the simulator.
 // It also holds what every example's main and tests share: Main (signal
 // handling and exit status), UsageError, ReadInput (an input file or the
 // built-in sample), and UseSimulator and UseServer for tests.
 package exampleenv
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,13 +41,16 @@ func (e *Env) Close() {
 	}
 }
 
-// Connect returns a client for a real W&B when WANDB_API_KEY is set, and
-// otherwise starts the simulator with seed as its options (seed data, flavor)
-// and returns a client for it. Either way it first writes one line to w
-// saying which it uses. Setting WANDB_BASE_URL without WANDB_API_KEY is an
-// error rather than a silent switch to the simulator.
+// Connect returns a client for a real W&B when both WANDB_BASE_URL and
+// WANDB_API_KEY are set, and otherwise starts the simulator with seed as its
+// options (seed data, flavor) and returns a client for it. Either way its
+// first line to w says which it uses: "Using W&B at <url>" or the
+// SimulatorBanner. When exactly one of the two variables is set, a second
+// line (see IgnoredNote) says which one is missing and that the other was
+// ignored.
 func Connect(w io.Writer, seed scimtest.Options) (*Env, error) {
-	if os.Getenv(scim.EnvAPIKey) != "" {
+	baseURL, apiKey := os.Getenv(scim.EnvBaseURL) != "", os.Getenv(scim.EnvAPIKey) != ""
+	if baseURL && apiKey {
 		c, err := scim.NewClient(scim.FromEnv())
 		if err != nil {
 			return nil, err
@@ -52,11 +58,10 @@ func Connect(w io.Writer, seed scimtest.Options) (*Env, error) {
 		fmt.Fprintf(w, "Using W&B at %s\n", c.BaseURL())
 		return &Env{Client: c}, nil
 	}
-	if os.Getenv(scim.EnvBaseURL) != "" {
-		return nil, errors.New(scim.EnvBaseURL + " is set but " + scim.EnvAPIKey +
-			" is not: set both to use a real W&B, or neither to use the built-in simulator")
-	}
 	fmt.Fprintln(w, SimulatorBanner)
+	if note := IgnoredNote(baseURL, apiKey); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	srv := scimtest.NewServer(seed)
 	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey))
 	if err != nil {
@@ -64,4 +69,18 @@ func Connect(w io.Writer, seed scimtest.Options) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Client: c, Simulated: true, srv: srv}, nil
+}
+
+// IgnoredNote is the line Connect prints after the SimulatorBanner when only
+// one of WANDB_BASE_URL (baseURL set) and WANDB_API_KEY (apiKey set) is set;
+// it is "" when both or neither are set.
+func IgnoredNote(baseURL, apiKey bool) string {
+	set, unset := scim.EnvAPIKey, scim.EnvBaseURL
+	switch {
+	case baseURL == apiKey:
+		return ""
+	case baseURL:
+		set, unset = unset, set
+	}
+	return "Note: " + set + " is set but " + unset + " is not, so " + set + " is ignored; set both to use a real W&B."
 }
