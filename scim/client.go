@@ -123,9 +123,6 @@ func (c *Client) String() string {
 		c.baseURL, c.graphqlURL, c.userAgent, redact.Placeholder)
 }
 
-// GoString is String, so %#v cannot show a credential either.
-func (c *Client) GoString() string { return c.String() }
-
 // Format prints String for every verb, so no formatting of a Client (%v, %+v,
 // %#v, %s) walks its fields.
 func (c Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }

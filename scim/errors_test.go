@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-wandb/identity/internal/testutil"
@@ -155,5 +156,36 @@ func TestErrorOtherJSONShapes(t *testing.T) {
 		if !errors.As(err, &se) || se.Detail != tt.wantDetail {
 			t.Errorf("body %s: Detail = %q, want %q", tt.body, se.Detail, tt.wantDetail)
 		}
+	}
+}
+
+// countingBody is an endless reply body that counts what was read from it.
+type countingBody struct{ n atomic.Int64 }
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	b.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// TestErrorBodyReadBounded replies with an endless error body: the client
+// reads at most 1 MiB of it (plus what it drains to reuse the connection).
+func TestErrorBodyReadBounded(t *testing.T) {
+	t.Parallel()
+	c, mock := testutil.NewClient(t)
+	body := &countingBody{}
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 500, Header: http.Header{"Content-Type": {"text/plain"}}, Body: body, Request: r}, nil
+	})
+	_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+	if !errors.Is(err, scim.ErrServer) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := body.n.Load(); n > 1<<20+8<<10 {
+		t.Errorf("read %d bytes of the error body, want at most about 1 MiB", n)
 	}
 }

@@ -2,8 +2,10 @@ package scim_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -53,5 +55,38 @@ func TestAuthorizationStaysOnOrigin(t *testing.T) {
 	}
 	if got := seen["same"]; got != "Bearer "+key {
 		t.Errorf("redirect on the same origin: Authorization = %q, want the key", got)
+	}
+}
+
+// TestResponseCarriesNoCredential checks the request a Response points back
+// to: the credential went on a copy, never on what callers can read.
+func TestResponseCarriesNoCredential(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+key {
+			t.Errorf("server saw Authorization %q", r.Header.Get("Authorization"))
+		}
+		if r.URL.Path == "/scim/Users/missing" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		fmt.Fprint(w, `{"id":"a"}`)
+	}))
+	defer srv.Close()
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"Users/a", "Users/missing"} {
+		resp, _ := c.Call(context.Background(), "GET", path, nil, nil)
+		if resp == nil || resp.Request == nil {
+			t.Fatalf("GET %s: no response", path)
+		}
+		if got := resp.Request.Header.Get("Authorization"); got != "" {
+			t.Errorf("GET %s: Response.Request carries Authorization %q", path, got)
+		}
+		if s := fmt.Sprintf("%+v", resp.Request); strings.Contains(s, key) {
+			t.Errorf("GET %s: printing Response.Request shows the key", path)
+		}
 	}
 }

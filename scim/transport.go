@@ -33,24 +33,32 @@ func withGraphQLAuth(ctx context.Context) context.Context {
 	return context.WithValue(ctx, graphqlKey{}, true)
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper. The header goes on a copy of the
+// request, and the reply points back at the caller's request, so neither the
+// request nor Response.Request ever carries the credential.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rule := t.scim
 	if gql, _ := req.Context().Value(graphqlKey{}).(bool); gql {
 		rule = t.graphql
 	}
-	if origin(req.URL) == rule.origin {
-		req = req.Clone(req.Context())
-		req.Header.Set("Authorization", rule.header)
-	}
 	base := t.base
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return base.RoundTrip(req)
+	if origin(req.URL) != rule.origin {
+		return base.RoundTrip(req)
+	}
+	authed := req.Clone(req.Context())
+	authed.Header.Set("Authorization", rule.header)
+	resp, err := base.RoundTrip(authed)
+	if resp != nil && resp.Request == authed {
+		resp.Request = req
+	}
+	return resp, err
 }
 
-// Format hides the credentials of a transport printed by reflection.
+// Format hides the credentials from reflection-based printing (fmt with a
+// transport reached some other way, debug dumpers).
 func (t *authTransport) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "scim.authTransport{%s: %s}", t.scim.origin, redact.Placeholder)
 }

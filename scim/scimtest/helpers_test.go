@@ -22,9 +22,8 @@ import (
 // epoch is the fixed clock of test servers, so replies are reproducible.
 var epoch = time.Date(2023, 10, 1, 0, 0, 0, 0, time.UTC)
 
-// Well-known IDs: the admin is User:1, seeded users follow.
+// Well-known IDs: the admin is User:1 (VXNlcjox), seeded users follow.
 var (
-	adminID = "VXNlcjox"     // User:1
 	user2ID = "VXNlcjoy"     // User:2
 	user3ID = "VXNlcjoz"     // User:3
 	group1  = "R3JvdXA6MQ==" // Group:1

@@ -147,7 +147,7 @@ func (s *Server) teamRolesJSON(a *account) []teamRoleJSON {
 func registryRolesJSON(a *account) []registryRoleJSON {
 	var out []registryRoleJSON
 	for _, r := range a.registryRoles {
-		out = append(out, registryRoleJSON{RegistryName: r.RegistryName, RoleName: r.RoleName})
+		out = append(out, registryRoleJSON(r))
 	}
 	return out
 }
