@@ -128,17 +128,26 @@ type Email struct {
 // UnmarshalJSON implements json.Unmarshaler, tolerating "primary": "true".
 func (e *Email) UnmarshalJSON(b []byte) error {
 	var raw struct {
-		Value   string          `json:"value"`
-		Display string          `json:"display"`
-		Type    string          `json:"type"`
-		Primary json.RawMessage `json:"primary"`
+		Value   string   `json:"value"`
+		Display string   `json:"display"`
+		Type    string   `json:"type"`
+		Primary flexBool `json:"primary"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*e = Email{Value: raw.Value, Display: raw.Display, Type: raw.Type}
-	p := string(bytes.Trim(bytes.TrimSpace(raw.Primary), `"`))
-	e.Primary, _ = strconv.ParseBool(p)
+	*e = Email{Value: raw.Value, Display: raw.Display, Type: raw.Type, Primary: bool(raw.Primary)}
+	return nil
+}
+
+// flexBool decodes a JSON boolean, or a string holding one; anything else is
+// false.
+type flexBool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	v, _ := strconv.ParseBool(string(bytes.Trim(b, `"`)))
+	*f = flexBool(v)
 	return nil
 }
 
