@@ -32,8 +32,9 @@ type graphqlReply struct {
 // goes through Do, so it is retried, logged and decoded like any other; as a
 // POST it is retried only on 429 or when no connection was made. Its
 // User-Agent is the client's prefixed with "W&B Public Client ", which W&B
-// requires before it returns some first-party fields.
-func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]any, v any) error {
+// requires before it returns some first-party fields. opts apply to the
+// request as to a SCIM one (OnResponse, WithHeader).
+func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]any, v any, opts ...RequestOption) error {
 	if c == nil {
 		return errNilClient
 	}
@@ -41,14 +42,14 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 		return errors.New("scim: nil context")
 	}
 	ctx = withGraphQLAuth(ctx)
-	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", []RequestOption{
+	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", append([]RequestOption{
 		WithHeader("Accept", "application/json"),
 		// W&B serves some first-party fields (a user's API keys) only to clients
 		// that present themselves as its public client (wandb/wandb PR #12009).
 		WithHeader("User-Agent", graphqlUserAgentPrefix+c.userAgent),
 		// The public API acts with the caller's admin rights, as the Python SDK does.
 		WithHeader("Use-Admin-Privileges", "true"),
-	})
+	}, opts...))
 	if err != nil {
 		return err
 	}

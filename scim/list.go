@@ -2,9 +2,12 @@ package scim
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"iter"
-	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/google/go-querystring/query"
@@ -26,7 +29,7 @@ func (o *ListOptions) Encode() (string, error) {
 		return "", nil
 	}
 	if o.StartIndex < 0 || o.Count < 0 {
-		return "", Invalid("scim.ListOptions", "StartIndex %d and Count %d must not be negative", o.StartIndex, o.Count)
+		return "", &InputError{Op: "scim.ListOptions", Msg: fmt.Sprintf("StartIndex %d and Count %d must not be negative", o.StartIndex, o.Count)}
 	}
 	v, err := query.Values(o)
 	if err != nil {
@@ -44,25 +47,38 @@ type Page[T any] struct {
 	ItemsPerPage int `json:"itemsPerPage"`
 }
 
-// ListPage fetches one page of the collection at path ("Users", "Groups",
-// "Roles") with opts: GET {root}/{path}?filter=…&startIndex=…&count=….
-func ListPage[T any](ctx context.Context, c *Client, path string, opts *ListOptions) (*Page[T], error) {
-	q, err := opts.Encode()
-	if err != nil {
-		return nil, err
+// pageDecoder is implemented by Page: Do hands it a 2xx body to decode.
+type pageDecoder interface {
+	decodePage(body []byte) error
+}
+
+// decodePage decodes a ListResponse into p. A body that is not one (no
+// totalResults and no ListResponse schema: an empty object, an error body,
+// a single resource) is an error, so that a wrong endpoint or a confused
+// server never reads as an empty list.
+func (p *Page[T]) decodePage(body []byte) error {
+	var raw struct {
+		Schemas      []string `json:"schemas"`
+		Resources    []T      `json:"Resources"`
+		TotalResults *int     `json:"totalResults"`
+		StartIndex   int      `json:"startIndex"`
+		ItemsPerPage int      `json:"itemsPerPage"`
 	}
-	if q != "" {
-		path += "?" + q
+	if err := json.Unmarshal(body, &raw); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return errors.New("it is not valid JSON")
+		}
+		return fmt.Errorf("decoding the list: %w", err)
 	}
-	req, err := c.NewRequest(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return nil, err
+	if raw.TotalResults == nil && !slices.Contains(raw.Schemas, ListResponseSchema) {
+		return errors.New("it is not a SCIM ListResponse")
 	}
-	page := new(Page[T])
-	if _, err := c.Do(req, page); err != nil {
-		return nil, err
+	*p = Page[T]{Resources: raw.Resources, StartIndex: raw.StartIndex, ItemsPerPage: raw.ItemsPerPage}
+	if raw.TotalResults != nil {
+		p.TotalResults = *raw.TotalResults
 	}
-	return page, nil
+	return nil
 }
 
 // Paginate walks every page that list returns, starting from opts (which it

@@ -37,12 +37,16 @@ type item struct {
 	ID string `json:"id"`
 }
 
-func TestListPage(t *testing.T) {
+func TestDoPage(t *testing.T) {
 	t.Parallel()
 	c, mock := testutil.NewClient(t)
 	rec := testutil.Serve(t, mock, testutil.Reply{Status: 200, Body: `{"Resources":[{"id":"a"}],"itemsPerPage":9999,"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"startIndex":1,"totalResults":1}`})
-	page, err := scim.ListPage[item](context.Background(), c, "Users", &scim.ListOptions{Filter: scim.Eq("userName", "dev user")})
+	q, err := (&scim.ListOptions{Filter: scim.Eq("userName", "dev user")}).Encode()
 	if err != nil {
+		t.Fatal(err)
+	}
+	page := new(scim.Page[item])
+	if _, err := call(c, context.Background(), "GET", "Users?"+q, nil, page); err != nil {
 		t.Fatal(err)
 	}
 	rec.Check(t, testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=userName%20eq%20%22dev%20user%22"})

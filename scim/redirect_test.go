@@ -46,7 +46,7 @@ func TestAuthorizationStaysOnOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"Users/away", "Users/home"} {
-		if _, err := c.Call(context.Background(), "GET", p, nil, nil); err != nil {
+		if _, err := call(c, context.Background(), "GET", p, nil, nil); err != nil {
 			t.Fatalf("GET %s: %v", p, err)
 		}
 	}
@@ -78,7 +78,7 @@ func TestResponseCarriesNoCredential(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"Users/a", "Users/missing"} {
-		resp, _ := c.Call(context.Background(), "GET", path, nil, nil)
+		resp, _ := call(c, context.Background(), "GET", path, nil, nil)
 		if resp == nil || resp.Request == nil {
 			t.Fatalf("GET %s: no response", path)
 		}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -25,14 +24,19 @@ const (
 	acceptHeader = "application/scim+json, application/json"
 )
 
-// ErrPathForbidden is returned by NewRequest for a path that is absolute or has
-// a "." or ".." segment, which could address something outside the SCIM root.
+// ErrPathForbidden is returned by NewRequest for a path that could address
+// something outside the SCIM root: an absolute URL, a path starting with "//",
+// or a path with a segment that is "." or ".." once unescaped ("%2e%2e"
+// included). A segment that merely contains an escaped slash, such as the ID
+// in "Users/..%2FGroups", is one segment and is allowed.
 var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root, without . or .. segments")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
 var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
 
-// RequestOption changes one request, for example to make it conditional.
+// RequestOption changes one request, for example to make it conditional
+// (IfMatch), to add a header (WithHeader) or to see its response
+// (OnResponse).
 type RequestOption func(*http.Request)
 
 // IfMatch makes a PUT, PATCH or DELETE conditional on the resource's ETag (its
@@ -57,6 +61,32 @@ func WithHeader(key, value string) RequestOption {
 	}
 }
 
+// responseHooksKey keys the OnResponse functions in a request's context.
+type responseHooksKey struct{}
+
+// OnResponse hands f the final response of a call (its status, headers and
+// ETag), while the call itself keeps returning (T, error):
+//
+//	var etag string
+//	u, err := users.New(c).Get(ctx, id, scim.OnResponse(func(r *scim.Response) { etag = r.ETag }))
+//
+// f runs once per request the call makes, after the last attempt of that
+// request (retries are not reported), with error replies too; a call that
+// needs a second request (a read-back after a change) calls f again, so the
+// last call is the final response. f is not called when no response arrived.
+// The body has been read when f runs. f is kept in the request's context, so
+// requests a service builds from that context report to it too.
+func OnResponse(f func(*Response)) RequestOption {
+	return func(r *http.Request) {
+		if f == nil {
+			return
+		}
+		hooks, _ := r.Context().Value(responseHooksKey{}).([]func(*Response))
+		hooks = append(hooks[:len(hooks):len(hooks)], f)
+		*r = *r.WithContext(context.WithValue(r.Context(), responseHooksKey{}, hooks))
+	}
+}
+
 // Response is a reply from the server. ETag is its ETag header, if any.
 type Response struct {
 	*http.Response
@@ -77,21 +107,21 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	}
 	ref, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", path, errors.Unwrap(err))
+		return nil, fmt.Errorf("scim: malformed path %q: %w", truncate(path, maxQuoted), errors.Unwrap(err))
 	}
-	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
+		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 	}
-	relPath := strings.TrimLeft(ref.Path, "/")
-	for _, seg := range strings.Split(relPath, "/") {
-		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
+	for _, seg := range strings.Split(escaped, "/") {
+		if seg, err := url.PathUnescape(seg); err == nil && (seg == "." || seg == "..") {
+			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 		}
 	}
 	u := *c.baseURL
-	if relPath != "" {
-		u.Path = c.baseURL.Path + "/" + relPath
-		u.RawPath = c.baseURL.EscapedPath() + "/" + strings.TrimLeft(ref.EscapedPath(), "/")
+	if escaped != "" {
+		u.Path = c.baseURL.Path + "/" + strings.TrimLeft(ref.Path, "/")
+		u.RawPath = c.baseURL.EscapedPath() + "/" + escaped
 	}
 	u.RawQuery = ref.RawQuery
 	return c.newRequest(ctx, method, &u, body, MediaType, opts)
@@ -103,7 +133,7 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 	if body != nil {
 		buf, err := json.Marshal(body)
 		if err != nil {
-			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, u.Path, err)
+			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, truncate(u.Path, maxQuoted), err)
 		}
 		rd = bytes.NewReader(buf)
 	}
@@ -128,7 +158,9 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 // JSON reply into v (nil discards it; an io.Writer receives the raw body). A
 // 204 or empty body leaves v untouched. A non-2xx reply returns *Error, with the
 // Response. When v holds a Meta whose Version is empty, the reply's ETag fills
-// it. When the context ends, its error is returned.
+// it. A failure to reach the server is an error that starts "scim: METHOD URL:".
+// When the context ends, the error matches its error with errors.Is, and the
+// last *Error, if a reply came, with errors.As.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -136,6 +168,18 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("scim: nil request")
 	}
+	resp, err := c.do(req, v)
+	if resp != nil {
+		hooks, _ := req.Context().Value(responseHooksKey{}).([]func(*Response))
+		for _, f := range hooks {
+			f(resp)
+		}
+	}
+	return resp, err
+}
+
+// do is Do without the response hooks.
+func (c *Client) do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 1; ; attempt++ {
@@ -154,6 +198,9 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 		if resp != nil {
 			status = resp.StatusCode
 		}
+		if err != nil {
+			err = c.transportError(req, err)
+		}
 		c.logAttempt(ctx, req, attempt, status, time.Since(start), err)
 
 		if err != nil {
@@ -165,19 +212,18 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 				Err: err, NeverConnected: !connected.Load() && retry.IsDialError(err),
 			}
 			wait, again := c.retry.Next(attempt, outcome, time.Now())
-			if !again {
-				if attempt > 1 {
-					return nil, fmt.Errorf("%w (after %d attempts)", err, attempt)
+			if again && fitsDeadline(ctx, wait) {
+				c.logRetry(ctx, req, attempt, 0, wait, err)
+				if sleep(ctx, wait) != nil {
+					return nil, c.contextError(req, ctx, err)
 				}
-				return nil, err
+				continue
 			}
-			if !fitsDeadline(ctx, wait) {
-				return nil, err
+			if attempt > 1 {
+				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
+				c.logGiveUp(ctx, req, attempt, 0, err)
 			}
-			if sleep(ctx, wait) != nil {
-				return nil, c.contextError(req, ctx, err)
-			}
-			continue
+			return nil, err
 		}
 
 		r := &Response{Response: resp, ETag: resp.Header.Get("ETag")}
@@ -193,12 +239,13 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 			StatusCode: status, RetryAfter: resp.Header.Get("Retry-After"),
 		}
 		wait, again := c.retry.Next(attempt, outcome, time.Now())
-		if !again {
+		if !again || !fitsDeadline(ctx, wait) {
+			if attempt > 1 {
+				c.logGiveUp(ctx, req, attempt, status, apiErr)
+			}
 			return r, apiErr
 		}
-		if !fitsDeadline(ctx, wait) {
-			return r, apiErr
-		}
+		c.logRetry(ctx, req, attempt, status, wait, apiErr)
 		if sleep(ctx, wait) != nil {
 			return r, c.contextError(req, ctx, apiErr)
 		}
@@ -220,6 +267,14 @@ func (c *Client) attemptRequest(req *http.Request, attempt int) (*http.Request, 
 	return r, nil
 }
 
+// replyDecoder is implemented by values that decode a 2xx body themselves:
+// Do hands them the whole body, unparsed, and when they refuse it, returns
+// their error with the body quoted (redacted). The service packages use it
+// to check that a reply holds the resource they asked for.
+type replyDecoder interface {
+	DecodeReply(body []byte) error
+}
+
 // decode reads a 2xx reply into v and closes its body.
 func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag string) error {
 	defer drainAndClose(resp.Body)
@@ -229,10 +284,25 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		if ctxErr := req.Context().Err(); ctxErr != nil {
+		err = fmt.Errorf("scim: reading %s %s reply: %w", req.Method, c.safeURL(req), err)
+		if req.Context().Err() != nil {
 			return c.contextError(req, req.Context(), err)
 		}
-		return fmt.Errorf("scim: reading %s %s reply: %w", req.Method, safeURL(req), err)
+		return err
+	}
+	var check func([]byte) error
+	switch d := v.(type) {
+	case replyDecoder:
+		check = d.DecodeReply
+	case pageDecoder:
+		check = d.decodePage
+	}
+	if check != nil {
+		if err := check(body); err != nil {
+			return fmt.Errorf("scim: %s %s: unexpected %d reply: %w; %s", req.Method, c.safeURL(req), resp.StatusCode, err,
+				c.quoteBody("body", resp, bytes.TrimSpace(body)))
+		}
+		return nil
 	}
 	if v == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -240,9 +310,9 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	if err := json.Unmarshal(body, v); err != nil {
 		trimmed := bytes.TrimSpace(body)
 		if trimmed[0] != '{' && trimmed[0] != '[' {
-			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, safeURL(req), resp.StatusCode, c.quoteBody("response body is not JSON", resp, trimmed))
+			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, c.safeURL(req), resp.StatusCode, c.quoteBody("response body is not JSON", resp, trimmed))
 		}
-		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, safeURL(req), err)
+		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, c.safeURL(req), err)
 	}
 	if etag != "" {
 		fillVersion(v, etag)
@@ -272,26 +342,22 @@ func fillVersion(v any, etag string) {
 	}
 }
 
-// contextError reports that ctx ended; errors.Is matches the context's error.
-func (c *Client) contextError(req *http.Request, ctx context.Context, last error) error {
-	return fmt.Errorf("scim: %s %s: %w (last error: %v)", req.Method, safeURL(req), ctx.Err(), last)
+// transportError rewords an error of http.Client.Do as
+// "scim: METHOD URL: cause", with the URL redacted and bounded; errors.Is and
+// errors.As still reach the cause (a net.Error, context.Canceled, …).
+func (c *Client) transportError(req *http.Request, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("scim: %s %s: %w", req.Method, c.safeURL(req), err)
 }
 
-func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, d time.Duration, err error) {
-	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Int("status", status),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", d),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", c.redactor.String(err.Error())))
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "scim request", attrs...)
+// contextError reports that ctx ended after last, the error of the last
+// attempt: errors.Is matches the context's error, and errors.Is and
+// errors.As reach last too (a *Error when a reply came).
+func (c *Client) contextError(req *http.Request, ctx context.Context, last error) error {
+	return fmt.Errorf("scim: %s %s: %w (last error: %w)", req.Method, c.safeURL(req), ctx.Err(), last)
 }
 
 // fitsDeadline reports whether waiting d leaves time before ctx's deadline:

@@ -58,7 +58,7 @@ func newEnv(t testing.TB, opts scimtest.Options, clientOpts ...scim.Option) *env
 func (e *env) do(method, path string, body any, opts ...scim.RequestOption) (json.RawMessage, *scim.Response, error) {
 	e.t.Helper()
 	var raw json.RawMessage
-	resp, err := e.c.Call(context.Background(), method, path, body, &raw, opts...)
+	resp, err := call(e.c, context.Background(), method, path, body, &raw, opts...)
 	return raw, resp, err
 }
 
@@ -173,3 +173,13 @@ func (e *env) graphql(query string, vars map[string]any) (json.RawMessage, error
 
 // urlq escapes a filter for a query string, spaces as %20.
 func urlq(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// call builds a request with NewRequest and sends it with Do, decoding the
+// reply into v.
+func call(c *scim.Client, ctx context.Context, method, path string, body, v any, opts ...scim.RequestOption) (*scim.Response, error) {
+	req, err := c.NewRequest(ctx, method, path, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(req, v)
+}

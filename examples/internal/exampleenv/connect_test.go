@@ -3,12 +3,12 @@ package exampleenv
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
+	"github.com/go-wandb/identity/users"
 )
 
 // TestConnect checks that only both WANDB_BASE_URL and WANDB_API_KEY together
@@ -46,7 +46,7 @@ func TestConnect(t *testing.T) {
 				t.Fatalf("Connect: %v", err)
 			}
 			defer env.Close()
-			if _, err := env.Client.Call(context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
+			if _, err := users.New(env.Client).List(context.Background(), nil); err != nil {
 				t.Fatalf("GET Users through the connection: %v", err)
 			}
 
