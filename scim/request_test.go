@@ -21,6 +21,9 @@ func TestNewRequest(t *testing.T) {
 		{"/Users", "https://wandb.test/scim/Users"},
 		{"Users/VXNlcjox", "https://wandb.test/scim/Users/VXNlcjox"},
 		{"Users/a%2Fb", "https://wandb.test/scim/Users/a%2Fb"},
+		{"Users/..%2FGroups", "https://wandb.test/scim/Users/..%2FGroups"},
+		{"Users/%252e%252e", "https://wandb.test/scim/Users/%252e%252e"},
+		{"Users/...", "https://wandb.test/scim/Users/..."},
 		{"Users?filter=userName%20eq%20%22x%22", "https://wandb.test/scim/Users?filter=userName%20eq%20%22x%22"},
 		{"", "https://wandb.test/scim"},
 	}
@@ -39,7 +42,7 @@ func TestNewRequest(t *testing.T) {
 			t.Errorf("Content-Type set on a request without a body")
 		}
 	}
-	for _, bad := range []string{"../Users", "Users/../../x", "Users/./x", "https://evil.test/x", "//evil.test/x", "Users/%2E%2E"} {
+	for _, bad := range []string{"../Users", "Users/../../x", "Users/./x", "https://evil.test/x", "//evil.test/x", "Users/%2E%2E", "Users/%2e", "%2e%2e/x", "Users/..", "mailto:x"} {
 		if _, err := c.NewRequest(context.Background(), "GET", bad, nil); !errors.Is(err, scim.ErrPathForbidden) {
 			t.Errorf("NewRequest(%q) err = %v, want ErrPathForbidden", bad, err)
 		}

@@ -149,6 +149,10 @@ func TestContextCancelledMidBackoff(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(err), "down") {
 		t.Errorf("err = %v, want it to mention the last error", err)
 	}
+	var se *scim.Error
+	if !errors.As(err, &se) || se.StatusCode != 503 || se.Detail != "down" || !errors.Is(err, scim.ErrServer) {
+		t.Errorf("err = %v, want the last *scim.Error reachable with errors.As", err)
+	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("returned after %v", d)
 	}

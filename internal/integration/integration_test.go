@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -315,8 +316,22 @@ func TestTeamsGraphQL(t *testing.T) {
 	t.Parallel()
 	inEveryFlavour(t, []scimtest.User{{UserName: "dan", Email: "dan@example.com"}, {UserName: "eve", Email: "eve@example.com"}}, func(t *testing.T, ctx context.Context, e *env) {
 		check(t, e.teams.CreateTeam(ctx, "vision", "dan"))
-		if err := e.teams.CreateTeam(ctx, "vision", ""); err == nil {
-			t.Error("creating a team twice succeeded")
+		if err := e.teams.CreateTeam(ctx, "vision", ""); !errors.Is(err, scim.ErrConflict) {
+			t.Errorf("creating a team twice = %v, want scim.ErrConflict", err)
+		}
+		if err := e.teams.CreateTeam(ctx, "robotics", "nobody"); err == nil || errors.Is(err, scim.ErrConflict) {
+			t.Errorf("CreateTeam with an unknown admin = %v, want an error that is no conflict", err)
+		}
+		// A team that does not exist is scim.ErrNotFound for every GraphQL method.
+		for name, err := range map[string]error{
+			"Invite":               e.teams.Invite(ctx, "no-such-team", "eve", false),
+			"DeleteMember":         e.teams.DeleteMember(ctx, "no-such-team", "SW52aXRlOjE="),
+			"CreateServiceAccount": errOf(e.teams.CreateServiceAccount(ctx, "no-such-team", "bot")),
+			"Members":              errOf(e.teams.Members(ctx, "no-such-team")),
+		} {
+			if !errors.Is(err, scim.ErrNotFound) || !strings.HasPrefix(err.Error(), "teams."+name+": ") {
+				t.Errorf("%s(unknown team) = %v, want scim.ErrNotFound", name, err)
+			}
 		}
 		check(t, e.teams.Invite(ctx, "vision", "eve@example.com", true))
 		sa := must(e.teams.CreateServiceAccount(ctx, "vision", "nightly eval"))(t)
@@ -336,9 +351,6 @@ func TestTeamsGraphQL(t *testing.T) {
 		check(t, e.teams.DeleteMember(ctx, "vision", pending.ID))
 		if after := must(e.teams.Members(ctx, "vision"))(t); len(after) != len(members)-1 {
 			t.Errorf("after DeleteMember: %+v", after)
-		}
-		if _, err := e.teams.Members(ctx, "no-such-team"); !errors.Is(err, scim.ErrNotFound) {
-			t.Errorf("Members(unknown) = %v", err)
 		}
 		// The team is the same team SCIM sees.
 		if _, err := e.teams.FindByName(ctx, "vision"); err != nil {
