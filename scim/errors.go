@@ -74,6 +74,10 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many requests were made before giving up.
 	Attempts int
+
+	// endpoint marks a 404 to a list or GraphQL request: the URL is wrong,
+	// nothing is "not found".
+	endpoint bool
 }
 
 // Error implements error.
@@ -90,10 +94,14 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.endpoint {
+		b.WriteString(" (no such endpoint: check the base URL, scim.WithBaseURL or WANDB_BASE_URL)")
+	}
 	return b.String()
 }
 
-// Is matches the sentinel for e's status code.
+// Is matches the sentinel for e's status code, except that a 404 to a list
+// or GraphQL request (a wrong base URL) does not match ErrNotFound.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrBadRequest:
@@ -103,7 +111,7 @@ func (e *Error) Is(target error) bool {
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound && !e.endpoint
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict
 	case ErrPreconditionFailed:
@@ -137,11 +145,16 @@ func (e *GraphQLError) Error() string {
 // or a number); other JSON error shapes ("message", "error", GraphQL-style
 // "errors") give Detail too. A body that is not JSON, or JSON without any of
 // those fields, is quoted. Everything taken from the body is redacted.
-func (c *Client) newError(req *http.Request, resp *http.Response) *Error {
+//
+// A 404 to a list request or a GraphQL call (endpoint true) does not match
+// ErrNotFound: a collection or an endpoint is never missing, so the URL is
+// wrong, and the error says to check the base URL.
+func (c *Client) newError(req *http.Request, resp *http.Response, endpoint bool) *Error {
 	e := &Error{
 		StatusCode: resp.StatusCode,
 		Method:     req.Method,
 		URL:        c.safeURL(req),
+		endpoint:   endpoint && resp.StatusCode == http.StatusNotFound,
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	body = bytes.TrimSpace(body)

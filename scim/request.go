@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/internal/retry"
@@ -30,6 +28,14 @@ const (
 // included). A segment that merely contains an escaped slash, such as the ID
 // in "Users/..%2FGroups", is one segment and is allowed.
 var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root, without . or .. segments")
+
+// ErrOutcomeUnknown matches the error of a change whose reply was lost (the
+// connection failed after the request was sent, the attempt timed out, or a
+// gateway answered 502, 503 or 504) when the client could not find out
+// whether the server applied it. The services' Create methods look the new
+// resource up by its unique name before they give up, so for them this
+// means the lookup failed too; the error says so.
+var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
 var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
@@ -74,8 +80,8 @@ type responseHooksKey struct{}
 // request (retries are not reported), with error replies too; a call that
 // needs a second request (a read-back after a change) calls f again, so the
 // last call is the final response. f is not called when no response arrived.
-// The body has been read when f runs. f is kept in the request's context, so
-// requests a service builds from that context report to it too.
+// f is kept in the request's context, so requests a service builds from that
+// context report to it too.
 func OnResponse(f func(*Response)) RequestOption {
 	return func(r *http.Request) {
 		if f == nil {
@@ -161,6 +167,12 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 // it. A failure to reach the server is an error that starts "scim: METHOD URL:".
 // When the context ends, the error matches its error with errors.Is, and the
 // last *Error, if a reply came, with errors.As.
+//
+// A 2xx reply larger than the client's limit (WithMaxResponseBytes) ends the
+// call with an error, as does an attempt with no progress for the client's
+// timeout (WithTimeout). A 404 to a list request (v is a *Page) is an error
+// that does not match ErrNotFound: a collection is never missing, so its URL
+// is wrong.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -178,129 +190,189 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	return resp, err
 }
 
+// openList sends req, a GET of a list, and returns its 2xx body, open for
+// reading: Paginate reads it a resource at a time. The caller closes it.
+func (c *Client) openList(req *http.Request) (io.ReadCloser, error) {
+	var body openBody
+	if _, err := c.Do(req, &body); err != nil {
+		return nil, err
+	}
+	return body.ReadCloser, nil
+}
+
+// openBody asks do to hand over the body of a 2xx reply instead of reading it.
+type openBody struct{ io.ReadCloser }
+
 // do is Do without the response hooks.
 func (c *Client) do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if err := c.wait(ctx); err != nil {
+		return nil, c.contextError(req, ctx, err)
+	}
+	call := callFrom(ctx)
+	_, streaming := v.(*openBody)
+	_, isPage := v.(pageDecoder)
+	listing := streaming || isPage || call.graphql
+	base := retry.Outcome{
+		Method:     req.Method,
+		IfMatch:    req.Header.Get("If-Match") != "",
+		Query:      call.query,
+		Replayable: req.Body == nil || req.Body == http.NoBody || req.GetBody != nil,
+	}
+	recovery := retry.RecoveryFrom(ctx)
+	mayHaveApplied := false // an earlier attempt may have reached the server
 	for attempt := 1; ; attempt++ {
-		attemptReq, err := c.attemptRequest(req, attempt)
-		if err != nil {
-			return nil, err
+		if attempt > 1 {
+			if err := c.wait(ctx); err != nil {
+				return nil, c.contextError(req, ctx, err)
+			}
 		}
-		var connected atomic.Bool
-		attemptReq = attemptReq.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-		}))
-
-		start := time.Now()
-		resp, err := c.httpClient.Do(attemptReq)
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		if err != nil {
-			err = c.transportError(req, err)
-		}
-		c.logAttempt(ctx, req, attempt, status, time.Since(start), err)
-
+		resp, connected, err := c.send(req, attempt)
+		outcome := base
+		var r *Response
+		var last error
+		lost := false // the request may have reached the server, its reply lost
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, c.contextError(req, ctx, err)
 			}
-			outcome := retry.Outcome{
-				Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
-				Err: err, NeverConnected: !connected.Load() && retry.IsDialError(err),
-			}
-			wait, again := c.retry.Next(attempt, outcome, time.Now())
-			if again && fitsDeadline(ctx, wait) {
-				c.logRetry(ctx, req, attempt, 0, wait, err)
-				if sleep(ctx, wait) != nil {
-					return nil, c.contextError(req, ctx, err)
+			last = err
+			outcome.Err = err
+			outcome.Permanent = permanent(err)
+			outcome.NeverConnected = !connected && neverConnected(err)
+			lost = !outcome.NeverConnected && !outcome.Permanent
+		} else {
+			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
+			status := resp.StatusCode
+			if status >= 200 && status <= 299 {
+				if streaming {
+					v.(*openBody).ReadCloser = resp.Body
+					return r, nil
 				}
-				continue
+				return r, c.decode(req, resp, v, r.ETag)
 			}
-			if attempt > 1 {
-				err = fmt.Errorf("%w (after %d attempts)", err, attempt)
-				c.logGiveUp(ctx, req, attempt, 0, err)
+			apiErr := c.newError(req, resp, listing)
+			drainAndClose(resp.Body)
+			apiErr.Attempts = attempt
+			apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			last = apiErr
+			outcome.StatusCode = status
+			outcome.RetryAfter = resp.Header.Get("Retry-After")
+			outcome.RateLimitReset = resp.Header.Get("RateLimit-Reset")
+			lost = status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+			if status == http.StatusConflict && mayHaveApplied {
+				lost = true // the first copy may be what conflicts
 			}
-			return nil, err
 		}
 
-		r := &Response{Response: resp, ETag: resp.Header.Get("ETag")}
-		if status >= 200 && status <= 299 {
-			return r, c.decode(req, resp, v, r.ETag)
+		if lost && recovery != nil && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) {
+			mayHaveApplied = true
+			applied, checkErr := recovery.Check(ctx)
+			switch {
+			case checkErr != nil:
+				return r, c.unknownOutcome(req, last, checkErr)
+			case applied:
+				return r, retry.ErrRecovered
+			case outcome.StatusCode != http.StatusConflict:
+				outcome.NotApplied = true // sending it again is safe
+			}
 		}
-		apiErr := c.newError(req, resp)
-		drainAndClose(resp.Body)
-		apiErr.Attempts = attempt
-		apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		outcome := retry.Outcome{
-			Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
-			StatusCode: status, RetryAfter: resp.Header.Get("Retry-After"),
-		}
+
 		wait, again := c.retry.Next(attempt, outcome, time.Now())
+		if lost && !again && !outcome.NotApplied && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) && outcome.StatusCode != http.StatusConflict {
+			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
+		}
 		if !again || !fitsDeadline(ctx, wait) {
 			if attempt > 1 {
-				c.logGiveUp(ctx, req, attempt, status, apiErr)
+				c.logGiveUp(ctx, req, attempt, outcome.StatusCode, last)
+				if outcome.Err != nil {
+					last = fmt.Errorf("%w (after %d attempts)", last, attempt)
+				}
 			}
-			return r, apiErr
+			if outcome.NotApplied {
+				last = fmt.Errorf("%w (it was not applied: sending it again is safe)", last)
+			}
+			return r, last
 		}
-		c.logRetry(ctx, req, attempt, status, wait, apiErr)
+		c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
 		if sleep(ctx, wait) != nil {
-			return r, c.contextError(req, ctx, apiErr)
+			return r, c.contextError(req, ctx, last)
 		}
 	}
 }
 
-// attemptRequest returns req for the first attempt and a copy with a fresh body
-// for later ones.
-func (c *Client) attemptRequest(req *http.Request, attempt int) (*http.Request, error) {
-	if attempt == 1 || req.GetBody == nil {
-		return req, nil
+// idempotentMethod reports whether repeating a request of this method cannot
+// apply a change twice.
+func idempotentMethod(method string, ifMatch bool) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
 	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, fmt.Errorf("scim: replaying request body: %w", err)
-	}
-	r := req.Clone(req.Context())
-	r.Body = body
-	return r, nil
+	return method == http.MethodPatch && ifMatch
 }
 
-// replyDecoder is implemented by values that decode a 2xx body themselves:
-// Do hands them the whole body, unparsed, and when they refuse it, returns
-// their error with the body quoted (redacted). The service packages use it
-// to check that a reply holds the resource they asked for.
-type replyDecoder interface {
-	DecodeReply(body []byte) error
+// unknownOutcome is the error of a change whose reply was lost and whose
+// result the service's check could not establish.
+func (c *Client) unknownOutcome(req *http.Request, last, checkErr error) error {
+	return &outcomeError{
+		msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and checking whether it was failed; "+
+			"sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)", req.Method, c.safeURL(req)),
+		last:  last,
+		check: checkErr,
+	}
 }
+
+// outcomeError matches ErrOutcomeUnknown, and reaches the lost attempt's
+// error and the check's error with errors.Is and errors.As.
+type outcomeError struct {
+	msg         string
+	last, check error
+}
+
+// Error implements error.
+func (e *outcomeError) Error() string {
+	s := e.msg + ": " + truncate(e.last.Error(), maxErrorText)
+	if e.check != nil {
+		s += "; checking: " + truncate(e.check.Error(), maxErrorText)
+	}
+	return s
+}
+
+// Unwrap returns the lost attempt's error and the check's.
+func (e *outcomeError) Unwrap() []error {
+	if e.check == nil {
+		return []error{e.last}
+	}
+	return []error{e.last, e.check}
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *outcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
 
 // decode reads a 2xx reply into v and closes its body.
 func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag string) error {
 	defer drainAndClose(resp.Body)
+	if pd, ok := v.(pageDecoder); ok {
+		head := &headCapture{r: resp.Body}
+		if err := pd.decodePage(head); err != nil {
+			return c.replyErrorQuoting(req, resp, err, head.head)
+		}
+		return nil
+	}
 	if w, ok := v.(io.Writer); ok {
 		_, err := io.Copy(w, resp.Body)
-		return err
+		if err != nil {
+			return c.replyError(req, err)
+		}
+		return nil
 	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		err = fmt.Errorf("scim: reading %s %s reply: %w", req.Method, c.safeURL(req), err)
-		if req.Context().Err() != nil {
-			return c.contextError(req, req.Context(), err)
-		}
-		return err
+		return c.replyError(req, err)
 	}
-	var check func([]byte) error
-	switch d := v.(type) {
-	case replyDecoder:
-		check = d.DecodeReply
-	case pageDecoder:
-		check = d.decodePage
-	}
-	if check != nil {
-		if err := check(body); err != nil {
-			return fmt.Errorf("scim: %s %s: unexpected %d reply: %w; %s", req.Method, c.safeURL(req), resp.StatusCode, err,
-				c.quoteBody("body", resp, bytes.TrimSpace(body)))
+	if d, ok := v.(replyDecoder); ok {
+		if err := d.DecodeReply(body); err != nil {
+			return c.replyErrorQuoting(req, resp, err, body)
 		}
 		return nil
 	}
@@ -318,6 +390,49 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 		fillVersion(v, etag)
 	}
 	return nil
+}
+
+// replyDecoder is implemented by values that decode a 2xx body themselves:
+// Do hands them the whole body, unparsed, and when they refuse it, returns
+// their error with the body quoted (redacted). The service packages use it
+// to check that a reply holds the resource they asked for.
+type replyDecoder interface {
+	DecodeReply(body []byte) error
+}
+
+// replyError is the error for a 2xx reply that could not be read: the
+// context's, when it ended, else "scim: METHOD URL: reading the reply: …".
+func (c *Client) replyError(req *http.Request, err error) error {
+	if ctx := req.Context(); ctx.Err() != nil {
+		return c.contextError(req, ctx, err)
+	}
+	return fmt.Errorf("scim: %s %s: reading the reply: %w", req.Method, c.safeURL(req), err)
+}
+
+// replyErrorQuoting is the error for a 2xx reply that does not hold what was
+// asked for, quoting (redacted) the start of its body.
+func (c *Client) replyErrorQuoting(req *http.Request, resp *http.Response, err error, body []byte) error {
+	var tooLarge *bodyTooLargeError
+	if req.Context().Err() != nil || errors.As(err, &tooLarge) {
+		return c.replyError(req, err)
+	}
+	return fmt.Errorf("scim: %s %s: unexpected %d reply: %w; %s", req.Method, c.safeURL(req), resp.StatusCode, err,
+		c.quoteBody("body", resp, bytes.TrimSpace(body)))
+}
+
+// headCapture keeps the first bytes read through it, to quote a reply that
+// was read as a stream.
+type headCapture struct {
+	r    io.Reader
+	head []byte
+}
+
+func (h *headCapture) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := maxQuoted*2 - len(h.head); room > 0 {
+		h.head = append(h.head, p[:min(n, room)]...)
+	}
+	return n, err
 }
 
 var metaType = reflect.TypeFor[Meta]()
@@ -340,17 +455,6 @@ func fillVersion(v any, etag string) {
 	if m := f.Addr().Interface().(*Meta); m.Version == "" {
 		m.Version = etag
 	}
-}
-
-// transportError rewords an error of http.Client.Do as
-// "scim: METHOD URL: cause", with the URL redacted and bounded; errors.Is and
-// errors.As still reach the cause (a net.Error, context.Canceled, …).
-func (c *Client) transportError(req *http.Request, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("scim: %s %s: %w", req.Method, c.safeURL(req), err)
 }
 
 // contextError reports that ctx ended after last, the error of the last

@@ -436,8 +436,8 @@ func TestRoles(t *testing.T) {
 }
 
 // TestRetriesAgainstFaults runs calls through injected failures: idempotent
-// calls survive them; a POST that failed with a 503 is not repeated and
-// created nothing.
+// calls survive them; a create whose POST failed with a 503 looks the user up,
+// finds it missing, and sends the POST again, creating it once.
 func TestRetriesAgainstFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -450,14 +450,23 @@ func TestRetriesAgainstFaults(t *testing.T) {
 		t.Errorf("GET through two 503s: %v", err)
 	}
 	srv.SetFaults(scimtest.Faults{FailFirst: 1, FailStatus: 503})
-	if _, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); !errors.Is(err, scim.ErrServer) {
-		t.Errorf("POST through a 503: %v, want ErrServer without a retry", err)
+	if u, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); err != nil || u.UserName != "ivy" {
+		t.Errorf("POST through a 503: %+v, %v; want the user, created after a lookup", u, err)
 	}
-	if _, ok := srv.User("ivy"); ok {
-		t.Error("the failed POST created a user")
+	var posts, lookups int
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == "POST" && r.Path == "/scim/Users":
+			posts++
+		case r.Method == "GET" && strings.Contains(r.RawQuery, "ivy"):
+			lookups++
+		}
+	}
+	if posts != 2 || lookups != 1 {
+		t.Errorf("POST through a 503: %d POSTs and %d lookups, want 2 and 1", posts, lookups)
 	}
 	srv.SetFaults(scimtest.Faults{FailFirst: 2, FailStatus: 429, RetryAfter: "0"})
-	if _, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); err != nil {
+	if _, err := us.Create(ctx, users.CreateParams{Email: "jo@example.com"}); err != nil {
 		t.Errorf("POST through two 429s: %v", err)
 	}
 	hal := must(us.FindByUserName(ctx, "hal"))(t)

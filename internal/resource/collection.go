@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/retry"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -103,11 +104,9 @@ func (c *Collection[T]) List(ctx context.Context, opts *scim.ListOptions, reqOpt
 	return page, nil
 }
 
-// All walks every page that List returns from opts.
+// All walks every page of the collection from opts (see scim.Paginate).
 func (c *Collection[T]) All(ctx context.Context, opts *scim.ListOptions, reqOpts []scim.RequestOption) iter.Seq2[*T, error] {
-	return scim.Paginate(ctx, opts, func(ctx context.Context, o *scim.ListOptions) (*scim.Page[T], error) {
-		return c.List(ctx, o, reqOpts)
-	})
+	return scim.Paginate[T](ctx, c.Client, c.Path, opts, reqOpts...)
 }
 
 // Send sends a change to {Path}/{id} (method PATCH or PUT) and returns the
@@ -147,15 +146,38 @@ func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body 
 }
 
 // Create sends POST {Path} with body and returns the new resource: the
-// reply's, or, when the reply holds none, what lookup finds (lookup gets the
-// request's context, which carries the call's OnResponse functions).
+// reply's, or, when the reply holds none, what lookup finds by the
+// resource's unique name (lookup gets the request's context, which carries
+// the call's OnResponse functions).
+//
+// A create is never duplicated and never lost: when an attempt's reply is
+// lost (the connection failed after the request was sent, a timeout, a 502,
+// 503 or 504), the client asks lookup whether the resource exists. Found, it
+// is the result; not found, the POST is sent again within the retry policy,
+// and a 409 after a lost attempt is resolved by the same lookup. When lookup
+// cannot tell, the error matches scim.ErrOutcomeUnknown.
 func (c *Collection[T]) Create(ctx context.Context, body any, lookup func(context.Context) (*T, error), opts []scim.RequestOption) (*T, error) {
+	var found *T
+	ctx = retry.WithRecovery(ctx, &retry.Recovery{Check: func(ctx context.Context) (bool, error) {
+		v, err := lookup(ctx)
+		switch {
+		case err == nil:
+			found = v
+			return true, nil
+		case errors.Is(err, scim.ErrNotFound):
+			return false, nil
+		}
+		return false, err
+	}})
 	req, err := c.Client.NewRequest(ctx, http.MethodPost, c.Path, body, opts...)
 	if err != nil {
 		return nil, err
 	}
 	r := &reply[T]{c: c}
 	resp, err := c.Client.Do(req, r)
+	if errors.Is(err, retry.ErrRecovered) {
+		return found, nil
+	}
 	if err != nil {
 		return nil, err
 	}
