@@ -1,6 +1,9 @@
 package scim
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Filter is a SCIM filter expression, sent as the "filter" query parameter.
 // Build one with Eq, And and Or, or convert a raw expression:
@@ -8,17 +11,38 @@ import "strings"
 // `emails.value eq` (Users) and `displayName eq` (Groups).
 type Filter string
 
-// Eq returns `attribute eq "value"`, with '"' and '\' in value escaped.
+// Eq returns `attribute eq "value"`, with value written as a JSON string, as
+// SCIM filters take it: '"' and '\' escaped, and control characters (a
+// newline, a tab, …) escaped rather than sent raw.
 func Eq(attribute, value string) Filter {
 	return Filter(attribute + ` eq "` + escapeValue(value) + `"`)
 }
 
-// escapeValue escapes a string for use inside a quoted filter value.
+// escapeValue escapes a string for use inside a quoted filter value, as a
+// JSON string's contents.
 func escapeValue(v string) string {
-	if !strings.ContainsAny(v, `"\`) {
+	if !strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' }) {
 		return v
 	}
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v)
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteByte(c) // other bytes, multi-byte runes included, as they are
+		}
+	}
+	return b.String()
 }
 
 // Quote returns v as a quoted filter value, escaped as Eq does. Use it to build

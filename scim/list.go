@@ -195,13 +195,18 @@ func (lr *listReader) step() ([]byte, error) {
 			var raw []byte
 			if raw, err = s.Value(); err == nil {
 				var schemas []string
-				_ = json.Unmarshal(raw, &schemas)
+				if json.Unmarshal(raw, &schemas) != nil && !json.Valid(raw) {
+					return nil, errInvalidJSON
+				}
 				for _, sc := range schemas {
 					lr.sawListSchema = lr.sawListSchema || sc == ListResponseSchema
 				}
 			}
 		default:
-			_, err = s.Value()
+			var raw []byte
+			if raw, err = s.Value(); err == nil && !json.Valid(raw) {
+				return nil, errInvalidJSON
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -209,12 +214,15 @@ func (lr *listReader) step() ([]byte, error) {
 	}
 }
 
-var errNotList = errors.New("it is not a SCIM ListResponse")
+var (
+	errNotList     = errors.New("it is not a SCIM ListResponse")
+	errInvalidJSON = errors.New("it is not valid JSON")
+)
 
 // listError words a failure to read a ListResponse.
 func listError(err error) error {
 	switch {
-	case errors.Is(err, errNotList), errors.Is(err, jsonx.ErrTooDeep):
+	case errors.Is(err, errNotList), errors.Is(err, errInvalidJSON), errors.Is(err, jsonx.ErrTooDeep):
 		return err
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("it ends before the ListResponse does")

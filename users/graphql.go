@@ -2,7 +2,9 @@ package users
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -22,11 +24,44 @@ type Account struct {
 }
 
 // APIKey is an API key as GraphQL reports it. Name identifies the key (an ID
-// or prefix); servers with hashed keys never return the secret.
+// or prefix) on servers with hashed keys; on older servers, and in the reply
+// to GenerateAPIKey, Name is the secret itself (W&B PRs #11271, #11175). So
+// Name is never printed: fmt (every verb), slog and json.Marshal show
+// "[REDACTED]" in its place, also inside an Account or any other value that
+// holds an APIKey. Read the field itself to use it.
 type APIKey struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+}
+
+// redactedName stands for an APIKey's Name wherever it is printed.
+const redactedName = "[REDACTED]"
+
+// Format prints the key without its Name, whatever the verb.
+func (k APIKey) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, "users.APIKey{ID:%q, Name:%q, Description:%q}", k.ID, redactedName, k.Description)
+	case verb == 'v' && f.Flag('+'):
+		fmt.Fprintf(f, "{ID:%s Name:%s Description:%s}", k.ID, redactedName, k.Description)
+	default:
+		fmt.Fprintf(f, "{%s %s %s}", k.ID, redactedName, k.Description)
+	}
+}
+
+// LogValue logs the key without its Name.
+func (k APIKey) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", k.ID), slog.String("name", redactedName), slog.String("description", k.Description))
+}
+
+// MarshalJSON encodes the key with its Name redacted.
+func (k APIKey) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID          string `json:"id"`
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	}{k.ID, redactedName, k.Description})
 }
 
 // GraphQL documents, as the Python SDK sends them.

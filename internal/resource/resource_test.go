@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-wandb/identity/internal/testutil"
 	"github.com/go-wandb/identity/scim"
@@ -279,5 +280,66 @@ func TestCheckOperations(t *testing.T) {
 		if err != nil && len(err.Error()) > 1<<10 {
 			t.Errorf("error of %d bytes", len(err.Error()))
 		}
+	}
+}
+
+// TestCreateSurvivesLostReplies checks the create rule: a POST whose reply
+// was lost is followed by a lookup; found is the result, not found sends the
+// POST again, a 409 after a lost attempt is resolved by the lookup, and a
+// lookup that fails leaves the outcome unknown, saying so.
+func TestCreateSurvivesLostReplies(t *testing.T) {
+	t.Parallel()
+	const created = `{"id":"u9","name":"ada","meta":{"resourceType":"User"}}`
+	const none = `{"Resources":[],"totalResults":0}`
+	const found = `{"Resources":[{"id":"u9","name":"ada"}],"totalResults":1}`
+	post := testutil.Want{Method: "POST", Path: "/scim/Users", Body: `{"name":"ada"}`}
+	lookup := testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=name%20eq%20%22ada%22"}
+	lost := testutil.Reply{Status: 502, Body: "bad gateway", Header: http.Header{"Content-Type": {"text/plain"}}}
+	dbDown := testutil.Reply{Status: 500, Body: `{"detail":"db down"}`} // the lookup is a GET: retried
+	tests := []struct {
+		name    string
+		replies []testutil.Reply
+		wants   []testutil.Want
+		wantErr error
+		errText string
+	}{
+		{"lost, not applied: sent again", []testutil.Reply{lost, {Status: 200, Body: none}, {Status: 201, Body: created}},
+			[]testutil.Want{post, lookup, post}, nil, ""},
+		{"lost, applied: found", []testutil.Reply{{Status: 504}, {Status: 200, Body: found}},
+			[]testutil.Want{post, lookup}, nil, ""},
+		{"lost, then a 409: found", []testutil.Reply{{Status: 503}, {Status: 200, Body: none}, {Status: 409, Body: `{"detail":"exists"}`}, {Status: 200, Body: found}},
+			[]testutil.Want{post, lookup, post, lookup}, nil, ""},
+		{"a first 409 is a conflict", []testutil.Reply{{Status: 409, Body: `{"detail":"exists"}`}},
+			[]testutil.Want{post}, scim.ErrConflict, "exists"},
+		{"a 500 is no lost reply", []testutil.Reply{{Status: 500, Body: `{"detail":"boom"}`}},
+			[]testutil.Want{post}, scim.ErrServer, "boom"},
+		{"lookup fails: outcome unknown", []testutil.Reply{lost, dbDown, dbDown, dbDown},
+			[]testutil.Want{post, lookup, lookup, lookup}, scim.ErrOutcomeUnknown, "sending it again is safe for a create"},
+		{"every attempt lost and not applied", []testutil.Reply{lost, {Status: 200, Body: none}, lost, {Status: 200, Body: none}, lost, {Status: 200, Body: none}},
+			[]testutil.Want{post, lookup, post, lookup, post, lookup}, scim.ErrServer, "it was not applied: sending it again is safe"},
+	}
+	m := Match[thing]{Attr: "name", Keys: func(v *thing) []string { return []string{v.Name} }}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			client, mock := testutil.NewClient(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+			rec := testutil.Serve(t, mock, tt.replies...)
+			c := &Collection[thing]{Client: client, Path: "Users", Type: "User", Schema: scim.UserSchema, Noun: "user",
+				ID: func(v *thing) string { return v.ID }, Meta: func(v *thing) *scim.Meta { return &v.Meta },
+				Schemas: func(v *thing) []string { return v.Schemas }}
+			got, err := c.Create(context.Background(), map[string]string{"name": "ada"}, func(ctx context.Context) (*thing, error) {
+				return c.FindBy(ctx, "ada", m, nil)
+			}, nil)
+			rec.Check(t, tt.wants...)
+			if tt.wantErr != nil {
+				if got != nil || !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.errText) {
+					t.Fatalf("Create = %+v, %v; want %v containing %q", got, err, tt.wantErr, tt.errText)
+				}
+				return
+			}
+			if err != nil || got.ID != "u9" {
+				t.Fatalf("Create = %+v, %v; want u9", got, err)
+			}
+		})
 	}
 }
