@@ -21,7 +21,10 @@
 // quirks included, so that code tested against it works against W&B:
 //
 //   - Replies have W&B's shapes: top-level keys in alphabetical order; group
-//     members with capitalised keys ({"Value","Ref","Type","Display"}); role
+//     members with capitalised keys ({"Value","Ref","Type","Display"}); a
+//     user's "groups" entries with "value" (the team ID) only, as W&B
+//     documents them, so that code tested here does not rely on a "display"
+//     W&B may not send; role
 //     "schemas": [""] and "organizationID"; ListResponse with
 //     "itemsPerPage": 9999 and "startIndex": 1; a relative meta.location
 //     ("Users/<id>"); no meta.lastModified on user create replies; error bodies

@@ -28,8 +28,11 @@ func Example() {
 		UserName string      `json:"userName"`
 		Emails   scim.Emails `json:"emails"`
 	}]
-	_, err = client.Call(context.Background(), http.MethodGet, "Users?filter="+`userName%20eq%20"alice"`, nil, &page)
+	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users?filter="+`userName%20eq%20"alice"`, nil)
 	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.Do(req, &page); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(page.TotalResults, page.ItemsPerPage, page.Resources[0].UserName, page.Resources[0].Emails.Primary())
@@ -54,7 +57,11 @@ func ExampleFaults() {
 		log.Fatal(err)
 	}
 	// The client retries 429s (three times by default after the first try).
-	if _, err := client.Call(context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
+	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.Do(req, nil); err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range srv.Requests() {

@@ -58,8 +58,18 @@ func newEnv(t testing.TB, opts scimtest.Options, clientOpts ...scim.Option) *env
 func (e *env) do(method, path string, body any, opts ...scim.RequestOption) (json.RawMessage, *scim.Response, error) {
 	e.t.Helper()
 	var raw json.RawMessage
-	resp, err := e.c.Call(context.Background(), method, path, body, &raw, opts...)
+	resp, err := call(e.c, method, path, body, &raw, opts...)
 	return raw, resp, err
+}
+
+// call sends one request through the client's public request path
+// (NewRequest, then Do), decoding the reply into v.
+func call(c *scim.Client, method, path string, body, v any, opts ...scim.RequestOption) (*scim.Response, error) {
+	req, err := c.NewRequest(context.Background(), method, path, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(req, v)
 }
 
 // must sends a request that must succeed and decodes the reply.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -86,7 +87,7 @@ func TestInspectionHelpers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Call(context.Background(), http.MethodGet, "Users/"+user2ID, nil, nil); err != nil {
+	if _, err := call(c, http.MethodGet, "Users/"+user2ID, nil, nil); err != nil {
 		t.Errorf("carol's key: %v", err)
 	}
 	if _, err := e.srv.NewAPIKey("nobody"); err == nil {
@@ -144,25 +145,25 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			name := fmt.Sprintf("user%02d", i)
 			var u map[string]any
-			if _, err := e.c.Call(context.Background(), http.MethodPost, "Users", map[string]any{
+			if _, err := call(e.c, http.MethodPost, "Users", map[string]any{
 				"userName": name, "emails": []map[string]any{{"value": name + "@example.com", "primary": true}},
 			}, &u); err != nil {
 				errs <- err
 				return
 			}
 			id := u["id"].(string)
-			path, _ := scim.ResourcePath("test", "Users", id)
+			path := "Users/" + url.PathEscape(id)
 			ops := []any{
 				patchOp(scim.Add("members", []map[string]string{{"value": id}})),
 				patchOp(scim.Replace("teamRoles", []map[string]string{{"teamName": "shared", "roleName": "admin"}})),
 			}
-			if _, err := e.c.Call(context.Background(), http.MethodPatch, "Groups/"+group1, ops[0], nil); err != nil {
+			if _, err := call(e.c, http.MethodPatch, "Groups/"+group1, ops[0], nil); err != nil {
 				errs <- err
 			}
-			if _, err := e.c.Call(context.Background(), http.MethodPatch, path, ops[1], nil); err != nil {
+			if _, err := call(e.c, http.MethodPatch, path, ops[1], nil); err != nil {
 				errs <- err
 			}
-			if _, err := e.c.Call(context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
+			if _, err := call(e.c, http.MethodGet, "Users", nil, nil); err != nil {
 				errs <- err
 			}
 			if err := e.c.GraphQL(context.Background(), `{ entity(name: "shared") { members { id } } }`, nil, nil); err != nil {
