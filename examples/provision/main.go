@@ -50,7 +50,6 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -67,22 +66,28 @@ import (
 //go:embed users.csv
 var sampleCSV []byte
 
-func main() {
-	file := flag.String("file", "", "CSV file of users (default: the sample examples/provision/users.csv)")
-	concurrency := flag.Int("concurrency", 4, "number of users processed at once")
-	dryRun := flag.Bool("dry-run", false, "print the plan without changing anything")
-	flag.Parse()
-	if flag.NArg() > 0 || *concurrency < 1 {
-		exampleenv.UsageError("provision", "-concurrency must be at least 1, and no arguments are accepted")
+func main() { exampleenv.Main("provision", command) }
+
+// command is the program: it parses args and runs.
+func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	fs := exampleenv.NewFlagSet("provision", exampleenv.Help{Usage: "go run ./examples/provision [flags]"})
+	file := fs.String("file", "", "CSV file of users (default: the sample examples/provision/users.csv)")
+	concurrency := fs.Int("concurrency", 4, "number of users processed at once")
+	dryRun := fs.Bool("dry-run", false, "print the plan without changing anything")
+	var live bool
+	exampleenv.LiveFlag(fs, &live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return err
 	}
-	exampleenv.Main("provision", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, isTerminal(os.Stdout), *file, *concurrency, *dryRun)
-	})
+	if fs.NArg() > 0 || *concurrency < 1 {
+		return exampleenv.Usagef("-concurrency must be at least 1, and no arguments are accepted")
+	}
+	return run(ctx, stdout, isTerminal(os.Stdout), *file, *concurrency, *dryRun, live)
 }
 
 // run provisions the users of file (the sample when ""), writing to w, with a
 // progress bar when bar is set.
-func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency int, dryRun bool) error {
+func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency int, dryRun, live bool) error {
 	name, data, err := exampleenv.ReadInput(file, "examples/provision/users.csv", sampleCSV)
 	if err != nil {
 		return err
@@ -92,7 +97,7 @@ func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency in
 		return fmt.Errorf("%s: %w", name, err)
 	}
 
-	env, err := exampleenv.Connect(w, simulatorSeed(rows, file == ""))
+	env, err := exampleenv.Connect(w, live, simulatorSeed(rows, file == ""))
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 func TestSimulatorMode(t *testing.T) {
 	for _, bar := range []bool{false, true} {
-		s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, bar, "", 3, false) })
+		s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, bar, "", 3, false, false) })
 		if !strings.Contains(s, "Summary: 7 created, 0 reactivated, 1 already present, 0 failed.") {
 			t.Errorf("unexpected summary:\n%s", s)
 		}
@@ -39,7 +39,7 @@ func TestDryRunThenRerun(t *testing.T) {
 	runOnce := func(dry bool) string {
 		t.Helper()
 		var out bytes.Buffer
-		err := run(context.Background(), &out, false, file, 2, dry)
+		err := run(context.Background(), &out, false, file, 2, dry, true)
 		if dry && err != nil {
 			t.Fatalf("dry run: %v", err)
 		}
@@ -90,7 +90,7 @@ func TestReactivate(t *testing.T) {
 	runOnce := func(dry bool, want ...string) {
 		t.Helper()
 		var out bytes.Buffer
-		if err := run(context.Background(), &out, false, file, 2, dry); err != nil {
+		if err := run(context.Background(), &out, false, file, 2, dry, true); err != nil {
 			t.Fatalf("run (dry %t): %v\n%s", dry, err, out.String())
 		}
 		for _, w := range want {
