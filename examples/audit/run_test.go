@@ -19,7 +19,7 @@ func TestSimulatorMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := stdout.String()
-	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+" (run with -live") || stderr.Len() != 0 {
+	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+" (use -live") || stderr.Len() != 0 {
 		t.Errorf("table mode: banner first on stdout, nothing on stderr:\n%s\nstderr: %s", s, stderr.String())
 	}
 	if strings.Contains(s, noActivityNote) {
@@ -49,7 +49,7 @@ func TestSimulatorMode(t *testing.T) {
 	if got := strings.Join(names, ","); recs[0][0] != "username" || got != "alan,grace,katherine,linus" {
 		t.Errorf("CSV header %v, users %s", recs[0], got)
 	}
-	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+" (run with -live") {
+	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+" (use -live") {
 		t.Errorf("csv mode: the banner belongs on stderr: %q", stderr.String())
 	}
 }

@@ -24,7 +24,7 @@ func TestConnect(t *testing.T) {
 		wantLine               string // with {URL} for the server's URL
 		wantUsage, wantReached bool
 	}{
-		{name: "nothing set", wantLine: SimulatorBanner + " (run with -live to use the W&B that WANDB_BASE_URL and WANDB_API_KEY name)."},
+		{name: "nothing set", wantLine: SimulatorBanner + " (use -live for a real W&B)."},
 		{name: "URL and key set, no -live", baseURL: true, apiKey: true,
 			wantLine: SimulatorBanner + ": WANDB_BASE_URL ({URL}) and WANDB_API_KEY are ignored without -live."},
 		{name: "everything set, no -live", baseURL: true, apiKey: true, user: true,

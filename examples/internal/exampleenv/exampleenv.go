@@ -93,7 +93,7 @@ func simulatorLine(getenv func(string) string) string {
 	}
 	switch len(set) {
 	case 0:
-		return SimulatorBanner + " (run with -live to use the W&B that " + scim.EnvBaseURL + " and " + scim.EnvAPIKey + " name)."
+		return SimulatorBanner + " (use -live for a real W&B)."
 	case 1:
 		return SimulatorBanner + ": " + set[0] + " is ignored without -live."
 	}

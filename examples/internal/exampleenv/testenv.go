@@ -43,7 +43,7 @@ func RunSimulated(t testing.TB, run func(ctx context.Context, w io.Writer) error
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	s := out.String()
-	if !strings.HasPrefix(s, SimulatorBanner+" (run with -live") {
+	if !strings.HasPrefix(s, SimulatorBanner+" (use -live") {
 		t.Errorf("output should start with the simulator's line:\n%s", s)
 	}
 	return s
