@@ -48,12 +48,13 @@ func Usagef(format string, args ...any) error {
 }
 
 // Help is an example's -h text. NewFlagSet prints it around the flag list:
-// Usage, About, the flags, Env, Example and ExitHelp.
+// Usage, About, the flags, Env, Example and Exit.
 type Help struct {
 	Usage   string // the command line, such as "go run ./examples/provision [flags]"
 	About   string // what it does, its input format with a sample, what the simulator holds
 	Env     string // the environment it reads: LiveEnv, or "" for none
 	Example string // one example command, or a few, one a line
+	Exit    string // the exit statuses, in ExitOK, ExitFailed and ExitUsage's terms; "" for ExitHelp
 }
 
 // NewFlagSet returns an empty flag set for the example name whose usage
@@ -69,7 +70,11 @@ func NewFlagSet(name string, h Help) *flag.FlagSet {
 		} else {
 			fmt.Fprintf(w, "\nEnvironment: none is read.\n")
 		}
-		fmt.Fprintf(w, "\nExample:\n%s\n\n%s\n", indent(h.Example), ExitHelp)
+		exit := h.Exit
+		if exit == "" {
+			exit = ExitHelp
+		}
+		fmt.Fprintf(w, "\nExample:\n%s\n\n%s\n", indent(h.Example), exit)
 	}
 	return fs
 }

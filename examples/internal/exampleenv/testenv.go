@@ -73,7 +73,7 @@ func CheckHelp(t *testing.T, name string, main func(ctx context.Context, args []
 		t.Errorf("-h: exit %d, stderr %q; want 0 and nothing", r.Code, r.Stderr)
 	}
 	parts := append([]string{"Usage: go run ./examples/" + name, "\nFlags:\n", "\nEnvironment:", "\nExample:\n  go run ./examples/" + name,
-		"Exit status: 0 when everything was done; 1 when something failed"}, want...)
+		"Exit status: 0 ", "\n2 for a bad command line.\n"}, want...)
 	for _, p := range parts {
 		if !strings.Contains(r.Stdout, p) {
 			t.Errorf("-h lacks %q:\n%s", p, r.Stdout)
