@@ -141,37 +141,44 @@ func TestProgram(t *testing.T) {
 		main()
 	}
 	t.Parallel()
-	srv, requests := recorder(t)
 	for _, tt := range []struct {
-		name, baseURL, args string
-		wantCode            int
-		wantRequests        bool
+		name, args   string
+		reachable    bool
+		wantCode     int
+		wantRequests bool
 	}{
-		{"recording server", srv.URL, "", 0, false},
-		{"unreachable server", "http://127.0.0.1:1", "", 0, false},
-		{"recording server, -live", srv.URL, "-live", 1, true},
+		{"recording server", "", true, 0, false},
+		{"unreachable server", "", false, 0, false},
+		{"recording server, -live", "-live", true, 1, true},
 	} {
-		before := requests.Load()
-		cmd := exec.Command(os.Args[0], "-test.run=^TestProgram$")
-		cmd.Env = append(os.Environ(), mainEnv+"="+tt.args, scim.EnvBaseURL+"="+tt.baseURL,
-			scim.EnvAPIKey+"=a-real-looking-key-0123456789012345678901234", scim.EnvUsername+"=")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if code != tt.wantCode {
-			t.Errorf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", tt.name, code, tt.wantCode, stdout.String(), stderr.String())
-		}
-		if tt.wantCode == 0 && !strings.HasPrefix(stdout.String(), exampleenv.SimulatorBanner+": WANDB_BASE_URL") {
-			t.Errorf("%s: first line should say WANDB_BASE_URL was ignored:\n%s", tt.name, stdout.String())
-		}
-		if got := requests.Load() - before; (got > 0) != tt.wantRequests {
-			t.Errorf("%s: the recording server got %d requests", tt.name, got)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, requests := recorder(t)
+			baseURL := "http://127.0.0.1:1" // nothing listens on port 1
+			if tt.reachable {
+				baseURL = srv.URL
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestProgram$")
+			cmd.Env = append(os.Environ(), mainEnv+"="+tt.args, scim.EnvBaseURL+"="+baseURL,
+				scim.EnvAPIKey+"=a-real-looking-key-0123456789012345678901234", scim.EnvUsername+"=")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout.String(), stderr.String())
+			}
+			if tt.wantCode == 0 && !strings.HasPrefix(stdout.String(), exampleenv.SimulatorBanner+": WANDB_BASE_URL ("+baseURL+")") {
+				t.Errorf("the first line should say WANDB_BASE_URL was ignored:\n%s", stdout.String())
+			}
+			if got := requests.Load(); (got > 0) != tt.wantRequests {
+				t.Errorf("the recording server got %d requests", got)
+			}
+		})
 	}
 }
