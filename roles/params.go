@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -45,9 +46,9 @@ func (p Params) body(op string) (*roleBody, error) {
 	switch p.InheritedFrom {
 	case InheritMember, InheritViewer:
 	case "":
-		return nil, scim.Invalid(op, "empty InheritedFrom: want %q or %q", InheritMember, InheritViewer)
+		return nil, resource.Invalid(op, "empty InheritedFrom: want %q or %q", InheritMember, InheritViewer)
 	default:
-		return nil, scim.Invalid(op, "InheritedFrom %q: want %q or %q", p.InheritedFrom, InheritMember, InheritViewer)
+		return nil, resource.Invalid(op, "InheritedFrom %s: want %q or %q", resource.Quote(p.InheritedFrom), InheritMember, InheritViewer)
 	}
 	perms, err := permissionRefs(op, p.Permissions)
 	if err != nil {
@@ -64,8 +65,8 @@ func (p Params) body(op string) (*roleBody, error) {
 
 // checkName rejects a blank role name.
 func checkName(op, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return scim.Invalid(op, "empty role name")
+	if resource.Blank(name) {
+		return resource.Invalid(op, "empty role name")
 	}
 	return nil
 }
@@ -95,11 +96,11 @@ func checkPermission(op, name string) error {
 	object, operation, ok := strings.Cut(name, ":")
 	switch {
 	case !ok || strings.Contains(operation, ":"):
-		return scim.Invalid(op, "permission %q: want the form object:operation with exactly one colon", name)
+		return resource.Invalid(op, "permission %s: want the form object:operation with exactly one colon", resource.Quote(name))
 	case object == "" || operation == "":
-		return scim.Invalid(op, "permission %q: object and operation must not be empty", name)
+		return resource.Invalid(op, "permission %s: object and operation must not be empty", resource.Quote(name))
 	case strings.ContainsFunc(name, unicode.IsSpace):
-		return scim.Invalid(op, "permission %q: must not contain white space", name)
+		return resource.Invalid(op, "permission %s: must not contain white space", resource.Quote(name))
 	}
 	return nil
 }

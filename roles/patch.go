@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -29,17 +30,13 @@ func (s *Service) RemovePermissions(ctx context.Context, id string, names []stri
 // patchPermissions checks its arguments and sends one add or remove operation
 // on the path "permissions".
 func (s *Service) patchPermissions(ctx context.Context, op, verb, id string, names []string, opts []scim.RequestOption) (*Role, error) {
-	path, err := scim.ResourcePath(op, collection, id)
-	if err != nil {
-		return nil, err
-	}
 	if len(names) == 0 {
-		return nil, scim.Invalid(op, "no permission names given")
+		return nil, resource.Invalid(op, "no permission names given")
 	}
 	refs, err := permissionRefs(op, names)
 	if err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Operation{Op: verb, Path: "permissions", Value: refs})
-	return s.update(ctx, op, id, http.MethodPatch, path, body, opts)
+	return s.update(ctx, op, id, http.MethodPatch, body, opts)
 }

@@ -5,98 +5,99 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
-// collection is the SCIM path of custom roles.
-const collection = "Roles"
-
-// Service calls the /scim/Roles endpoints.
+// Service calls the /scim/Roles endpoints. It is safe for concurrent use.
 type Service struct {
 	client *scim.Client
+	roles  *resource.Collection[Role]
 }
 
 // New returns a Service that sends its requests through client.
 func New(client *scim.Client) *Service {
-	return &Service{client: client}
+	return &Service{client: client, roles: &resource.Collection[Role]{
+		Client:  client,
+		Path:    "Roles",
+		Type:    "Role",
+		Schema:  scim.RoleSchema,
+		Noun:    "role",
+		ID:      func(r *Role) string { return r.ID },
+		Meta:    func(r *Role) *scim.Meta { return &r.Meta },
+		Schemas: func(r *Role) []string { return r.Schemas },
+	}}
 }
 
-// Get returns the custom role with the given ID: GET /scim/Roles/{id}.
-// A missing role is an error matching scim.ErrNotFound.
-func (s *Service) Get(ctx context.Context, id string) (*Role, error) {
-	path, err := scim.ResourcePath("roles.Get", collection, id)
-	if err != nil {
-		return nil, err
-	}
-	return scim.Send[Role](ctx, s.client, http.MethodGet, path, nil)
+// Format prints the Service as its client's String, without credentials,
+// whatever the verb.
+func (s Service) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "roles.Service{%v}", s.client) }
+
+// byName is how FindByName picks a role: W&B keeps custom role names unique
+// and treats them as case-sensitive, so the first exact match is the one.
+var byName = resource.Match[Role]{Attr: "name", Named: "named", Unique: true,
+	Keys: func(r *Role) []string { return []string{r.Name} }}
+
+// Get returns the custom role with the given ID: GET /scim/Roles/{id}. The
+// reply must hold a role; a missing role is an error matching
+// scim.ErrNotFound.
+func (s *Service) Get(ctx context.Context, id string, opts ...scim.RequestOption) (*Role, error) {
+	const op = "roles.Get"
+	r, err := s.roles.Get(ctx, op, id, opts)
+	return resource.Done(op, r, err)
 }
 
 // List returns one page of custom roles: GET /scim/Roles. W&B documents no
 // filter and no paging for roles and returns every role (up to 9999) in one
 // page; opts may be nil.
-func (s *Service) List(ctx context.Context, opts *scim.ListOptions) (*scim.Page[Role], error) {
-	return scim.ListPage[Role](ctx, s.client, collection, opts)
+func (s *Service) List(ctx context.Context, opts *scim.ListOptions, reqOpts ...scim.RequestOption) (*scim.Page[Role], error) {
+	page, err := s.roles.List(ctx, opts, reqOpts)
+	return resource.Done("roles.List", page, err)
 }
 
 // All yields every custom role, walking the pages of GET /scim/Roles from
 // opts (which may be nil). An error is yielded once, with a nil role, and
 // ends the walk.
-func (s *Service) All(ctx context.Context, opts *scim.ListOptions) iter.Seq2[*Role, error] {
-	return scim.Paginate(ctx, opts, s.List)
+func (s *Service) All(ctx context.Context, opts *scim.ListOptions, reqOpts ...scim.RequestOption) iter.Seq2[*Role, error] {
+	return resource.WrapSeq("roles.All", s.roles.All(ctx, opts, reqOpts))
 }
 
 // FindByName returns the custom role named exactly name (case-sensitive, as
 // W&B treats custom role names). The server has no role filter, so it lists
-// all roles with GET /scim/Roles, sending no filter, and returns the first
-// match. When no role has that name the error matches scim.ErrNotFound.
-func (s *Service) FindByName(ctx context.Context, name string) (*Role, error) {
+// roles with GET /scim/Roles, sending no filter, until it finds the name.
+// When no role has that name the error matches scim.ErrNotFound (and names a
+// role whose name differs only in case, if there is one).
+func (s *Service) FindByName(ctx context.Context, name string, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.FindByName"
 	if err := checkName(op, name); err != nil {
 		return nil, err
 	}
-	var folded string // a name that differs only in case, for the error
-	for r, err := range s.All(ctx, nil) {
-		if err != nil {
-			return nil, err
-		}
-		if r.Name == name {
-			return r, nil
-		}
-		if folded == "" && strings.EqualFold(r.Name, name) {
-			folded = r.Name
-		}
-	}
-	if folded != "" {
-		return nil, fmt.Errorf("%s: no role named %q (role names are case-sensitive; %q exists): %w", op, name, folded, scim.ErrNotFound)
-	}
-	return nil, fmt.Errorf("%s: no role named %q: %w", op, name, scim.ErrNotFound)
+	r, err := s.findByName(ctx, name, opts)
+	return resource.Done(op, r, err)
+}
+
+func (s *Service) findByName(ctx context.Context, name string, opts []scim.RequestOption) (*Role, error) {
+	return s.roles.Pick(s.roles.All(ctx, nil, opts), name, byName)
 }
 
 // Create creates a custom role: POST /scim/Roles with the Role schema, name,
 // description, permissions (always sent, [] when empty) and inheritedFrom.
 // A role name already in use is an error matching scim.ErrConflict. When the
 // 201 reply holds no role (empty, not JSON, or without an id), the role is
-// looked up with FindByName(p.Name) (GET /scim/Roles); if that fails, the
-// error says the create succeeded and wraps the lookup's error. opts apply to
-// the POST only.
+// looked up by name (GET /scim/Roles); if that fails, the error says the
+// create succeeded and wraps the lookup's error. opts apply to the POST only
+// (scim.OnResponse sees every response).
 func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Create"
 	body, err := p.body(op)
 	if err != nil {
 		return nil, err
 	}
-	r, ok, err := scim.SendResource[Role](ctx, s.client, http.MethodPost, collection, body, opts...)
-	if err != nil || ok {
-		return r, err
-	}
-	r, err = s.FindByName(ctx, p.Name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the create succeeded but its reply held no role, and looking it up by name %q failed: %w",
-			op, p.Name, err)
-	}
-	return r, nil
+	r, err := s.roles.Create(ctx, body, func(ctx context.Context) (*Role, error) {
+		return s.findByName(ctx, p.Name, nil)
+	}, opts)
+	return resource.Done(op, r, err)
 }
 
 // Replace replaces the whole definition of the custom role id with p:
@@ -107,40 +108,24 @@ func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOpti
 // When the reply holds no role, it is read back with GET /scim/Roles/{id}.
 func (s *Service) Replace(ctx context.Context, id string, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Replace"
-	path, err := scim.ResourcePath(op, collection, id)
-	if err != nil {
-		return nil, err
-	}
 	body, err := p.body(op)
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, id, http.MethodPut, path, body, opts)
+	return s.update(ctx, op, id, http.MethodPut, body, opts)
 }
 
 // Delete deletes the custom role id: DELETE /scim/Roles/{id} (204). Users who
 // held the role are moved to the predefined role it inherited from.
 func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOption) error {
-	path, err := scim.ResourcePath("roles.Delete", collection, id)
-	if err != nil {
-		return err
-	}
-	_, err = s.client.Call(ctx, http.MethodDelete, path, nil, nil, opts...)
-	return err
+	const op = "roles.Delete"
+	return resource.Wrap(op, s.roles.Delete(ctx, op, id, opts))
 }
 
-// update sends a PUT or PATCH to path and returns the role in the reply. The
-// docs do not show these replies; when one carries no role (an empty body, a
-// body that is not JSON, or JSON without an id), the role is read back with
+// update sends a PUT or PATCH to /scim/Roles/{id} and returns the role in
+// the reply, or, when the reply holds none, the role read back with
 // GET /scim/Roles/{id}.
-func (s *Service) update(ctx context.Context, op, id, method, path string, body any, opts []scim.RequestOption) (*Role, error) {
-	r, ok, err := scim.SendResource[Role](ctx, s.client, method, path, body, opts...)
-	if err != nil || ok {
-		return r, err
-	}
-	r, err = s.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the change was applied, but reading the role back failed: %w", op, err)
-	}
-	return r, nil
+func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Role, error) {
+	r, err := s.roles.Update(ctx, op, id, method, body, opts)
+	return resource.Done(op, r, err)
 }

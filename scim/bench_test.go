@@ -28,7 +28,7 @@ func BenchmarkDo(b *testing.B) {
 			ID   string
 			Meta scim.Meta
 		}
-		if _, err := c.Call(ctx, "GET", "Users/VXNlcjox", nil, &v); err != nil {
+		if _, err := call(c, ctx, "GET", "Users/VXNlcjox", nil, &v); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -8,8 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/go-wandb/identity/internal/ratelimit"
 	"github.com/go-wandb/identity/internal/redact"
 	"github.com/go-wandb/identity/internal/retry"
 	"github.com/go-wandb/identity/internal/version"
@@ -23,13 +27,16 @@ const maxConnsPerHost = 64
 // Client talks to one W&B organization's SCIM API (and its GraphQL endpoint).
 // It is immutable after NewClient and safe for concurrent use.
 type Client struct {
-	baseURL    *url.URL // SCIM root, no trailing slash
-	graphqlURL *url.URL
-	httpClient *http.Client
-	userAgent  string
-	retry      retry.Policy
-	logger     *slog.Logger
-	redactor   redact.Redactor
+	baseURL          *url.URL // SCIM root, no trailing slash
+	graphqlURL       *url.URL
+	httpClient       *http.Client
+	userAgent        string
+	retry            retry.Policy
+	logger           *slog.Logger
+	redactor         redact.Redactor
+	timeout          time.Duration // per attempt; 0: none
+	maxResponseBytes int64
+	limiter          *ratelimit.Limiter // nil: requests are not paced
 }
 
 // NewClient returns a client configured by opts. It fails, without panicking,
@@ -53,7 +60,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		if cfg.baseURL == "" {
 			cfg.baseURL = cfg.env.baseURL
 		}
-		if cfg.creds.kind == authNone {
+		if cfg.creds.kind == authNone && cfg.env.creds.kind != authNone {
+			if err := cfg.env.creds.check("FromEnv"); err != nil {
+				return nil, err
+			}
 			cfg.creds = cfg.env.creds
 		}
 	}
@@ -88,6 +98,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		scim:    authRule{origin: origin(base), header: scimAuthHeader(cfg.creds)},
 		graphql: authRule{origin: origin(gql), header: basicHeader("api", cfg.creds.key)},
 	}
+	copied.CheckRedirect = checkRedirect(hc.CheckRedirect)
 
 	ua := cfg.userAgent
 	if ua == "" {
@@ -104,10 +115,38 @@ func NewClient(opts ...Option) (*Client, error) {
 			MaxBackoff:    cfg.retry.MaxBackoff,
 			MaxRetryAfter: cfg.retry.MaxRetryAfter,
 		}.WithDefaults(),
-		logger:   cfg.logger,
-		redactor: redact.New(cfg.creds.key, scimAuthHeader(cfg.creds), basicHeader("api", cfg.creds.key)),
+		logger:           cfg.logger,
+		redactor:         redact.New(cfg.creds.key, scimAuthHeader(cfg.creds), basicHeader("api", cfg.creds.key)),
+		timeout:          DefaultTimeout,
+		maxResponseBytes: DefaultMaxResponseBytes,
+	}
+	if cfg.timeoutSet {
+		c.timeout = cfg.timeout
+	}
+	if cfg.maxResponseBytes > 0 {
+		c.maxResponseBytes = cfg.maxResponseBytes
+	}
+	if cfg.ratePerSecond > 0 {
+		c.limiter = ratelimit.New(cfg.ratePerSecond, cfg.rateBurst)
 	}
 	return c, nil
+}
+
+// CloseIdleConnections closes the connections the client keeps open for
+// reuse, for a program that is done with it (or with the server) but keeps
+// running. The client stays usable.
+func (c *Client) CloseIdleConnections() {
+	if c != nil {
+		c.httpClient.CloseIdleConnections()
+	}
+}
+
+// wait paces a request when WithRateLimit is set.
+func (c *Client) wait(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	return c.limiter.Wait(ctx)
 }
 
 // BaseURL returns the SCIM root every request path is resolved against, for
@@ -141,29 +180,65 @@ func parseBaseURL(u string, insecure bool) (*url.URL, error) {
 	return parsed, nil
 }
 
-// parseURL checks an absolute http(s) URL with a host, no credentials, query or
-// fragment, and trims trailing slashes from its path.
+// parseURL checks an absolute http(s) URL with a valid host and port, no
+// credentials, query or fragment, and trims trailing slashes from its path.
+// Its errors quote the URL without its query, fragment or user info, which
+// could hold a credential.
 func parseURL(what, u string, insecure bool) (*url.URL, error) {
 	parsed, err := url.Parse(strings.TrimSpace(u))
 	if err != nil {
 		// url.Error quotes the input, which could hold credentials.
-		return nil, fmt.Errorf("scim: malformed %s: %v", what, redact.New().String(errors.Unwrap(err).Error()))
+		return nil, fmt.Errorf("scim: malformed %s: %v", what, truncate(redact.New().String(errors.Unwrap(err).Error()), maxQuoted))
 	}
+	shown := &url.URL{Scheme: parsed.Scheme, Host: parsed.Host, Path: parsed.Path}
+	quoted := strconv.Quote(truncate(shown.String(), maxQuoted))
 	switch {
 	case parsed.User != nil:
 		return nil, fmt.Errorf("scim: %s must not contain credentials; use WithAPIKey or WithBasicAuth", what)
 	case parsed.Scheme != "http" && parsed.Scheme != "https":
-		return nil, fmt.Errorf("scim: malformed %s %q: scheme must be http or https", what, parsed.Redacted())
+		return nil, fmt.Errorf("scim: malformed %s %s: scheme must be http or https", what, quoted)
 	case parsed.Host == "" || parsed.Hostname() == "":
-		return nil, fmt.Errorf("scim: malformed %s %q: no host", what, parsed.Redacted())
+		return nil, fmt.Errorf("scim: malformed %s %s: no host", what, quoted)
 	case parsed.RawQuery != "" || parsed.Fragment != "" || parsed.ForceQuery:
-		return nil, fmt.Errorf("scim: malformed %s %q: must not have a query or fragment", what, parsed.Redacted())
-	case parsed.Scheme == "http" && !insecure && !isLoopback(parsed.Hostname()):
-		return nil, fmt.Errorf("scim: %s %q uses plain http to a non-loopback host; use https, or WithInsecureHTTP to allow it", what, parsed.Redacted())
+		return nil, fmt.Errorf("scim: malformed %s %s: must not have a query or fragment", what, quoted)
+	}
+	if err := checkHost(parsed); err != nil {
+		return nil, fmt.Errorf("scim: malformed %s %s: %v", what, quoted, err)
+	}
+	if parsed.Scheme == "http" && !insecure && !isLoopback(parsed.Hostname()) {
+		return nil, fmt.Errorf("scim: %s %s uses plain http to a non-loopback host; use https, or WithInsecureHTTP to allow it", what, quoted)
 	}
 	parsed.Path = strings.TrimRight(parsed.Path, "/")
 	parsed.RawPath = strings.TrimRight(parsed.RawPath, "/")
 	return parsed, nil
+}
+
+// checkHost accepts a DNS name, an IPv4 address or a bracketed IPv6 address,
+// with an optional port from 1 to 65535.
+func checkHost(u *url.URL) error {
+	host := u.Hostname()
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid port %q", truncate(port, 16))
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return errors.New("empty port")
+	}
+	if strings.HasPrefix(u.Host, "[") {
+		if net.ParseIP(host) == nil || !strings.Contains(host, ":") {
+			return errors.New("invalid IPv6 address")
+		}
+		return nil
+	}
+	if strings.Contains(host, ":") {
+		return errors.New("an IPv6 address must be in brackets")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if label == "" || len(label) > 63 || strings.Trim(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+			return fmt.Errorf("invalid host name %q", truncate(host, maxQuoted))
+		}
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {

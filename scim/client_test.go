@@ -3,7 +3,6 @@ package scim_test
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -129,7 +128,7 @@ func TestAuthHeaders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.Call(context.Background(), "GET", "Users", nil, nil); err != nil {
+			if _, err := call(c, context.Background(), "GET", "Users", nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := c.GraphQL(context.Background(), "query { viewer { id } }", nil, nil); err != nil {
@@ -182,7 +181,7 @@ func TestFromEnv(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.Call(context.Background(), "GET", "Users", nil, nil); err != nil {
+			if _, err := call(c, context.Background(), "GET", "Users", nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			if c.BaseURL() != tt.wantBase || auth != tt.wantAuth {
@@ -222,7 +221,7 @@ func TestUserAgent(t *testing.T) {
 	} {
 		c, mock := testutil.NewClient(t, tt.opts...)
 		rec := testutil.Serve(t, mock, testutil.Reply{Status: 204})
-		if _, err := c.Call(context.Background(), "DELETE", "Users/x", nil, nil); err != nil {
+		if _, err := call(c, context.Background(), "DELETE", "Users/x", nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if ua := rec.Requests()[0].Header.Get("User-Agent"); !strings.HasPrefix(ua, tt.want) {
@@ -231,31 +230,16 @@ func TestUserAgent(t *testing.T) {
 	}
 }
 
-func TestInputError(t *testing.T) {
-	t.Parallel()
-	for _, id := range []string{"", ".", ".."} {
-		_, err := scim.ResourcePath("users.Get", "Users", id)
-		var ie *scim.InputError
-		if !errors.Is(err, scim.ErrInvalidInput) || !errors.As(err, &ie) || ie.Op != "users.Get" {
-			t.Errorf("ResourcePath(%q) = %v, want an InputError", id, err)
-		}
-	}
-	p, err := scim.ResourcePath("op", "Groups", "R3JvdXA6MQ==/x")
-	if err != nil || p != "Groups/R3JvdXA6MQ==%2Fx" {
-		t.Errorf("ResourcePath = %q, %v", p, err)
-	}
-}
-
 func TestNilClient(t *testing.T) {
 	t.Parallel()
 	var c *scim.Client
-	if _, err := c.Call(context.Background(), "GET", "Users", nil, nil); err == nil || !strings.Contains(err.Error(), "nil *Client") {
+	if _, err := call(c, context.Background(), "GET", "Users", nil, nil); err == nil || !strings.Contains(err.Error(), "nil *Client") {
 		t.Errorf("Call on nil client: %v", err)
 	}
 	if err := c.GraphQL(context.Background(), "query{viewer{id}}", nil, nil); err == nil {
 		t.Error("GraphQL on nil client: nil error")
 	}
-	if _, err := scim.ListPage[struct{}](context.Background(), c, "Users", nil); err == nil {
-		t.Error("ListPage on nil client: nil error")
+	if _, err := c.Do(&http.Request{}, nil); err == nil || !strings.Contains(err.Error(), "nil *Client") {
+		t.Errorf("Do on nil client: %v", err)
 	}
 }

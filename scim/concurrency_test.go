@@ -47,7 +47,7 @@ func TestConcurrentCalls(t *testing.T) {
 			for i := range calls {
 				var v struct{ ID string }
 				path := fmt.Sprintf("Users/u%d-%d", w, i)
-				if _, err := c.Call(context.Background(), "GET", path, nil, &v); err != nil {
+				if _, err := call(c, context.Background(), "GET", path, nil, &v); err != nil {
 					errs <- err
 				} else if v.ID != "/scim/"+path {
 					errs <- fmt.Errorf("got %q for %s", v.ID, path)

@@ -25,8 +25,26 @@
 // A non-2xx reply is a *Error that matches one of ErrBadRequest,
 // ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict,
 // ErrPreconditionFailed, ErrTooManyRequests or ErrServer with errors.Is.
-// When a call's context ends, the context's error is returned (errors.Is with
-// context.Canceled or context.DeadlineExceeded).
+// ErrAmbiguous and ErrUnsuccessful are the service packages' sentinels for a
+// Find that matched several resources and a 2xx reply that reports failure.
+// An argument rejected before sending is an *InputError (ErrInvalidInput).
+// A failure to reach the server reads "scim: METHOD URL: cause". When a
+// call's context ends, the error matches the context's error (errors.Is with
+// context.Canceled or context.DeadlineExceeded) and, when a reply came, the
+// last *Error (errors.As).
+//
+// # Per-request options
+//
+// A RequestOption changes one call: IfMatch makes it conditional, WithHeader
+// adds a header, and OnResponse hands a function the call's final *Response
+// (status, headers, ETag) while the call keeps returning (T, error). Every
+// service method that sends a request accepts them.
+//
+// # Logging
+//
+// WithLogger gets a record at Info level for each retry, rate-limit wait and
+// give-up, and one per attempt at Debug. Records name a request by method and
+// path only, never its query string, its body or a credential.
 //
 // # Retries
 //

@@ -24,6 +24,40 @@ var (
 	ErrServer             = errors.New("scim: server error")        // any 5xx
 )
 
+// Sentinels for outcomes that are not an HTTP status.
+var (
+	// ErrAmbiguous: a Find matched more than one resource and no single one
+	// exactly. users.ErrAmbiguous and teams.ErrAmbiguous are this value.
+	ErrAmbiguous = errors.New("scim: more than one resource matches")
+	// ErrUnsuccessful: the server answered 2xx but reported that the
+	// operation did not succeed (a GraphQL "success": false, or no result).
+	// teams.ErrUnsuccessful is this value.
+	ErrUnsuccessful = errors.New("scim: the server reported that the operation did not succeed")
+)
+
+// ErrInvalidInput matches, with errors.Is, every *InputError: an argument the
+// SDK rejected before sending anything.
+var ErrInvalidInput = errors.New("scim: invalid input")
+
+// InputError reports an argument rejected before any request was sent. Op names
+// the call ("users.Create"), Msg what was wrong.
+type InputError struct {
+	Op  string
+	Msg string
+}
+
+// Error implements error. A long Msg is cut, so the text stays short however
+// long the rejected input was.
+func (e *InputError) Error() string { return e.Op + ": " + truncate(e.Msg, maxErrorText) }
+
+// Is matches ErrInvalidInput.
+func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// maxErrorText bounds the parts of an error's text that come from input or
+// from the server (a URL, a detail, a message), so that no error text grows
+// with them.
+const maxErrorText = 1 << 10
+
 // maxErrorBody bounds how much of an error reply is read.
 const maxErrorBody = 1 << 20
 
@@ -40,26 +74,34 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many requests were made before giving up.
 	Attempts int
+
+	// endpoint marks a 404 to a list or GraphQL request: the URL is wrong,
+	// nothing is "not found".
+	endpoint bool
 }
 
 // Error implements error.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "scim: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "scim: %s %s: %d %s", e.Method, truncate(e.URL, maxErrorText), e.StatusCode, http.StatusText(e.StatusCode))
 	if e.ScimType != "" {
-		fmt.Fprintf(&b, " (%s)", e.ScimType)
+		fmt.Fprintf(&b, " (%s)", truncate(e.ScimType, maxQuoted))
 	}
 	if e.Detail != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		b.WriteString(truncate(e.Detail, maxErrorText))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.endpoint {
+		b.WriteString(" (no such endpoint: check the base URL, scim.WithBaseURL or WANDB_BASE_URL)")
+	}
 	return b.String()
 }
 
-// Is matches the sentinel for e's status code.
+// Is matches the sentinel for e's status code, except that a 404 to a list
+// or GraphQL request (a wrong base URL) does not match ErrNotFound.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrBadRequest:
@@ -69,7 +111,7 @@ func (e *Error) Is(target error) bool {
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound && !e.endpoint
 	case ErrConflict:
 		return e.StatusCode == http.StatusConflict
 	case ErrPreconditionFailed:
@@ -93,9 +135,9 @@ func (e *GraphQLError) Error() string {
 	case 0:
 		return "scim: graphql: request failed"
 	case 1:
-		return "scim: graphql: " + e.Messages[0]
+		return "scim: graphql: " + truncate(e.Messages[0], maxErrorText)
 	}
-	return "scim: graphql: [" + strings.Join(e.Messages, "; ") + "]"
+	return "scim: graphql: [" + truncate(strings.Join(e.Messages, "; "), maxErrorText) + "]"
 }
 
 // newError builds the *Error for a non-2xx reply, reading at most 1 MiB of its
@@ -103,11 +145,16 @@ func (e *GraphQLError) Error() string {
 // or a number); other JSON error shapes ("message", "error", GraphQL-style
 // "errors") give Detail too. A body that is not JSON, or JSON without any of
 // those fields, is quoted. Everything taken from the body is redacted.
-func (c *Client) newError(req *http.Request, resp *http.Response) *Error {
+//
+// A 404 to a list request or a GraphQL call (endpoint true) does not match
+// ErrNotFound: a collection or an endpoint is never missing, so the URL is
+// wrong, and the error says to check the base URL.
+func (c *Client) newError(req *http.Request, resp *http.Response, endpoint bool) *Error {
 	e := &Error{
 		StatusCode: resp.StatusCode,
 		Method:     req.Method,
-		URL:        safeURL(req),
+		URL:        c.safeURL(req),
+		endpoint:   endpoint && resp.StatusCode == http.StatusNotFound,
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	body = bytes.TrimSpace(body)
@@ -195,9 +242,10 @@ func truncate(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-// safeURL is the request URL without user info.
-func safeURL(req *http.Request) string {
+// safeURL is the request URL as errors show it: without user info, with any
+// credential redacted, and cut to a bounded length.
+func (c *Client) safeURL(req *http.Request) string {
 	u := *req.URL
 	u.User = nil
-	return u.String()
+	return truncate(c.redactor.String(u.String()), maxErrorText)
 }

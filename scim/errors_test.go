@@ -43,7 +43,7 @@ func TestErrorMapping(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
 			testutil.Serve(t, mock, testutil.Reply{Status: tt.status, Body: tt.body})
-			resp, err := c.Call(context.Background(), "GET", "Users/VXNlcjox", nil, nil)
+			resp, err := call(c, context.Background(), "GET", "Users/VXNlcjox", nil, nil)
 			var se *scim.Error
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %T %v, want *scim.Error", err, err)
@@ -72,7 +72,7 @@ func TestErrorNonJSONBody(t *testing.T) {
 	c, mock := testutil.NewClient(t)
 	page := "<html><body>502 Bad Gateway: upstream sent Authorization: Bearer " + key + " and more</body></html>" + strings.Repeat("x", 2<<20)
 	testutil.Serve(t, mock, testutil.Reply{Status: 502, Body: page, Header: http.Header{"Content-Type": {"text/html"}}})
-	_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+	_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 	var se *scim.Error
 	if !errors.As(err, &se) || se.StatusCode != 502 {
 		t.Fatalf("err = %v", err)
@@ -95,7 +95,7 @@ func TestErrorDetailRedacted(t *testing.T) {
 	t.Parallel()
 	c, mock := testutil.NewClient(t)
 	testutil.Serve(t, mock, testutil.Reply{Status: 401, Body: `{"detail":"invalid key ` + key + `","status":"401"}`})
-	_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+	_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 	if err == nil || strings.Contains(err.Error(), key) {
 		t.Errorf("err = %v; want an error without the key", err)
 	}
@@ -125,7 +125,7 @@ func TestErrorQuoteNeverCutsAKey(t *testing.T) {
 		c, mock := testutil.NewClient(t)
 		body := strings.Repeat("x", offset) + key + strings.Repeat("y", 50)
 		testutil.Serve(t, mock, testutil.Reply{Status: 500, Body: body, Header: http.Header{"Content-Type": {"text/plain"}}})
-		_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+		_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 		if err == nil {
 			t.Fatal("no error")
 		}
@@ -151,7 +151,7 @@ func TestErrorOtherJSONShapes(t *testing.T) {
 	for _, tt := range tests {
 		c, mock := testutil.NewClient(t)
 		testutil.Serve(t, mock, testutil.Reply{Status: 500, Body: tt.body})
-		_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+		_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 		var se *scim.Error
 		if !errors.As(err, &se) || se.Detail != tt.wantDetail {
 			t.Errorf("body %s: Detail = %q, want %q", tt.body, se.Detail, tt.wantDetail)
@@ -181,7 +181,7 @@ func TestErrorBodyReadBounded(t *testing.T) {
 	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 500, Header: http.Header{"Content-Type": {"text/plain"}}, Body: body, Request: r}, nil
 	})
-	_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+	_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 	if !errors.Is(err, scim.ErrServer) {
 		t.Fatalf("err = %v", err)
 	}

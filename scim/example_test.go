@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"time"
 
 	"github.com/go-wandb/identity/scim"
@@ -27,9 +28,9 @@ func ExampleNewClient() {
 	// Output: https://acme.wandb.io/scim
 }
 
-// ExampleClient_Call uses the low-level request path for an endpoint the
+// ExampleClient_Do uses the low-level request path for an endpoint the
 // service packages do not wrap, and matches a SCIM error with errors.Is.
-func ExampleClient_Call() {
+func ExampleClient_Do() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/scim+json")
 		w.WriteHeader(http.StatusNotFound)
@@ -41,8 +42,12 @@ func ExampleClient_Call() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users/"+url.PathEscape("VXNlcjo5OQ=="), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	var user map[string]any
-	_, err = client.Call(context.Background(), http.MethodGet, "Users/VXNlcjo5OQ==", nil, &user)
+	_, err = client.Do(req, &user)
 	var scimErr *scim.Error
 	if errors.Is(err, scim.ErrNotFound) && errors.As(err, &scimErr) {
 		fmt.Println(scimErr.StatusCode, scimErr.Detail)

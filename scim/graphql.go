@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // graphqlUserAgentPrefix starts the User-Agent of GraphQL calls.
@@ -29,26 +30,28 @@ type graphqlReply struct {
 // {host}/graphql, or WithGraphQLURL) as HTTP Basic "api:<key>", and decodes the
 // reply's "data" into v (nil discards it). GraphQL "errors" in a 200 reply
 // return *GraphQLError, after decoding whatever data came with them. The call
-// goes through Do, so it is retried, logged and decoded like any other; as a
-// POST it is retried only on 429 or when no connection was made. Its
+// goes through Do, so it is retried, logged and decoded like any other: a
+// query (a document without a mutation) is retried like a GET, a mutation
+// like a POST (on 429, or when no connection was made). Its
 // User-Agent is the client's prefixed with "W&B Public Client ", which W&B
-// requires before it returns some first-party fields.
-func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]any, v any) error {
+// requires before it returns some first-party fields. opts apply to the
+// request as to a SCIM one (OnResponse, WithHeader).
+func (c *Client) GraphQL(ctx context.Context, query string, variables map[string]any, v any, opts ...RequestOption) error {
 	if c == nil {
 		return errNilClient
 	}
 	if ctx == nil {
 		return errors.New("scim: nil context")
 	}
-	ctx = withGraphQLAuth(ctx)
-	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", []RequestOption{
+	ctx = withCall(ctx, callKind{graphql: true, query: isQuery(query)})
+	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", append([]RequestOption{
 		WithHeader("Accept", "application/json"),
 		// W&B serves some first-party fields (a user's API keys) only to clients
 		// that present themselves as its public client (wandb/wandb PR #12009).
 		WithHeader("User-Agent", graphqlUserAgentPrefix+c.userAgent),
 		// The public API acts with the caller's admin rights, as the Python SDK does.
 		WithHeader("Use-Admin-Privileges", "true"),
-	})
+	}, opts...))
 	if err != nil {
 		return err
 	}
@@ -78,3 +81,49 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 	}
 	return nil
 }
+
+// isQuery reports whether a GraphQL document only reads: none of its
+// operations is a mutation or a subscription. A query is retried like a GET
+// although it is sent as a POST; a mutation follows the POST rule.
+func isQuery(doc string) bool {
+	depth := 0
+	for i := 0; i < len(doc); i++ {
+		switch c := doc[i]; {
+		case c == '#': // a comment runs to the end of the line
+			for i < len(doc) && doc[i] != '\n' && doc[i] != '\r' {
+				i++
+			}
+		case c == '"': // a string, or a """block string"""
+			if strings.HasPrefix(doc[i:], `"""`) {
+				end := strings.Index(doc[i+3:], `"""`)
+				if end < 0 {
+					return false
+				}
+				i += end + 5
+				continue
+			}
+			for i++; i < len(doc) && doc[i] != '"'; i++ {
+				if doc[i] == '\\' {
+					i++
+				}
+			}
+		case c == '{' || c == '(':
+			depth++
+		case c == '}' || c == ')':
+			depth--
+		case depth == 0 && isNameStart(c):
+			j := i
+			for j < len(doc) && isNameChar(doc[j]) {
+				j++
+			}
+			if word := doc[i:j]; word == "mutation" || word == "subscription" {
+				return false
+			}
+			i = j - 1
+		}
+	}
+	return true
+}
+
+func isNameStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isNameChar(c byte) bool  { return isNameStart(c) || c >= '0' && c <= '9' }

@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-wandb/identity/internal/testutil"
 	"github.com/go-wandb/identity/scim"
+	"github.com/jarcoal/httpmock"
 )
 
 func TestListOptionsEncode(t *testing.T) {
@@ -37,12 +42,16 @@ type item struct {
 	ID string `json:"id"`
 }
 
-func TestListPage(t *testing.T) {
+func TestDoPage(t *testing.T) {
 	t.Parallel()
 	c, mock := testutil.NewClient(t)
 	rec := testutil.Serve(t, mock, testutil.Reply{Status: 200, Body: `{"Resources":[{"id":"a"}],"itemsPerPage":9999,"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"startIndex":1,"totalResults":1}`})
-	page, err := scim.ListPage[item](context.Background(), c, "Users", &scim.ListOptions{Filter: scim.Eq("userName", "dev user")})
+	q, err := (&scim.ListOptions{Filter: scim.Eq("userName", "dev user")}).Encode()
 	if err != nil {
+		t.Fatal(err)
+	}
+	page := new(scim.Page[item])
+	if _, err := call(c, context.Background(), "GET", "Users?"+q, nil, page); err != nil {
 		t.Fatal(err)
 	}
 	rec.Check(t, testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=userName%20eq%20%22dev%20user%22"})
@@ -51,61 +60,77 @@ func TestListPage(t *testing.T) {
 	}
 }
 
-// pager serves pages from a script and records the options of each call.
+// pager serves pages from a script over the mock transport and records the
+// query of each request. Past the script it answers with an empty page, or
+// with fail when set.
 type pager struct {
-	pages []*scim.Page[item]
-	calls []scim.ListOptions
-	err   error
+	mu      sync.Mutex
+	pages   []string
+	queries []url.Values
+	fail    *testutil.Reply
 }
 
-func (p *pager) list(_ context.Context, o *scim.ListOptions) (*scim.Page[item], error) {
-	p.calls = append(p.calls, *o)
-	if len(p.calls) > len(p.pages) {
-		if p.err != nil {
-			return nil, p.err
+func (p *pager) client(t *testing.T) *scim.Client {
+	c, mock := testutil.NewClient(t)
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.queries = append(p.queries, r.URL.Query())
+		n := len(p.queries)
+		switch {
+		case n <= len(p.pages):
+			return httpmock.NewStringResponse(200, p.pages[n-1]), nil
+		case p.fail != nil:
+			return httpmock.NewStringResponse(p.fail.Status, p.fail.Body), nil
 		}
-		return &scim.Page[item]{}, nil
-	}
-	return p.pages[len(p.calls)-1], nil
+		return httpmock.NewStringResponse(200, page(0, 1)), nil
+	})
+	return c
 }
 
-func page(total, start int, ids ...string) *scim.Page[item] {
-	p := &scim.Page[item]{TotalResults: total, StartIndex: start, ItemsPerPage: 9999}
-	for _, id := range ids {
-		p.Resources = append(p.Resources, item{ID: id})
+// page is a ListResponse as W&B writes it: keys in alphabetical order, so
+// Resources before startIndex and totalResults.
+func page(total, start int, ids ...string) string {
+	items := make([]string, len(ids))
+	for i, id := range ids {
+		items[i] = `{"id":"` + id + `","userName":"user-` + id + `"}`
 	}
-	return p
+	return fmt.Sprintf(`{"Resources":[%s],"itemsPerPage":9999,"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"startIndex":%d,"totalResults":%d}`,
+		strings.Join(items, ","), start, total)
 }
 
 func TestPaginate(t *testing.T) {
 	t.Parallel()
-	boom := errors.New("boom")
+	boom := &testutil.Reply{Status: 500, Body: `{"detail":"boom","status":"500"}`}
 	tests := []struct {
 		name       string
 		opts       *scim.ListOptions
-		pages      []*scim.Page[item]
-		err        error
+		pages      []string
+		fail       *testutil.Reply
 		wantIDs    string
-		wantStarts []int
+		wantStarts []string
 		wantErr    error
 	}{
-		{"one page with everything", nil, []*scim.Page[item]{page(3, 1, "a", "b", "c")}, nil, "abc", []int{0}, nil},
-		{"paged by server", &scim.ListOptions{Count: 2}, []*scim.Page[item]{page(5, 1, "a", "b"), page(5, 3, "c", "d"), page(5, 5, "e")}, nil, "abcde", []int{0, 3, 5}, nil},
-		{"stops on empty page", &scim.ListOptions{StartIndex: 1}, []*scim.Page[item]{page(10, 1, "a", "b")}, nil, "ab", []int{1, 3}, nil},
-		{"stops on repeated page", nil, []*scim.Page[item]{page(4, 1, "a", "b"), page(4, 1, "a", "b")}, nil, "ab", []int{0, 3}, nil},
-		{"error yielded once", nil, []*scim.Page[item]{page(4, 1, "a")}, boom, "a", []int{0, 2}, boom},
-		{"empty list", nil, []*scim.Page[item]{page(0, 1)}, nil, "", []int{0}, nil},
+		{"one page with everything", nil, []string{page(3, 1, "a", "b", "c")}, nil, "abc", []string{""}, nil},
+		{"paged by server", &scim.ListOptions{Count: 2}, []string{page(5, 1, "a", "b"), page(5, 3, "c", "d"), page(5, 5, "e")}, nil, "abcde", []string{"", "3", "5"}, nil},
+		{"an empty page short of the total is incomplete", &scim.ListOptions{StartIndex: 1}, []string{page(10, 1, "a", "b"), page(10, 3)}, nil, "ab", []string{"1", "3"}, scim.ErrIncomplete},
+		{"a repeated page is incomplete", nil, []string{page(4, 1, "a", "b"), page(4, 1, "a", "b")}, nil, "ab", []string{"", "3"}, scim.ErrIncomplete},
+		{"an overlapping page yields nothing twice", &scim.ListOptions{Count: 2}, []string{page(4, 1, "a", "b"), page(4, 3, "b", "c"), page(4, 5, "d")}, nil, "abcd", []string{"", "3", "5"}, nil},
+		{"error yielded once", nil, []string{page(4, 1, "a")}, boom, "a", []string{"", "2"}, scim.ErrServer},
+		{"empty list", nil, []string{page(0, 1)}, nil, "", []string{""}, nil},
+		{"Resources null", nil, []string{`{"Resources":null,"totalResults":0}`}, nil, "", []string{""}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := &pager{pages: tt.pages, err: tt.err}
+			p := &pager{pages: tt.pages, fail: tt.fail}
+			c := p.client(t)
 			var opts scim.ListOptions
 			if tt.opts != nil {
 				opts = *tt.opts
 			}
 			ids, errs := "", 0
-			for it, err := range scim.Paginate(context.Background(), tt.opts, p.list) {
+			for it, err := range scim.Paginate[item](context.Background(), c, "Users", tt.opts) {
 				if err != nil {
 					errs++
 					if !errors.Is(err, tt.wantErr) || it != nil {
@@ -121,15 +146,15 @@ func TestPaginate(t *testing.T) {
 			if (tt.wantErr != nil) != (errs == 1) || errs > 1 {
 				t.Errorf("errors yielded = %d", errs)
 			}
-			var starts []int
-			for _, c := range p.calls {
-				starts = append(starts, c.StartIndex)
-				if c.Count != opts.Count || c.Filter != opts.Filter {
-					t.Errorf("call options %+v lost the caller's Count/Filter", c)
+			var starts []string
+			for _, q := range p.queries {
+				starts = append(starts, q.Get("startIndex"))
+				if count := q.Get("count"); count != map[bool]string{true: fmt.Sprint(opts.Count), false: ""}[opts.Count > 0] {
+					t.Errorf("query %v lost the caller's Count", q)
 				}
 			}
 			if fmt.Sprint(starts) != fmt.Sprint(tt.wantStarts) {
-				t.Errorf("startIndex per call = %v, want %v", starts, tt.wantStarts)
+				t.Errorf("startIndex per call = %q, want %q", starts, tt.wantStarts)
 			}
 			if tt.opts != nil && *tt.opts != opts {
 				t.Error("Paginate modified the caller's options")
@@ -138,16 +163,39 @@ func TestPaginate(t *testing.T) {
 	}
 }
 
+// TestPaginateIncompleteError checks the error a walk that ignores paging
+// ends with, and that it comes after every resource it received.
+func TestPaginateIncompleteError(t *testing.T) {
+	t.Parallel()
+	p := &pager{pages: []string{page(5, 1, "a", "b", "c"), page(5, 1, "a", "b", "c")}}
+	var got []string
+	var last error
+	for it, err := range scim.Paginate[item](context.Background(), p.client(t), "Users", nil) {
+		if err != nil {
+			last = err
+			continue
+		}
+		got = append(got, it.ID)
+	}
+	var inc *scim.IncompleteError
+	if !errors.As(last, &inc) || inc.Seen != 3 || inc.Total != 5 || len(got) != 3 {
+		t.Fatalf("got %v then %v, want 3 users then an IncompleteError 3 of 5", got, last)
+	}
+	if !strings.Contains(last.Error(), "reported 5 resources but returned 3") {
+		t.Errorf("error text %q", last)
+	}
+}
+
 func TestPaginateBreakEarly(t *testing.T) {
 	t.Parallel()
-	p := &pager{pages: []*scim.Page[item]{page(4, 1, "a", "b"), page(4, 3, "c", "d")}}
-	for it, err := range scim.Paginate(context.Background(), nil, p.list) {
+	p := &pager{pages: []string{page(4, 1, "a", "b"), page(4, 3, "c", "d")}}
+	for it, err := range scim.Paginate[item](context.Background(), p.client(t), "Users", nil) {
 		if err != nil || it.ID != "a" {
 			t.Fatalf("got %v, %v", it, err)
 		}
 		break
 	}
-	if len(p.calls) != 1 {
-		t.Errorf("fetched %d pages after break, want 1", len(p.calls))
+	if len(p.queries) != 1 {
+		t.Errorf("fetched %d pages after break, want 1", len(p.queries))
 	}
 }

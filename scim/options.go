@@ -2,10 +2,13 @@ package scim
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Option configures a Client. Options are applied in order by NewClient; an
@@ -58,17 +61,31 @@ type credentials struct {
 }
 
 type config struct {
-	baseURL    string
-	graphqlURL string
-	creds      credentials
-	authSet    int // explicit auth options given
-	env        *envConfig
-	httpClient *http.Client
-	userAgent  string
-	retry      RetryPolicy
-	logger     *slog.Logger
-	insecure   bool
+	baseURL          string
+	graphqlURL       string
+	creds            credentials
+	authSet          int // explicit auth options given
+	env              *envConfig
+	httpClient       *http.Client
+	userAgent        string
+	retry            RetryPolicy
+	logger           *slog.Logger
+	insecure         bool
+	timeout          time.Duration
+	timeoutSet       bool
+	maxResponseBytes int64
+	ratePerSecond    float64
+	rateBurst        int
 }
+
+// Defaults of the options below.
+const (
+	// DefaultTimeout bounds each attempt of a request (WithTimeout).
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxResponseBytes bounds a 2xx reply (WithMaxResponseBytes):
+	// about ten times W&B's largest page, 9999 users.
+	DefaultMaxResponseBytes = 64 << 20
+)
 
 // envConfig holds what FromEnv read; explicit options win over it.
 type envConfig struct {
@@ -103,11 +120,13 @@ func WithGraphQLURL(u string) Option {
 
 // WithAPIKey authenticates SCIM calls with "Authorization: Bearer <key>"
 // (Multi-tenant, and Dedicated/Self-Managed v0.79.0+) and GraphQL calls with
-// Basic "api:<key>".
+// Basic "api:<key>". A key that is empty or holds white space or a control
+// character (a key read from a file with its newline) makes NewClient fail;
+// the error never quotes the key.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
-		if key == "" {
-			return errors.New("scim: WithAPIKey: empty API key")
+		if err := checkSecret("WithAPIKey", "API key", key); err != nil {
+			return err
 		}
 		c.creds = credentials{kind: authBearer, key: key}
 		c.authSet++
@@ -117,27 +136,71 @@ func WithAPIKey(key string) Option {
 
 // WithBasicAuth authenticates SCIM calls with HTTP Basic "username:key", the
 // form every W&B deployment accepts. An empty username gives the org service
-// account form ":key". GraphQL calls use Basic "api:<key>".
+// account form ":key". GraphQL calls use Basic "api:<key>". The key is checked
+// as WithAPIKey checks it; a username with a colon, white space or a control
+// character fails too.
 func WithBasicAuth(username, key string) Option {
 	return func(c *config) error {
-		if key == "" {
-			return errors.New("scim: WithBasicAuth: empty API key")
+		creds := credentials{kind: authBasic, username: username, key: key}
+		if err := creds.check("WithBasicAuth"); err != nil {
+			return err
 		}
-		c.creds = credentials{kind: authBasic, username: username, key: key}
+		c.creds = creds
 		c.authSet++
 		return nil
 	}
 }
 
-// FromEnv reads WANDB_BASE_URL, WANDB_API_KEY and WANDB_USERNAME. A set
-// WANDB_USERNAME selects Basic auth (username:key), otherwise the key is sent
-// as a Bearer token. Values from explicit options win over the environment,
-// whatever their order.
+// check validates credentials for option, naming what is wrong but never a
+// value.
+func (cr credentials) check(option string) error {
+	what := "API key"
+	if option == "FromEnv" {
+		what = EnvAPIKey
+	}
+	if err := checkSecret(option, what, cr.key); err != nil {
+		return err
+	}
+	if cr.kind != authBasic || cr.username == "" {
+		return nil
+	}
+	what = "username"
+	if option == "FromEnv" {
+		what = EnvUsername
+	}
+	if err := checkSecret(option, what, cr.username); err != nil {
+		return err
+	}
+	if strings.Contains(cr.username, ":") {
+		return fmt.Errorf("scim: %s: the %s contains a colon, which Basic auth cannot carry", option, what)
+	}
+	return nil
+}
+
+// checkSecret rejects an empty credential, or one with white space or a
+// control character, naming what is wrong but never the value.
+func checkSecret(option, what, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("scim: %s: empty %s", option, what)
+	case strings.TrimSpace(v) != v:
+		return fmt.Errorf("scim: %s: the %s has white space at its start or end (a newline from a file?)", option, what)
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		return fmt.Errorf("scim: %s: the %s contains white space or a control character", option, what)
+	}
+	return nil
+}
+
+// FromEnv reads WANDB_BASE_URL, WANDB_API_KEY and WANDB_USERNAME, without
+// the white space around them. A set WANDB_USERNAME selects Basic auth
+// (username:key), otherwise the key is sent as a Bearer token. Values from
+// explicit options win over the environment, whatever their order; the
+// values used are checked as WithAPIKey and WithBasicAuth check theirs.
 func FromEnv() Option {
 	return func(c *config) error {
-		env := &envConfig{baseURL: os.Getenv(EnvBaseURL)}
-		if key := os.Getenv(EnvAPIKey); key != "" {
-			if user := os.Getenv(EnvUsername); user != "" {
+		env := &envConfig{baseURL: strings.TrimSpace(os.Getenv(EnvBaseURL))}
+		if key := strings.TrimSpace(os.Getenv(EnvAPIKey)); key != "" {
+			if user := strings.TrimSpace(os.Getenv(EnvUsername)); user != "" {
 				env.creds = credentials{kind: authBasic, username: user, key: key}
 			} else {
 				env.creds = credentials{kind: authBearer, key: key}
@@ -188,6 +251,49 @@ func WithRetry(p RetryPolicy) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a request: when the server sends nothing
+// for d (no reply headers, or a stall while the reply is read), the attempt
+// ends with an error that is a timeout (it matches os.ErrDeadlineExceeded),
+// retried as the RetryPolicy allows. The default is DefaultTimeout; 0 leaves
+// attempts bounded only by the call's context. A consumer that pauses between
+// the resources of a walk is not timed, only the server is.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("scim: WithTimeout: negative duration %v", d)
+		}
+		c.timeout, c.timeoutSet = d, true
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds how much of a 2xx reply the client reads
+// (after any transparent decompression); a larger reply ends the call with
+// an error. The default is DefaultMaxResponseBytes.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("scim: WithMaxResponseBytes: %d is not a positive size", n)
+		}
+		c.maxResponseBytes = n
+		return nil
+	}
+}
+
+// WithRateLimit paces every request of the client, across goroutines, to
+// perSecond on average with bursts of up to burst, so that a bulk job stays
+// under a server's rate limit. Retries count. A request waiting its turn
+// gives up when its context ends. By default requests are not paced.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) error {
+		if !(perSecond > 0) || burst < 1 {
+			return fmt.Errorf("scim: WithRateLimit: want a positive rate and a burst of at least 1, got %v and %d", perSecond, burst)
+		}
+		c.ratePerSecond, c.rateBurst = perSecond, burst
 		return nil
 	}
 }

@@ -1,7 +1,5 @@
 package scim
 
-import "strings"
-
 // Operation is one operation of a SCIM PATCH request. Path may be empty (a
 // path-less replace, as W&B uses for "active"); Value is omitted when nil.
 type Operation struct {
@@ -32,19 +30,3 @@ func Replace(path string, value any) Operation {
 
 // Remove returns a "remove" operation without a value.
 func Remove(path string) Operation { return Operation{Op: "remove", Path: path} }
-
-// CheckOperations rejects, with an *InputError naming op, an empty list and
-// any operation whose op is not add, replace or remove (in any case).
-func CheckOperations(op string, ops []Operation) error {
-	if len(ops) == 0 {
-		return Invalid(op, "no operations")
-	}
-	for i, o := range ops {
-		switch strings.ToLower(o.Op) {
-		case "add", "replace", "remove":
-		default:
-			return Invalid(op, "operation %d: op %q: want add, replace or remove", i, o.Op)
-		}
-	}
-	return nil
-}

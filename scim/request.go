@@ -7,13 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/internal/retry"
@@ -25,14 +22,27 @@ const (
 	acceptHeader = "application/scim+json, application/json"
 )
 
-// ErrPathForbidden is returned by NewRequest for a path that is absolute or has
-// a "." or ".." segment, which could address something outside the SCIM root.
+// ErrPathForbidden is returned by NewRequest for a path that could address
+// something outside the SCIM root: an absolute URL, a path starting with "//",
+// or a path with a segment that is "." or ".." once unescaped ("%2e%2e"
+// included). A segment that merely contains an escaped slash, such as the ID
+// in "Users/..%2FGroups", is one segment and is allowed.
 var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root, without . or .. segments")
+
+// ErrOutcomeUnknown matches the error of a change whose reply was lost (the
+// connection failed after the request was sent, the attempt timed out, or a
+// gateway answered 502, 503 or 504) when the client could not find out
+// whether the server applied it. The services' Create methods look the new
+// resource up by its unique name before they give up, so for them this
+// means the lookup failed too; the error says so.
+var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
 var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
 
-// RequestOption changes one request, for example to make it conditional.
+// RequestOption changes one request, for example to make it conditional
+// (IfMatch), to add a header (WithHeader) or to see its response
+// (OnResponse).
 type RequestOption func(*http.Request)
 
 // IfMatch makes a PUT, PATCH or DELETE conditional on the resource's ETag (its
@@ -57,6 +67,32 @@ func WithHeader(key, value string) RequestOption {
 	}
 }
 
+// responseHooksKey keys the OnResponse functions in a request's context.
+type responseHooksKey struct{}
+
+// OnResponse hands f the final response of a call (its status, headers and
+// ETag), while the call itself keeps returning (T, error):
+//
+//	var etag string
+//	u, err := users.New(c).Get(ctx, id, scim.OnResponse(func(r *scim.Response) { etag = r.ETag }))
+//
+// f runs once per request the call makes, after the last attempt of that
+// request (retries are not reported), with error replies too; a call that
+// needs a second request (a read-back after a change) calls f again, so the
+// last call is the final response. f is not called when no response arrived.
+// f is kept in the request's context, so requests a service builds from that
+// context report to it too.
+func OnResponse(f func(*Response)) RequestOption {
+	return func(r *http.Request) {
+		if f == nil {
+			return
+		}
+		hooks, _ := r.Context().Value(responseHooksKey{}).([]func(*Response))
+		hooks = append(hooks[:len(hooks):len(hooks)], f)
+		*r = *r.WithContext(context.WithValue(r.Context(), responseHooksKey{}, hooks))
+	}
+}
+
 // Response is a reply from the server. ETag is its ETag header, if any.
 type Response struct {
 	*http.Response
@@ -77,21 +113,21 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	}
 	ref, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", path, errors.Unwrap(err))
+		return nil, fmt.Errorf("scim: malformed path %q: %w", truncate(path, maxQuoted), errors.Unwrap(err))
 	}
-	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
+		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 	}
-	relPath := strings.TrimLeft(ref.Path, "/")
-	for _, seg := range strings.Split(relPath, "/") {
-		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, path)
+	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
+	for _, seg := range strings.Split(escaped, "/") {
+		if seg, err := url.PathUnescape(seg); err == nil && (seg == "." || seg == "..") {
+			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 		}
 	}
 	u := *c.baseURL
-	if relPath != "" {
-		u.Path = c.baseURL.Path + "/" + relPath
-		u.RawPath = c.baseURL.EscapedPath() + "/" + strings.TrimLeft(ref.EscapedPath(), "/")
+	if escaped != "" {
+		u.Path = c.baseURL.Path + "/" + strings.TrimLeft(ref.Path, "/")
+		u.RawPath = c.baseURL.EscapedPath() + "/" + escaped
 	}
 	u.RawQuery = ref.RawQuery
 	return c.newRequest(ctx, method, &u, body, MediaType, opts)
@@ -103,7 +139,7 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 	if body != nil {
 		buf, err := json.Marshal(body)
 		if err != nil {
-			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, u.Path, err)
+			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, truncate(u.Path, maxQuoted), err)
 		}
 		rd = bytes.NewReader(buf)
 	}
@@ -128,7 +164,15 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 // JSON reply into v (nil discards it; an io.Writer receives the raw body). A
 // 204 or empty body leaves v untouched. A non-2xx reply returns *Error, with the
 // Response. When v holds a Meta whose Version is empty, the reply's ETag fills
-// it. When the context ends, its error is returned.
+// it. A failure to reach the server is an error that starts "scim: METHOD URL:".
+// When the context ends, the error matches its error with errors.Is, and the
+// last *Error, if a reply came, with errors.As.
+//
+// A 2xx reply larger than the client's limit (WithMaxResponseBytes) ends the
+// call with an error, as does an attempt with no progress for the client's
+// timeout (WithTimeout). A 404 to a list request (v is a *Page) is an error
+// that does not match ErrNotFound: a collection is never missing, so its URL
+// is wrong.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -136,103 +180,201 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("scim: nil request")
 	}
+	resp, err := c.do(req, v)
+	if resp != nil {
+		hooks, _ := req.Context().Value(responseHooksKey{}).([]func(*Response))
+		for _, f := range hooks {
+			f(resp)
+		}
+	}
+	return resp, err
+}
+
+// openList sends req, a GET of a list, and returns its 2xx body, open for
+// reading: Paginate reads it a resource at a time. The caller closes it.
+func (c *Client) openList(req *http.Request) (io.ReadCloser, error) {
+	var body openBody
+	if _, err := c.Do(req, &body); err != nil {
+		return nil, err
+	}
+	return body.ReadCloser, nil
+}
+
+// openBody asks do to hand over the body of a 2xx reply instead of reading it.
+type openBody struct{ io.ReadCloser }
+
+// do is Do without the response hooks.
+func (c *Client) do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if err := c.wait(ctx); err != nil {
+		return nil, c.contextError(req, ctx, err)
+	}
+	call := callFrom(ctx)
+	_, streaming := v.(*openBody)
+	_, isPage := v.(pageDecoder)
+	listing := streaming || isPage || call.graphql
+	base := retry.Outcome{
+		Method:     req.Method,
+		IfMatch:    req.Header.Get("If-Match") != "",
+		Query:      call.query,
+		Replayable: req.Body == nil || req.Body == http.NoBody || req.GetBody != nil,
+	}
+	recovery := retry.RecoveryFrom(ctx)
+	mayHaveApplied := false // an earlier attempt may have reached the server
 	for attempt := 1; ; attempt++ {
-		attemptReq, err := c.attemptRequest(req, attempt)
-		if err != nil {
-			return nil, err
+		if attempt > 1 {
+			if err := c.wait(ctx); err != nil {
+				return nil, c.contextError(req, ctx, err)
+			}
 		}
-		var connected atomic.Bool
-		attemptReq = attemptReq.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-		}))
-
-		start := time.Now()
-		resp, err := c.httpClient.Do(attemptReq)
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		c.logAttempt(ctx, req, attempt, status, time.Since(start), err)
-
+		resp, connected, err := c.send(req, attempt)
+		outcome := base
+		var r *Response
+		var last error
+		lost := false // the request may have reached the server, its reply lost
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, c.contextError(req, ctx, err)
 			}
-			outcome := retry.Outcome{
-				Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
-				Err: err, NeverConnected: !connected.Load() && retry.IsDialError(err),
-			}
-			wait, again := c.retry.Next(attempt, outcome, time.Now())
-			if !again {
-				if attempt > 1 {
-					return nil, fmt.Errorf("%w (after %d attempts)", err, attempt)
+			last = err
+			outcome.Err = err
+			outcome.Permanent = permanent(err)
+			outcome.NeverConnected = !connected && neverConnected(err)
+			lost = !outcome.NeverConnected && !outcome.Permanent
+		} else {
+			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
+			status := resp.StatusCode
+			if status >= 200 && status <= 299 {
+				if streaming {
+					v.(*openBody).ReadCloser = resp.Body
+					return r, nil
 				}
-				return nil, err
+				return r, c.decode(req, resp, v, r.ETag)
 			}
-			if !fitsDeadline(ctx, wait) {
-				return nil, err
+			apiErr := c.newError(req, resp, listing)
+			drainAndClose(resp.Body)
+			apiErr.Attempts = attempt
+			apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			last = apiErr
+			outcome.StatusCode = status
+			outcome.RetryAfter = resp.Header.Get("Retry-After")
+			outcome.RateLimitReset = resp.Header.Get("RateLimit-Reset")
+			lost = status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+			if status == http.StatusConflict && mayHaveApplied {
+				lost = true // the first copy may be what conflicts
 			}
-			if sleep(ctx, wait) != nil {
-				return nil, c.contextError(req, ctx, err)
-			}
-			continue
 		}
 
-		r := &Response{Response: resp, ETag: resp.Header.Get("ETag")}
-		if status >= 200 && status <= 299 {
-			return r, c.decode(req, resp, v, r.ETag)
+		if lost && recovery != nil && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) {
+			mayHaveApplied = true
+			applied, checkErr := recovery.Check(ctx)
+			switch {
+			case checkErr != nil:
+				return r, c.unknownOutcome(req, last, checkErr)
+			case applied:
+				return r, retry.ErrRecovered
+			case outcome.StatusCode != http.StatusConflict:
+				outcome.NotApplied = true // sending it again is safe
+			}
 		}
-		apiErr := c.newError(req, resp)
-		drainAndClose(resp.Body)
-		apiErr.Attempts = attempt
-		apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		outcome := retry.Outcome{
-			Method: req.Method, IfMatch: req.Header.Get("If-Match") != "", Replayable: replayable,
-			StatusCode: status, RetryAfter: resp.Header.Get("Retry-After"),
-		}
+
 		wait, again := c.retry.Next(attempt, outcome, time.Now())
-		if !again {
-			return r, apiErr
+		if lost && !again && !outcome.NotApplied && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) && outcome.StatusCode != http.StatusConflict {
+			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
 		}
-		if !fitsDeadline(ctx, wait) {
-			return r, apiErr
+		if !again || !fitsDeadline(ctx, wait) {
+			if attempt > 1 {
+				c.logGiveUp(ctx, req, attempt, outcome.StatusCode, last)
+				if outcome.Err != nil {
+					last = fmt.Errorf("%w (after %d attempts)", last, attempt)
+				}
+			}
+			if outcome.NotApplied {
+				last = fmt.Errorf("%w (it was not applied: sending it again is safe)", last)
+			}
+			return r, last
 		}
+		c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
 		if sleep(ctx, wait) != nil {
-			return r, c.contextError(req, ctx, apiErr)
+			return r, c.contextError(req, ctx, last)
 		}
 	}
 }
 
-// attemptRequest returns req for the first attempt and a copy with a fresh body
-// for later ones.
-func (c *Client) attemptRequest(req *http.Request, attempt int) (*http.Request, error) {
-	if attempt == 1 || req.GetBody == nil {
-		return req, nil
+// idempotentMethod reports whether repeating a request of this method cannot
+// apply a change twice.
+func idempotentMethod(method string, ifMatch bool) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
 	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, fmt.Errorf("scim: replaying request body: %w", err)
-	}
-	r := req.Clone(req.Context())
-	r.Body = body
-	return r, nil
+	return method == http.MethodPatch && ifMatch
 }
+
+// unknownOutcome is the error of a change whose reply was lost and whose
+// result the service's check could not establish.
+func (c *Client) unknownOutcome(req *http.Request, last, checkErr error) error {
+	return &outcomeError{
+		msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and checking whether it was failed; "+
+			"sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)", req.Method, c.safeURL(req)),
+		last:  last,
+		check: checkErr,
+	}
+}
+
+// outcomeError matches ErrOutcomeUnknown, and reaches the lost attempt's
+// error and the check's error with errors.Is and errors.As.
+type outcomeError struct {
+	msg         string
+	last, check error
+}
+
+// Error implements error.
+func (e *outcomeError) Error() string {
+	s := e.msg + ": " + truncate(e.last.Error(), maxErrorText)
+	if e.check != nil {
+		s += "; checking: " + truncate(e.check.Error(), maxErrorText)
+	}
+	return s
+}
+
+// Unwrap returns the lost attempt's error and the check's.
+func (e *outcomeError) Unwrap() []error {
+	if e.check == nil {
+		return []error{e.last}
+	}
+	return []error{e.last, e.check}
+}
+
+// Is matches ErrOutcomeUnknown.
+func (e *outcomeError) Is(target error) bool { return target == ErrOutcomeUnknown }
 
 // decode reads a 2xx reply into v and closes its body.
 func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag string) error {
 	defer drainAndClose(resp.Body)
+	if pd, ok := v.(pageDecoder); ok {
+		head := &headCapture{r: resp.Body}
+		if err := pd.decodePage(head); err != nil {
+			return c.replyErrorQuoting(req, resp, err, head.head)
+		}
+		return nil
+	}
 	if w, ok := v.(io.Writer); ok {
 		_, err := io.Copy(w, resp.Body)
-		return err
+		if err != nil {
+			return c.replyError(req, err)
+		}
+		return nil
 	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		if ctxErr := req.Context().Err(); ctxErr != nil {
-			return c.contextError(req, req.Context(), err)
+		return c.replyError(req, err)
+	}
+	if d, ok := v.(replyDecoder); ok {
+		if err := d.DecodeReply(body); err != nil {
+			return c.replyErrorQuoting(req, resp, err, body)
 		}
-		return fmt.Errorf("scim: reading %s %s reply: %w", req.Method, safeURL(req), err)
+		return nil
 	}
 	if v == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -240,14 +382,57 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	if err := json.Unmarshal(body, v); err != nil {
 		trimmed := bytes.TrimSpace(body)
 		if trimmed[0] != '{' && trimmed[0] != '[' {
-			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, safeURL(req), resp.StatusCode, c.quoteBody("response body is not JSON", resp, trimmed))
+			return fmt.Errorf("scim: %s %s: %d reply: %s", req.Method, c.safeURL(req), resp.StatusCode, c.quoteBody("response body is not JSON", resp, trimmed))
 		}
-		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, safeURL(req), err)
+		return fmt.Errorf("scim: decoding %s %s reply: %w", req.Method, c.safeURL(req), err)
 	}
 	if etag != "" {
 		fillVersion(v, etag)
 	}
 	return nil
+}
+
+// replyDecoder is implemented by values that decode a 2xx body themselves:
+// Do hands them the whole body, unparsed, and when they refuse it, returns
+// their error with the body quoted (redacted). The service packages use it
+// to check that a reply holds the resource they asked for.
+type replyDecoder interface {
+	DecodeReply(body []byte) error
+}
+
+// replyError is the error for a 2xx reply that could not be read: the
+// context's, when it ended, else "scim: METHOD URL: reading the reply: …".
+func (c *Client) replyError(req *http.Request, err error) error {
+	if ctx := req.Context(); ctx.Err() != nil {
+		return c.contextError(req, ctx, err)
+	}
+	return fmt.Errorf("scim: %s %s: reading the reply: %w", req.Method, c.safeURL(req), err)
+}
+
+// replyErrorQuoting is the error for a 2xx reply that does not hold what was
+// asked for, quoting (redacted) the start of its body.
+func (c *Client) replyErrorQuoting(req *http.Request, resp *http.Response, err error, body []byte) error {
+	var tooLarge *bodyTooLargeError
+	if req.Context().Err() != nil || errors.As(err, &tooLarge) {
+		return c.replyError(req, err)
+	}
+	return fmt.Errorf("scim: %s %s: unexpected %d reply: %w; %s", req.Method, c.safeURL(req), resp.StatusCode, err,
+		c.quoteBody("body", resp, bytes.TrimSpace(body)))
+}
+
+// headCapture keeps the first bytes read through it, to quote a reply that
+// was read as a stream.
+type headCapture struct {
+	r    io.Reader
+	head []byte
+}
+
+func (h *headCapture) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := maxQuoted*2 - len(h.head); room > 0 {
+		h.head = append(h.head, p[:min(n, room)]...)
+	}
+	return n, err
 }
 
 var metaType = reflect.TypeFor[Meta]()
@@ -272,26 +457,11 @@ func fillVersion(v any, etag string) {
 	}
 }
 
-// contextError reports that ctx ended; errors.Is matches the context's error.
+// contextError reports that ctx ended after last, the error of the last
+// attempt: errors.Is matches the context's error, and errors.Is and
+// errors.As reach last too (a *Error when a reply came).
 func (c *Client) contextError(req *http.Request, ctx context.Context, last error) error {
-	return fmt.Errorf("scim: %s %s: %w (last error: %v)", req.Method, safeURL(req), ctx.Err(), last)
-}
-
-func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, d time.Duration, err error) {
-	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Int("status", status),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", d),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", c.redactor.String(err.Error())))
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "scim request", attrs...)
+	return fmt.Errorf("scim: %s %s: %w (last error: %w)", req.Method, c.safeURL(req), ctx.Err(), last)
 }
 
 // fitsDeadline reports whether waiting d leaves time before ctx's deadline:

@@ -57,7 +57,7 @@ func TestRetryTable(t *testing.T) {
 			if tt.method != "GET" && tt.method != "DELETE" {
 				body = map[string]any{"x": 1}
 			}
-			_, err := c.Call(context.Background(), tt.method, "Users/u", body, nil, scim.IfMatch(map[bool]string{true: `W/"1"`}[tt.ifMatch]))
+			_, err := call(c, context.Background(), tt.method, "Users/u", body, nil, scim.IfMatch(map[bool]string{true: `W/"1"`}[tt.ifMatch]))
 			var se *scim.Error
 			if !errors.As(err, &se) || se.StatusCode != tt.status || se.Attempts != tt.want || se.Detail != "d" {
 				t.Errorf("err = %#v", err)
@@ -83,7 +83,7 @@ func TestRetryThenSuccess(t *testing.T) {
 		testutil.Reply{Status: 200, Body: `{"id":"ok"}`},
 	)
 	var v struct{ ID string }
-	if _, err := c.Call(context.Background(), "GET", "Users/u", nil, &v); err != nil {
+	if _, err := call(c, context.Background(), "GET", "Users/u", nil, &v); err != nil {
 		t.Fatal(err)
 	}
 	if v.ID != "ok" || len(rec.Requests()) != 3 {
@@ -111,7 +111,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 				testutil.Reply{Status: 429, Header: http.Header{"Retry-After": {tt.retryAfter}}},
 				testutil.Reply{Status: 204})
 			start := time.Now()
-			if _, err := c.Call(context.Background(), "POST", "Users", map[string]string{"a": "b"}, nil); err != nil {
+			if _, err := call(c, context.Background(), "POST", "Users", map[string]string{"a": "b"}, nil); err != nil {
 				t.Fatal(err)
 			}
 			if d := time.Since(start); d < tt.min || d > tt.max {
@@ -128,7 +128,7 @@ func TestRetryFinalErrorKeepsRetryAfter(t *testing.T) {
 	t.Parallel()
 	c, mock := testutil.NewClient(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 2, MaxRetryAfter: time.Millisecond}))
 	testutil.Serve(t, mock, replies(2, testutil.Reply{Status: 429, Body: `{"detail":"rate limited","status":"429"}`, Header: http.Header{"Retry-After": {"7"}}})...)
-	_, err := c.Call(context.Background(), "GET", "Users", nil, nil)
+	_, err := call(c, context.Background(), "GET", "Users", nil, nil)
 	var se *scim.Error
 	if !errors.As(err, &se) || !errors.Is(err, scim.ErrTooManyRequests) || se.RetryAfter != 7*time.Second || se.Attempts != 2 || se.Detail != "rate limited" {
 		t.Errorf("err = %#v", err)
@@ -142,12 +142,16 @@ func TestContextCancelledMidBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.Call(ctx, "GET", "Users", nil, nil)
+	_, err := call(c, ctx, "GET", "Users", nil, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 	if !strings.Contains(fmt.Sprint(err), "down") {
 		t.Errorf("err = %v, want it to mention the last error", err)
+	}
+	var se *scim.Error
+	if !errors.As(err, &se) || se.StatusCode != 503 || se.Detail != "down" || !errors.Is(err, scim.ErrServer) {
+		t.Errorf("err = %v, want the last *scim.Error reachable with errors.As", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("returned after %v", d)
@@ -166,7 +170,7 @@ func TestContextDeadlineWins(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := c.Call(ctx, "GET", "Users", nil, nil)
+	_, err := call(c, ctx, "GET", "Users", nil, nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want DeadlineExceeded", err)
 	}
@@ -195,7 +199,7 @@ func TestNetworkErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.Call(context.Background(), tt.method, "Users/u", map[string]int{"a": 1}, nil)
+		_, err = call(c, context.Background(), tt.method, "Users/u", map[string]int{"a": 1}, nil)
 		if err == nil {
 			t.Fatalf("%s: no error", tt.method)
 		}
@@ -217,11 +221,17 @@ func TestNetworkErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Call(context.Background(), "POST", "Users", map[string]int{"a": 1}, nil); err == nil || !strings.Contains(err.Error(), "after 3 attempts") {
+	if _, err := call(c, context.Background(), "POST", "Users", map[string]int{"a": 1}, nil); err == nil || !strings.Contains(err.Error(), "after 3 attempts") {
 		t.Errorf("err = %v, want a dial error after 3 attempts", err)
 	}
-	if n := strings.Count(logs.String(), "attempt="); n != 3 {
+	if n := strings.Count(logs.String(), `level=DEBUG msg="scim request"`); n != 3 {
 		t.Errorf("logged %d attempts, want 3:\n%s", n, logs.String())
+	}
+	if n := strings.Count(logs.String(), `level=INFO msg="scim retry"`); n != 2 {
+		t.Errorf("logged %d retries, want 2:\n%s", n, logs.String())
+	}
+	if n := strings.Count(logs.String(), `level=INFO msg="scim giving up"`); n != 1 {
+		t.Errorf("logged %d give-ups, want 1:\n%s", n, logs.String())
 	}
 }
 
@@ -251,7 +261,7 @@ func TestDefaultRetryPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := testutil.Serve(t, mock, replies(4, testutil.Reply{Status: 500})...)
-	_, _ = c.Call(context.Background(), "GET", "Users", nil, nil)
+	_, _ = call(c, context.Background(), "GET", "Users", nil, nil)
 	if got := len(rec.Requests()); got != 4 {
 		t.Errorf("default MaxAttempts made %d requests, want 4", got)
 	}
@@ -268,7 +278,7 @@ func TestLogNeverShowsCredentials(t *testing.T) {
 		testutil.Reply{Status: 500, Body: `{"detail":"echo Bearer ` + key + `"}`},
 		testutil.Reply{Status: 500, Body: `{"detail":"` + key + `"}`},
 		testutil.Reply{Status: 401, Body: `{"detail":"bad key ` + key + `"}`})
-	_, err := c.Call(context.Background(), "GET", "Users/u", nil, nil)
+	_, err := call(c, context.Background(), "GET", "Users/u", nil, nil)
 	if err == nil || strings.Contains(err.Error(), key) {
 		t.Errorf("err = %v", err)
 	}
@@ -295,7 +305,7 @@ func TestRetryWaitBeyondDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := c.Call(ctx, "GET", "Users", nil, nil)
+	_, err := call(c, ctx, "GET", "Users", nil, nil)
 	var se *scim.Error
 	if !errors.As(err, &se) || se.StatusCode != 429 || se.RetryAfter != 30*time.Second {
 		t.Errorf("err = %v, want the 429", err)

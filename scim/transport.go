@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,19 +25,12 @@ type authTransport struct {
 	graphql authRule
 }
 
-type graphqlKey struct{}
-
-// withGraphQLAuth marks a request context as a GraphQL call.
-func withGraphQLAuth(ctx context.Context) context.Context {
-	return context.WithValue(ctx, graphqlKey{}, true)
-}
-
 // RoundTrip implements http.RoundTripper. The header goes on a copy of the
 // request, and the reply points back at the caller's request, so neither the
 // request nor Response.Request ever carries the credential.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rule := t.scim
-	if gql, _ := req.Context().Value(graphqlKey{}).(bool); gql {
+	if callFrom(req.Context()).graphql {
 		rule = t.graphql
 	}
 	base := t.base

@@ -3,9 +3,9 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
-	"strconv"
 	"time"
+
+	"github.com/go-wandb/identity/internal/jsonx"
 )
 
 // Schema URNs used by W&B's SCIM API.
@@ -41,50 +41,6 @@ type Time struct {
 	Raw string
 }
 
-// lenientTime matches RFC 3339-like text with fields that may lack zero padding.
-var lenientTime = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d+)?)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$`)
-
-// ParseTime parses s as Time does in JSON; ok is false when s is not a time.
-func ParseTime(s string) (t time.Time, ok bool) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
-	}
-	m := lenientTime.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, false
-	}
-	num := func(i int) int { n, _ := strconv.Atoi(m[i]); return n }
-	year, month, day := num(1), num(2), num(3)
-	hour, minute, sec := num(4), num(5), num(6)
-	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60 {
-		return time.Time{}, false
-	}
-	nsec := 0
-	if frac := m[7]; frac != "" {
-		f, _ := strconv.ParseFloat("0"+frac, 64)
-		nsec = int(f * 1e9)
-	}
-	loc := time.UTC
-	if z := m[8]; z != "" && z != "Z" && z != "z" {
-		zone := z[1:]
-		if len(zone) == 4 {
-			zone = zone[:2] + ":" + zone[2:]
-		}
-		h, _ := strconv.Atoi(zone[:2])
-		mins, _ := strconv.Atoi(zone[3:])
-		offset := h*3600 + mins*60
-		if z[0] == '-' {
-			offset = -offset
-		}
-		loc = time.FixedZone("", offset)
-	}
-	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc)
-	if t.Day() != day { // 31 February and the like
-		return time.Time{}, false
-	}
-	return t, true
-}
-
 // UnmarshalJSON implements json.Unmarshaler; it never returns an error.
 func (t *Time) UnmarshalJSON(b []byte) error {
 	*t = Time{}
@@ -98,7 +54,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	t.Raw = s
-	if parsed, ok := ParseTime(s); ok {
+	if parsed, ok := jsonx.ParseTime(s); ok {
 		t.Time = parsed
 	}
 	return nil
@@ -128,26 +84,15 @@ type Email struct {
 // UnmarshalJSON implements json.Unmarshaler, tolerating "primary": "true".
 func (e *Email) UnmarshalJSON(b []byte) error {
 	var raw struct {
-		Value   string   `json:"value"`
-		Display string   `json:"display"`
-		Type    string   `json:"type"`
-		Primary flexBool `json:"primary"`
+		Value   string          `json:"value"`
+		Display string          `json:"display"`
+		Type    string          `json:"type"`
+		Primary json.RawMessage `json:"primary"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*e = Email{Value: raw.Value, Display: raw.Display, Type: raw.Type, Primary: bool(raw.Primary)}
-	return nil
-}
-
-// flexBool decodes a JSON boolean, or a string holding one; anything else is
-// false.
-type flexBool bool
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexBool) UnmarshalJSON(b []byte) error {
-	v, _ := strconv.ParseBool(string(bytes.Trim(b, `"`)))
-	*f = flexBool(v)
+	*e = Email{Value: raw.Value, Display: raw.Display, Type: raw.Type, Primary: jsonx.Bool(raw.Primary)}
 	return nil
 }
 

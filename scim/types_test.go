@@ -31,6 +31,10 @@ func TestTimeDecoding(t *testing.T) {
 		{`""`, time.Time{}, ""},
 		{`null`, time.Time{}, ""},
 		{`1700000000`, time.Time{}, "1700000000"},
+		{`"2025-07-01T00:00:00+23:59"`, time.Date(2025, 6, 30, 0, 1, 0, 0, time.UTC), "2025-07-01T00:00:00+23:59"},
+		{`"2025-07-01T00:00:00+24:00"`, time.Time{}, "2025-07-01T00:00:00+24:00"},
+		{`"2025-07-01T00:00:00+27:00"`, time.Time{}, "2025-07-01T00:00:00+27:00"},
+		{`"2025-7-1T00:00:00-2730"`, time.Time{}, "2025-7-1T00:00:00-2730"},
 	}
 	for _, tt := range tests {
 		var v struct {
@@ -42,6 +46,9 @@ func TestTimeDecoding(t *testing.T) {
 		}
 		if !v.T.Time.Equal(tt.want) || v.T.Raw != tt.wantRaw {
 			t.Errorf("%s: got %v raw %q, want %v raw %q", tt.in, v.T.Time, v.T.Raw, tt.want, tt.wantRaw)
+		}
+		if _, err := json.Marshal(v.T); err != nil {
+			t.Errorf("%s: decoded, but Marshal fails: %v", tt.in, err)
 		}
 	}
 }

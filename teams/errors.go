@@ -1,13 +1,13 @@
 package teams
 
-import "errors"
+import "github.com/go-wandb/identity/scim"
 
-// ErrAmbiguous is returned (wrapped, with the matching IDs) by FindByName when
-// more than one team has the given display name. Address the team by its SCIM
-// ID instead.
-var ErrAmbiguous = errors.New("teams: more than one team matches")
+// ErrAmbiguous is scim.ErrAmbiguous: FindByName returns it (wrapped, with the
+// matching IDs) when more than one team has the given display name. Address
+// the team by its SCIM ID instead.
+var ErrAmbiguous = scim.ErrAmbiguous
 
-// ErrUnsuccessful is returned (wrapped) by a GraphQL method whose reply said
-// the operation did not succeed ("success": false) or returned nothing,
-// without a GraphQL error.
-var ErrUnsuccessful = errors.New("teams: the server reported that the operation did not succeed")
+// ErrUnsuccessful is scim.ErrUnsuccessful: a GraphQL method returns it
+// (wrapped) when the reply said the operation did not succeed
+// ("success": false) or returned nothing, without a GraphQL error.
+var ErrUnsuccessful = scim.ErrUnsuccessful

@@ -2,9 +2,11 @@ package teams
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -55,23 +57,58 @@ const (
     entity { id name }
   }
 }`
+
+	entityExistsQuery = `query EntityExists($name: String!) {
+  entity(name: $name) { id }
+}`
 )
 
 // checkName rejects an empty or blank argument of a GraphQL method.
 func checkName(op, what, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return scim.Invalid(op, "empty %s", what)
+	if resource.Blank(v) {
+		return resource.Invalid(op, "empty %s", what)
 	}
 	return nil
+}
+
+// entityExists asks whether a team (or user) named name exists: GraphQL query
+// EntityExists. W&B's GraphQL errors do not say why a mutation failed in a
+// form a program can rely on, so after a failure the methods ask.
+func (s *Service) entityExists(ctx context.Context, name string) (bool, error) {
+	var data struct {
+		Entity *struct {
+			ID string `json:"id"`
+		} `json:"entity"`
+	}
+	if err := s.client.GraphQL(ctx, entityExistsQuery, map[string]any{"name": name}, &data); err != nil {
+		return false, err
+	}
+	return data.Entity != nil, nil
+}
+
+// mutateTeam runs a mutation on the team named teamName. When it fails with a
+// GraphQL error and no team of that name exists, the error says so and
+// matches scim.ErrNotFound, as Members does for an unknown team.
+func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars map[string]any, data any, opts []scim.RequestOption) error {
+	err := s.client.GraphQL(ctx, query, vars, data, opts...)
+	var gqlErr *scim.GraphQLError
+	if !errors.As(err, &gqlErr) {
+		return err
+	}
+	if exists, checkErr := s.entityExists(ctx, teamName); checkErr == nil && !exists {
+		return fmt.Errorf("no team named %s: %w (%w)", resource.Quote(teamName), scim.ErrNotFound, err)
+	}
+	return err
 }
 
 // Invite invites a user to the team named teamName, as a team admin when admin
 // is true (Python: Team.invite). A value containing "@" is sent as an email,
 // anything else as a username. GraphQL mutation CreateInvite (POST /graphql).
 // Unlike Python, a failure (already invited, unknown user) is returned as an
-// error, typically a *scim.GraphQLError; a reply without a createInvite result
-// matches ErrUnsuccessful. The invite details in the reply are not returned.
-func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, admin bool) error {
+// error, typically a *scim.GraphQLError; an unknown team matches
+// scim.ErrNotFound; a reply without a createInvite result matches
+// ErrUnsuccessful. The invite details in the reply are not returned.
+func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, admin bool, opts ...scim.RequestOption) error {
 	const op = "teams.Invite"
 	if err := checkName(op, "team name", teamName); err != nil {
 		return err
@@ -90,11 +127,12 @@ func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, 
 			Invite *struct{} `json:"invite"`
 		} `json:"createInvite"`
 	}
-	if err := s.client.GraphQL(ctx, createInviteMutation, vars, &data); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	if err := s.mutateTeam(ctx, teamName, createInviteMutation, vars, &data, opts); err != nil {
+		return resource.Wrap(op, err)
 	}
 	if data.CreateInvite == nil {
-		return fmt.Errorf("%s: no result for %q in team %q: %w", op, usernameOrEmail, teamName, ErrUnsuccessful)
+		return resource.Wrap(op, fmt.Errorf("no result for %s in team %s: %w",
+			resource.Quote(usernameOrEmail), resource.Quote(teamName), ErrUnsuccessful))
 	}
 	return nil
 }
@@ -102,7 +140,7 @@ func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, 
 // Members lists the members of the team named teamName, pending invites
 // included (Python: Team.members). GraphQL query GetTeamEntity (POST
 // /graphql). An unknown team fails with an error matching scim.ErrNotFound.
-func (s *Service) Members(ctx context.Context, teamName string) ([]Member, error) {
+func (s *Service) Members(ctx context.Context, teamName string, opts ...scim.RequestOption) ([]Member, error) {
 	const op = "teams.Members"
 	if err := checkName(op, "team name", teamName); err != nil {
 		return nil, err
@@ -112,20 +150,20 @@ func (s *Service) Members(ctx context.Context, teamName string) ([]Member, error
 			Members []Member `json:"members"`
 		} `json:"entity"`
 	}
-	if err := s.client.GraphQL(ctx, getTeamEntityQuery, map[string]any{"name": teamName}, &data); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	if err := s.client.GraphQL(ctx, getTeamEntityQuery, map[string]any{"name": teamName}, &data, opts...); err != nil {
+		return nil, resource.Wrap(op, err)
 	}
 	if data.Entity == nil {
-		return nil, fmt.Errorf("%s: no team named %q: %w", op, teamName, scim.ErrNotFound)
+		return nil, resource.Wrap(op, fmt.Errorf("no team named %s: %w", resource.Quote(teamName), scim.ErrNotFound))
 	}
 	return data.Entity.Members, nil
 }
 
 // DeleteMember removes a member, or withdraws a pending invite, from the team
 // named teamName; memberID is a Member's ID (Python: Member.delete). GraphQL
-// mutation DeleteInvite (POST /graphql). A reply with success false fails with
-// an error matching ErrUnsuccessful.
-func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string) error {
+// mutation DeleteInvite (POST /graphql). An unknown team matches
+// scim.ErrNotFound; a reply with success false matches ErrUnsuccessful.
+func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, opts ...scim.RequestOption) error {
 	const op = "teams.DeleteMember"
 	if err := checkName(op, "team name", teamName); err != nil {
 		return err
@@ -139,11 +177,12 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string) e
 		} `json:"deleteInvite"`
 	}
 	vars := map[string]any{"id": memberID, "entity": teamName}
-	if err := s.client.GraphQL(ctx, deleteInviteMutation, vars, &data); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	if err := s.mutateTeam(ctx, teamName, deleteInviteMutation, vars, &data, opts); err != nil {
+		return resource.Wrap(op, err)
 	}
 	if data.DeleteInvite == nil || !data.DeleteInvite.Success {
-		return fmt.Errorf("%s: member %q of team %q not removed: %w", op, memberID, teamName, ErrUnsuccessful)
+		return resource.Wrap(op, fmt.Errorf("member %s of team %s not removed: %w",
+			resource.Quote(memberID), resource.Quote(teamName), ErrUnsuccessful))
 	}
 	return nil
 }
@@ -153,8 +192,9 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string) e
 // GraphQL mutation CreateServiceAccount (POST /graphql). It returns the new
 // account as a Member with the ID the server returned, AccountType "SERVICE"
 // and Name set to description; call Members for what else the server knows.
-// Its API key is created in the W&B App.
-func (s *Service) CreateServiceAccount(ctx context.Context, teamName, description string) (*Member, error) {
+// Its API key is created in the W&B App. An unknown team matches
+// scim.ErrNotFound.
+func (s *Service) CreateServiceAccount(ctx context.Context, teamName, description string, opts ...scim.RequestOption) (*Member, error) {
 	const op = "teams.CreateServiceAccount"
 	if err := checkName(op, "team name", teamName); err != nil {
 		return nil, err
@@ -170,11 +210,11 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 		} `json:"createServiceAccount"`
 	}
 	vars := map[string]any{"entity": teamName, "description": description}
-	if err := s.client.GraphQL(ctx, createServiceAccountMutation, vars, &data); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	if err := s.mutateTeam(ctx, teamName, createServiceAccountMutation, vars, &data, opts); err != nil {
+		return nil, resource.Wrap(op, err)
 	}
 	if data.CreateServiceAccount == nil || data.CreateServiceAccount.User == nil || data.CreateServiceAccount.User.ID == "" {
-		return nil, fmt.Errorf("%s: no service account returned for team %q: %w", op, teamName, ErrUnsuccessful)
+		return nil, resource.Wrap(op, fmt.Errorf("no service account returned for team %s: %w", resource.Quote(teamName), ErrUnsuccessful))
 	}
 	return &Member{ID: data.CreateServiceAccount.User.ID, Name: description, AccountType: "SERVICE"}, nil
 }
@@ -182,10 +222,11 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 // CreateTeam creates a team named teamName with adminUserName as its admin, or
 // the caller when adminUserName is empty (Python: Api.create_team). GraphQL
 // mutation CreateTeam (POST /graphql). It needs org-admin rights, and the
-// creator is not added as a member. Unlike Python, a failure (such as a name
-// already taken) is returned, not swallowed. To create a team with members or
-// its own bucket, use the SCIM method Create.
-func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string) error {
+// creator is not added as a member. Unlike Python, a failure is returned, not
+// swallowed: a name already taken by a team or a user matches
+// scim.ErrConflict. To create a team with members or its own bucket, use the
+// SCIM method Create.
+func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string, opts ...scim.RequestOption) error {
 	const op = "teams.CreateTeam"
 	if err := checkName(op, "team name", teamName); err != nil {
 		return err
@@ -201,11 +242,18 @@ func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string
 			} `json:"entity"`
 		} `json:"createTeam"`
 	}
-	if err := s.client.GraphQL(ctx, createTeamMutation, vars, &data); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	err := s.client.GraphQL(ctx, createTeamMutation, vars, &data, opts...)
+	var gqlErr *scim.GraphQLError
+	if errors.As(err, &gqlErr) {
+		if exists, checkErr := s.entityExists(ctx, teamName); checkErr == nil && exists {
+			err = fmt.Errorf("the name %s is taken: %w (%w)", resource.Quote(teamName), scim.ErrConflict, err)
+		}
+	}
+	if err != nil {
+		return resource.Wrap(op, err)
 	}
 	if data.CreateTeam == nil || data.CreateTeam.Entity == nil {
-		return fmt.Errorf("%s: no team returned for %q: %w", op, teamName, ErrUnsuccessful)
+		return resource.Wrap(op, fmt.Errorf("no team returned for %s: %w", resource.Quote(teamName), ErrUnsuccessful))
 	}
 	return nil
 }

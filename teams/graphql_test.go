@@ -11,6 +11,33 @@ import (
 	"github.com/go-wandb/identity/scim"
 )
 
+// Replies to the existence check a GraphQL method sends after a GraphQL
+// error: the team exists, or it does not.
+const (
+	teamExists  = `{"data":{"entity":{"id":"RW50aXR5OjE="}}}`
+	teamMissing = `{"data":{"entity":null}}`
+)
+
+// checkGraphQL asserts that rec saw want and, when check is set, then the
+// existence check for team.
+func checkGraphQL(t *testing.T, rec *testutil.Recorder, want testutil.WantGraphQL, check, team string) {
+	t.Helper()
+	wants := []testutil.WantGraphQL{want}
+	if check != "" {
+		wants = append(wants, testutil.WantGraphQL{Operation: "query EntityExists", Contains: []string{"entity(name: $name) { id }"},
+			Variables: `{"name":"` + team + `"}`})
+	}
+	rec.CheckGraphQL(t, wants...)
+}
+
+// replies is the reply and, when set, the existence check's reply.
+func replies(reply testutil.Reply, check string) []testutil.Reply {
+	if check == "" {
+		return []testutil.Reply{reply}
+	}
+	return []testutil.Reply{reply, testutil.GraphQLReply(check)}
+}
+
 func TestInvite(t *testing.T) {
 	t.Parallel()
 	const ok = `{"data":{"createInvite":{"invite":{"id":"SW52aXRlOjE=","name":"","email":"jane@example.com","createdAt":"2026-01-01T00:00:00","toUser":null}}}}`
@@ -20,6 +47,7 @@ func TestInvite(t *testing.T) {
 		user    string
 		admin   bool
 		reply   testutil.Reply
+		check   string
 		vars    string
 		wantErr func(error) bool
 	}{
@@ -30,10 +58,21 @@ func TestInvite(t *testing.T) {
 		{
 			name: "GraphQL error is returned", user: "jane",
 			reply: testutil.GraphQLReply(`{"data":{"createInvite":null},"errors":[{"message":"user already invited"}]}`),
+			check: teamExists,
 			vars:  `{"entity":"acme-devs","username":"jane","admin":false}`,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
-				return errors.As(err, &g) && len(g.Messages) == 1 && g.Messages[0] == "user already invited"
+				return errors.As(err, &g) && len(g.Messages) == 1 && g.Messages[0] == "user already invited" && !errors.Is(err, scim.ErrNotFound)
+			},
+		},
+		{
+			name: "unknown team is not found", user: "jane",
+			reply: testutil.GraphQLReply(`{"data":{"createInvite":null},"errors":[{"message":"team not found"}]}`),
+			check: teamMissing,
+			vars:  `{"entity":"acme-devs","username":"jane","admin":false}`,
+			wantErr: func(err error) bool {
+				var g *scim.GraphQLError
+				return errors.Is(err, scim.ErrNotFound) && errors.As(err, &g) && g.Messages[0] == "team not found"
 			},
 		},
 		{
@@ -54,9 +93,9 @@ func TestInvite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, tt.reply)
+			rec := testutil.Serve(t, mock, replies(tt.reply, tt.check)...)
 			err := New(c).Invite(context.Background(), "acme-devs", tt.user, tt.admin)
-			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateInvite", Contains: fields, Variables: tt.vars})
+			checkGraphQL(t, rec, testutil.WantGraphQL{Operation: "mutation CreateInvite", Contains: fields, Variables: tt.vars}, tt.check, "acme-devs")
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("Invite: %v", err)
 			}
@@ -124,6 +163,7 @@ func TestDeleteMember(t *testing.T) {
 	tests := []struct {
 		name    string
 		reply   string
+		check   string
 		wantErr func(error) bool
 	}{
 		{name: "success", reply: `{"data":{"deleteInvite":{"success":true}}}`},
@@ -131,19 +171,24 @@ func TestDeleteMember(t *testing.T) {
 			wantErr: func(err error) bool { return errors.Is(err, ErrUnsuccessful) }},
 		{name: "no result", reply: `{"data":{"deleteInvite":null}}`,
 			wantErr: func(err error) bool { return errors.Is(err, ErrUnsuccessful) }},
-		{name: "GraphQL error", reply: `{"data":null,"errors":[{"message":"not a member"}]}`,
+		{name: "GraphQL error", reply: `{"data":null,"errors":[{"message":"not a member"}]}`, check: teamExists,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
-				return errors.As(err, &g) && g.Messages[0] == "not a member"
+				return errors.As(err, &g) && g.Messages[0] == "not a member" && !errors.Is(err, scim.ErrNotFound)
+			}},
+		{name: "unknown team is not found", reply: `{"data":null,"errors":[{"message":"entity not found"}]}`, check: teamMissing,
+			wantErr: func(err error) bool {
+				var g *scim.GraphQLError
+				return errors.Is(err, scim.ErrNotFound) && errors.As(err, &g)
 			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, testutil.GraphQLReply(tt.reply))
+			rec := testutil.Serve(t, mock, replies(testutil.GraphQLReply(tt.reply), tt.check)...)
 			err := New(c).DeleteMember(context.Background(), "acme-devs", "VXNlcjox")
-			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation DeleteInvite", Contains: fields, Variables: `{"id":"VXNlcjox","entity":"acme-devs"}`})
+			checkGraphQL(t, rec, testutil.WantGraphQL{Operation: "mutation DeleteInvite", Contains: fields, Variables: `{"id":"VXNlcjox","entity":"acme-devs"}`}, tt.check, "acme-devs")
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("DeleteMember: %v", err)
 			}
@@ -160,6 +205,7 @@ func TestCreateServiceAccount(t *testing.T) {
 	tests := []struct {
 		name    string
 		reply   string
+		check   string
 		want    *Member
 		wantErr func(error) bool
 	}{
@@ -170,19 +216,24 @@ func TestCreateServiceAccount(t *testing.T) {
 		},
 		{name: "no user", reply: `{"data":{"createServiceAccount":{"user":null}}}`,
 			wantErr: func(err error) bool { return errors.Is(err, ErrUnsuccessful) }},
-		{name: "GraphQL error", reply: `{"errors":[{"message":"permission denied"}]}`,
+		{name: "GraphQL error", reply: `{"errors":[{"message":"permission denied"}]}`, check: teamExists,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
-				return errors.As(err, &g) && g.Messages[0] == "permission denied"
+				return errors.As(err, &g) && g.Messages[0] == "permission denied" && !errors.Is(err, scim.ErrNotFound)
+			}},
+		{name: "unknown team is not found", reply: `{"errors":[{"message":"entity not found"}]}`, check: teamMissing,
+			wantErr: func(err error) bool {
+				var g *scim.GraphQLError
+				return errors.Is(err, scim.ErrNotFound) && errors.As(err, &g)
 			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, testutil.GraphQLReply(tt.reply))
+			rec := testutil.Serve(t, mock, replies(testutil.GraphQLReply(tt.reply), tt.check)...)
 			got, err := New(c).CreateServiceAccount(context.Background(), "acme-devs", "ci bot")
-			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateServiceAccount", Contains: fields, Variables: `{"entity":"acme-devs","description":"ci bot"}`})
+			checkGraphQL(t, rec, testutil.WantGraphQL{Operation: "mutation CreateServiceAccount", Contains: fields, Variables: `{"entity":"acme-devs","description":"ci bot"}`}, tt.check, "acme-devs")
 			if tt.wantErr != nil {
 				if got != nil || !tt.wantErr(err) {
 					t.Fatalf("CreateServiceAccount = %+v, %v (%T)", got, err, err)
@@ -207,6 +258,7 @@ func TestCreateTeam(t *testing.T) {
 		name    string
 		admin   string
 		reply   testutil.Reply
+		check   string
 		vars    string
 		wantErr func(error) bool
 	}{
@@ -214,10 +266,18 @@ func TestCreateTeam(t *testing.T) {
 		{name: "caller as admin", reply: testutil.GraphQLReply(ok), vars: `{"teamName":"new-team"}`},
 		{
 			name: "name taken is returned, not swallowed", reply: testutil.GraphQLReply(`{"data":{"createTeam":null},"errors":[{"message":"entity name already taken"}]}`),
-			vars: `{"teamName":"new-team"}`,
+			check: teamExists, vars: `{"teamName":"new-team"}`,
 			wantErr: func(err error) bool {
 				var g *scim.GraphQLError
-				return errors.As(err, &g) && g.Messages[0] == "entity name already taken"
+				return errors.As(err, &g) && g.Messages[0] == "entity name already taken" && errors.Is(err, scim.ErrConflict)
+			},
+		},
+		{
+			name: "other GraphQL error is no conflict", reply: testutil.GraphQLReply(`{"data":{"createTeam":null},"errors":[{"message":"permission denied"}]}`),
+			check: teamMissing, vars: `{"teamName":"new-team"}`,
+			wantErr: func(err error) bool {
+				var g *scim.GraphQLError
+				return errors.As(err, &g) && g.Messages[0] == "permission denied" && !errors.Is(err, scim.ErrConflict)
 			},
 		},
 		{
@@ -233,9 +293,9 @@ func TestCreateTeam(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mock := testutil.NewClient(t)
-			rec := testutil.Serve(t, mock, tt.reply)
+			rec := testutil.Serve(t, mock, replies(tt.reply, tt.check)...)
 			err := New(c).CreateTeam(context.Background(), "new-team", tt.admin)
-			rec.CheckGraphQL(t, testutil.WantGraphQL{Operation: "mutation CreateTeam", Contains: fields, Variables: tt.vars})
+			checkGraphQL(t, rec, testutil.WantGraphQL{Operation: "mutation CreateTeam", Contains: fields, Variables: tt.vars}, tt.check, "new-team")
 			if tt.wantErr == nil && err != nil {
 				t.Fatalf("CreateTeam: %v", err)
 			}

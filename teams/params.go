@@ -3,7 +3,7 @@ package teams
 import (
 	"strings"
 
-	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/internal/resource"
 )
 
 // Storage bucket providers W&B accepts in StorageBucket.Provider. The value is
@@ -56,22 +56,22 @@ type StorageBucket struct {
 
 // validate checks b for op.
 func (b *StorageBucket) validate(op string) error {
-	if strings.TrimSpace(b.Name) == "" {
-		return scim.Invalid(op, "storage bucket name is empty")
+	if resource.Blank(b.Name) {
+		return resource.Invalid(op, "storage bucket name is empty")
 	}
 	for _, p := range providers {
 		if b.Provider == p {
 			return nil
 		}
 	}
-	return scim.Invalid(op, "unknown storage bucket provider %q: want one of %s (upper case)",
-		b.Provider, strings.Join(providers, ", "))
+	return resource.Invalid(op, "unknown storage bucket provider %s: want one of %s (upper case)",
+		resource.Quote(b.Provider), strings.Join(providers, ", "))
 }
 
 // checkDisplayName rejects an empty or blank team name.
 func checkDisplayName(op, name string) error {
-	if strings.TrimSpace(name) == "" {
-		return scim.Invalid(op, "empty team display name")
+	if resource.Blank(name) {
+		return resource.Invalid(op, "empty team display name")
 	}
 	return nil
 }
@@ -79,8 +79,8 @@ func checkDisplayName(op, name string) error {
 // checkMembers rejects an empty or blank member value.
 func checkMembers(op string, values []string) error {
 	for i, v := range values {
-		if strings.TrimSpace(v) == "" {
-			return scim.Invalid(op, "member %d: empty user ID or email", i)
+		if resource.Blank(v) {
+			return resource.Invalid(op, "member %d: empty user ID or email", i)
 		}
 	}
 	return nil

@@ -5,92 +5,78 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
 // Service calls the team endpoints: SCIM /Groups by team ID, and the Python
-// SDK's team GraphQL operations by team name.
+// SDK's team GraphQL operations by team name. It is safe for concurrent use.
 type Service struct {
 	client *scim.Client
+	groups *resource.Collection[Team]
 }
 
 // New returns a Service that sends its requests through client.
 func New(client *scim.Client) *Service {
-	return &Service{client: client}
+	return &Service{client: client, groups: &resource.Collection[Team]{
+		Client:  client,
+		Path:    "Groups",
+		Type:    "Group",
+		Schema:  scim.GroupSchema,
+		Noun:    "team",
+		ID:      func(t *Team) string { return t.ID },
+		Meta:    func(t *Team) *scim.Meta { return &t.Meta },
+		Schemas: func(t *Team) []string { return t.Schemas },
+	}}
 }
 
-// groupPath validates id and returns "Groups/{id}", escaped.
-func groupPath(op, id string) (string, error) {
-	return scim.ResourcePath(op, "Groups", id)
-}
+// Format prints the Service as its client's String, without credentials,
+// whatever the verb.
+func (s Service) Format(f fmt.State, _ rune) { fmt.Fprintf(f, "teams.Service{%v}", s.client) }
 
-// Get returns the team with SCIM ID id: GET /scim/Groups/{id}. An unknown ID
-// fails with an error matching scim.ErrNotFound.
-func (s *Service) Get(ctx context.Context, id string) (*Team, error) {
-	path, err := groupPath("teams.Get", id)
-	if err != nil {
-		return nil, err
-	}
-	return scim.Send[Team](ctx, s.client, http.MethodGet, path, nil)
+// byName is how FindByName picks a team: W&B compares team names ignoring
+// case, so a name that differs only in case is accepted when none matches
+// exactly.
+var byName = resource.Match[Team]{Attr: "displayName", Named: "named", Fold: true,
+	Keys: func(t *Team) []string { return []string{t.DisplayName} }}
+
+// Get returns the team with SCIM ID id: GET /scim/Groups/{id}. The reply must
+// hold a team; an unknown ID fails with an error matching scim.ErrNotFound.
+func (s *Service) Get(ctx context.Context, id string, opts ...scim.RequestOption) (*Team, error) {
+	const op = "teams.Get"
+	t, err := s.groups.Get(ctx, op, id, opts)
+	return resource.Done(op, t, err)
 }
 
 // List returns one page of teams: GET /scim/Groups with opts' filter and
 // paging (nil opts lists everything; W&B returns up to 9999 teams in one page
 // and documents only the filter `displayName eq "…"`).
-func (s *Service) List(ctx context.Context, opts *scim.ListOptions) (*scim.Page[Team], error) {
-	return scim.ListPage[Team](ctx, s.client, "Groups", opts)
+func (s *Service) List(ctx context.Context, opts *scim.ListOptions, reqOpts ...scim.RequestOption) (*scim.Page[Team], error) {
+	page, err := s.groups.List(ctx, opts, reqOpts)
+	return resource.Done("teams.List", page, err)
 }
 
 // All walks every team matching opts, page by page (GET /scim/Groups). An
 // error is yielded once, with a nil team, and ends the walk.
-func (s *Service) All(ctx context.Context, opts *scim.ListOptions) iter.Seq2[*Team, error] {
-	return scim.Paginate(ctx, opts, s.List)
+func (s *Service) All(ctx context.Context, opts *scim.ListOptions, reqOpts ...scim.RequestOption) iter.Seq2[*Team, error] {
+	return resource.WrapSeq("teams.All", s.groups.All(ctx, opts, reqOpts))
 }
 
 // FindByName returns the team whose display name (the team name) is
 // displayName: GET /scim/Groups?filter=displayName eq "…". It is the SCIM twin
-// of Python's Api.team. Only results whose name matches, ignoring case, count;
-// among several, an exact-case match wins. It fails with an error matching
-// scim.ErrNotFound when no team matches and ErrAmbiguous when several do.
-func (s *Service) FindByName(ctx context.Context, displayName string) (*Team, error) {
+// of Python's Api.team. W&B compares team names ignoring case, so a team
+// whose name differs only in case is returned when none matches exactly. It
+// fails with an error matching scim.ErrNotFound when no team matches and
+// ErrAmbiguous when the match is not unique (several exact matches, or
+// several that match ignoring case and none exactly).
+func (s *Service) FindByName(ctx context.Context, displayName string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.FindByName"
 	if err := checkDisplayName(op, displayName); err != nil {
 		return nil, err
 	}
-	var matches []*Team
-	for t, err := range s.All(ctx, &scim.ListOptions{Filter: scim.Eq("displayName", displayName)}) {
-		if err != nil {
-			return nil, err
-		}
-		if strings.EqualFold(t.DisplayName, displayName) {
-			matches = append(matches, t)
-		}
-	}
-	if len(matches) > 1 {
-		var exact []*Team
-		for _, t := range matches {
-			if t.DisplayName == displayName {
-				exact = append(exact, t)
-			}
-		}
-		if len(exact) == 1 {
-			return exact[0], nil
-		}
-	}
-	switch len(matches) {
-	case 0:
-		return nil, fmt.Errorf("%s: no team named %q: %w", op, displayName, scim.ErrNotFound)
-	case 1:
-		return matches[0], nil
-	}
-	ids := make([]string, len(matches))
-	for i, t := range matches {
-		ids[i] = t.ID
-	}
-	return nil, fmt.Errorf("%s: %d teams named %q (IDs %s): %w",
-		op, len(matches), displayName, strings.Join(ids, ", "), ErrAmbiguous)
+	t, err := s.groups.FindBy(ctx, displayName, byName, opts)
+	return resource.Done(op, t, err)
 }
 
 // Create creates a team: POST /scim/Groups with the core Group schema,
@@ -99,10 +85,10 @@ func (s *Service) FindByName(ctx context.Context, displayName string) (*Team, er
 // automatically. A duplicate name fails with the server's error (typically
 // matching scim.ErrConflict); a bucket W&B cannot reach fails the call and no
 // team is created. When the 201 reply holds no team (empty, not JSON, or
-// without an id), the team is looked up with FindByName(p.DisplayName)
+// without an id), the team is looked up by name
 // (GET /scim/Groups?filter=displayName eq "…"); if that fails, the error says
 // the create succeeded and wraps the lookup's error. opts apply to the POST
-// only.
+// only (scim.OnResponse sees every response).
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Create"
 	if err := checkDisplayName(op, p.DisplayName); err != nil {
@@ -122,16 +108,10 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.Reque
 		Members:       memberValues(p.Members),
 		StorageBucket: p.StorageBucket,
 	}
-	t, ok, err := scim.SendResource[Team](ctx, s.client, http.MethodPost, "Groups", body, opts...)
-	if err != nil || ok {
-		return t, err
-	}
-	t, err = s.FindByName(ctx, p.DisplayName)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the create succeeded but its reply held no team, and looking it up by name %q failed: %w",
-			op, p.DisplayName, err)
-	}
-	return t, nil
+	t, err := s.groups.Create(ctx, body, func(ctx context.Context) (*Team, error) {
+		return s.groups.FindBy(ctx, p.DisplayName, byName, nil)
+	}, opts)
+	return resource.Done(op, t, err)
 }
 
 // AddMembers adds users, each a W&B user ID or an email address, to the team
@@ -141,18 +121,14 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.Reque
 // GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
-	path, err := groupPath(op, teamID)
-	if err != nil {
-		return nil, err
-	}
 	if len(userIDsOrEmails) == 0 {
-		return nil, scim.Invalid(op, "no members to add")
+		return nil, resource.Invalid(op, "no members to add")
 	}
 	if err := checkMembers(op, userIDsOrEmails); err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
@@ -161,15 +137,11 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 // team (read back with GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
-	path, err := groupPath(op, teamID)
-	if err != nil {
-		return nil, err
-	}
 	if err := checkMembers(op, []string{userIDOrEmail}); err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
@@ -177,13 +149,8 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // accounts stay. It returns the updated team (W&B sends "members": null),
 // read back with GET /scim/Groups/{id} when the reply holds none.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
-	const op = "teams.RemoveAllMembers"
-	path, err := groupPath(op, teamID)
-	if err != nil {
-		return nil, err
-	}
 	body := scim.NewPatchOp(scim.Remove("members"))
-	return s.update(ctx, op, teamID, http.MethodPatch, path, body, opts)
+	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body, opts)
 }
 
 // ReplaceMembers replaces the whole user membership of the team with SCIM ID
@@ -194,10 +161,6 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
-	path, err := groupPath(op, teamID)
-	if err != nil {
-		return nil, err
-	}
 	if err := checkDisplayName(op, displayName); err != nil {
 		return nil, err
 	}
@@ -209,7 +172,7 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
-	return s.update(ctx, op, teamID, http.MethodPut, path, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPut, body, opts)
 }
 
 // Patch applies ops to the team with SCIM ID teamID: PATCH /scim/Groups/{id}
@@ -219,28 +182,16 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // GET /scim/Groups/{id} when the reply holds none).
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
-	path, err := groupPath(op, teamID)
-	if err != nil {
+	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	if err := scim.CheckOperations(op, ops); err != nil {
-		return nil, err
-	}
-	return s.update(ctx, op, teamID, http.MethodPatch, path, scim.NewPatchOp(ops...), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), opts)
 }
 
-// update sends a PATCH or PUT to path and returns the team in the reply. W&B
-// documents a Group reply, but when one carries no team (an empty body, a
-// body that is not JSON, or JSON without an id) the team is read back with
+// update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
+// the reply, or, when the reply holds none, the team read back with
 // GET /scim/Groups/{id}.
-func (s *Service) update(ctx context.Context, op, id, method, path string, body any, opts []scim.RequestOption) (*Team, error) {
-	t, ok, err := scim.SendResource[Team](ctx, s.client, method, path, body, opts...)
-	if err != nil || ok {
-		return t, err
-	}
-	t, err = s.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the change was applied, but reading the team back failed: %w", op, err)
-	}
-	return t, nil
+func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Team, error) {
+	t, err := s.groups.Update(ctx, op, id, method, body, opts)
+	return resource.Done(op, t, err)
 }

@@ -2,11 +2,11 @@ package users
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -66,57 +66,56 @@ type createBody struct {
 // set it also carries the teams extension (the Multi-tenant form, which adds
 // an existing W&B account to the organization and its teams). When the 201
 // reply holds no user (empty, not JSON, or without an id), the new user is
-// looked up with FindByUserName (GET /scim/Users?filter=userName eq "…"); if
-// that fails, the error says the create succeeded and wraps the lookup's
-// error. A non-empty p.OrganizationRole is then applied with
-// PATCH /scim/Users/{id}; if that PATCH fails, Create returns the created user
-// together with an error that says so.
+// looked up by userName (GET /scim/Users?filter=userName eq "…"); if that
+// fails, the error says the create succeeded and wraps the lookup's error.
 //
-// opts apply to the POST only, not to the lookup or the follow-up PATCH: an
-// If-Match written for the create would not match the new user and would fail
-// the PATCH with 412.
+// A non-empty p.OrganizationRole is then applied with
+// PATCH /scim/Users/{id}. If that PATCH fails, Create returns nil and a
+// *PartialCreateError that holds the created user and the PATCH's error.
+//
+// opts apply to the POST only, not to the lookup or the follow-up PATCH (an
+// If-Match written for the create would not match the new user), except
+// scim.OnResponse, which sees every response.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Create"
+	u, err := s.createUser(ctx, op, p, opts)
+	return resource.Done(op, u, err)
+}
+
+func (s *Service) createUser(ctx context.Context, op string, p CreateParams, opts []scim.RequestOption) (*User, error) {
 	body, err := p.body(op)
 	if err != nil {
 		return nil, err
 	}
-	if p.OrganizationRole != "" && strings.TrimSpace(p.OrganizationRole) == "" {
-		return nil, scim.Invalid(op, "blank OrganizationRole")
+	if p.OrganizationRole != "" && resource.Blank(p.OrganizationRole) {
+		return nil, resource.Invalid(op, "blank OrganizationRole")
 	}
-	u, err := s.create(ctx, op, body, opts)
+	u, ctx, err := s.create(ctx, body, opts)
 	if err != nil || p.OrganizationRole == "" {
 		return u, err
 	}
-	patched, ok, err := s.sendPatch(ctx, op, u.ID, []scim.Operation{scim.Replace("organizationRole", p.OrganizationRole)}, nil)
+	patched, _, err := s.users.Send(ctx, op, u.ID, http.MethodPatch,
+		scim.NewPatchOp(scim.Replace("organizationRole", p.OrganizationRole)), nil)
 	switch {
-	case err == nil && ok:
-		return patched, nil
-	case err == nil: // a reply without the user: keep what we know
+	case err != nil:
+		return nil, &PartialCreateError{User: u, Role: p.OrganizationRole, Err: err}
+	case patched == nil: // a reply without the user: keep what we know
 		u.OrganizationRole = p.OrganizationRole
 		return u, nil
 	}
-	return u, fmt.Errorf("%s: user %q (ID %s) was created, but setting its organization role to %q failed: %w",
-		op, u.UserName, u.ID, p.OrganizationRole, err)
+	return patched, nil
 }
 
 // create sends POST /scim/Users with body and opts and returns the new user:
-// the reply's, or, when the reply holds none, the one FindByUserName finds
-// for body.UserName.
-func (s *Service) create(ctx context.Context, op string, body *createBody, opts []scim.RequestOption) (*User, error) {
-	u, ok, err := scim.SendResource[User](ctx, s.client, http.MethodPost, collection, body, opts...)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		return u, nil
-	}
-	u, err = s.FindByUserName(ctx, body.UserName)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the create succeeded but its reply held no user, and looking it up by userName %q failed: %w",
-			op, body.UserName, err)
-	}
-	return u, nil
+// the reply's, or, when the reply holds none, the one found by userName. It
+// also returns the context for follow-up requests.
+func (s *Service) create(ctx context.Context, body *createBody, opts []scim.RequestOption) (*User, context.Context, error) {
+	next := ctx
+	u, err := s.users.Create(ctx, body, func(ctx context.Context) (*User, error) {
+		next = ctx
+		return s.users.FindBy(ctx, body.UserName, byUserName, nil)
+	}, opts)
+	return u, next, err
 }
 
 // body validates p and builds the request body.
@@ -130,7 +129,7 @@ func (p CreateParams) body(op string) (*createBody, error) {
 		primary := scim.Emails(emails).Primary()
 		name = primary[:strings.LastIndex(primary, "@")]
 	} else if strings.TrimSpace(name) == "" {
-		return nil, scim.Invalid(op, "blank UserName")
+		return nil, resource.Invalid(op, "blank UserName")
 	}
 	if err := checkSeat(op, "ModelsSeat", p.ModelsSeat, true); err != nil {
 		return nil, err
@@ -158,7 +157,7 @@ func (p CreateParams) body(op string) (*createBody, error) {
 // emails validates the addresses and returns those to send, Email first.
 func (p CreateParams) emails(op string) ([]scim.Email, error) {
 	if p.Email == "" && len(p.Emails) == 0 {
-		return nil, scim.Invalid(op, "an email address is required (Email or Emails)")
+		return nil, resource.Invalid(op, "an email address is required (Email or Emails)")
 	}
 	var out []scim.Email
 	if p.Email != "" {
@@ -177,14 +176,14 @@ func (p CreateParams) emails(op string) ([]scim.Email, error) {
 		}
 		if e.Primary {
 			if p.Email != "" {
-				return nil, scim.Invalid(op, "Emails marks %q primary, but Email %q is the primary address", e.Value, p.Email)
+				return nil, resource.Invalid(op, "Emails marks %s primary, but Email %s is the primary address", resource.Quote(e.Value), resource.Quote(p.Email))
 			}
 			primaries++
 		}
 		out = append(out, e)
 	}
 	if p.Email == "" && primaries != 1 {
-		return nil, scim.Invalid(op, "Emails must mark exactly one address primary (got %d)", primaries)
+		return nil, resource.Invalid(op, "Emails must mark exactly one address primary (got %d)", primaries)
 	}
 	return out, nil
 }
@@ -195,17 +194,17 @@ func (p CreateParams) emails(op string) ([]scim.Email, error) {
 // teams, which then always includes defaultTeam). It needs Multi-tenant Cloud,
 // or Dedicated Cloud / Self-Managed v0.81.0+. A service account cannot be
 // changed, deactivated or given roles through SCIM afterwards; only Delete
-// applies. When the 201 reply holds no account, it is looked up with
-// FindByUserName(p.Name) (GET /scim/Users?filter=userName eq "…"); if that
-// fails, the error says the create succeeded and wraps the lookup's error.
+// applies. When the 201 reply holds no account, it is looked up by userName
+// (GET /scim/Users?filter=userName eq "…"); if that fails, the error says the
+// create succeeded and wraps the lookup's error.
 // opts apply to the POST only.
 func (s *Service) CreateServiceAccount(ctx context.Context, p ServiceAccountParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.CreateServiceAccount"
 	switch {
 	case strings.TrimSpace(p.Name) == "":
-		return nil, scim.Invalid(op, "empty service account Name")
+		return nil, resource.Invalid(op, "empty service account Name")
 	case strings.TrimSpace(p.DefaultTeam) == "":
-		return nil, scim.Invalid(op, "DefaultTeam is required: the name of an existing team")
+		return nil, resource.Invalid(op, "DefaultTeam is required: the name of an existing team")
 	}
 	if err := checkNames(op, "Teams", p.Teams); err != nil {
 		return nil, err
@@ -224,14 +223,15 @@ func (s *Service) CreateServiceAccount(ctx context.Context, p ServiceAccountPara
 		AccountType: accountType,
 		Teams:       &teamsExtension{DefaultTeam: p.DefaultTeam, Teams: teams},
 	}
-	return s.create(ctx, op, body, opts)
+	u, _, err := s.create(ctx, body, opts)
+	return resource.Done(op, u, err)
 }
 
 // checkNames rejects a list with an empty or blank name.
 func checkNames(op, field string, names []string) error {
 	for i, n := range names {
 		if strings.TrimSpace(n) == "" {
-			return scim.Invalid(op, "%s[%d] is empty", field, i)
+			return resource.Invalid(op, "%s[%d] is empty", field, i)
 		}
 	}
 	return nil

@@ -173,7 +173,7 @@ func TestCreateWithOrganizationRole(t *testing.T) {
 			t.Errorf("user = %+v, want the created user with the new role", u)
 		}
 	})
-	t.Run("follow-up PATCH fails: created user and error", func(t *testing.T) {
+	t.Run("follow-up PATCH fails: no user, an error holding the created user", func(t *testing.T) {
 		t.Parallel()
 		svc, rec := newService(t,
 			testutil.Reply{Status: 201, Body: dcCreated},
@@ -183,8 +183,15 @@ func TestCreateWithOrganizationRole(t *testing.T) {
 			testutil.Want{Method: "POST", Path: "/scim/Users", Body: createBody},
 			testutil.Want{Method: "PATCH", Path: "/scim/Users/VXNlcjoy", Body: patchBody},
 		)
-		if u == nil || u.ID != "VXNlcjoy" || u.UserName != "dev-user2" {
-			t.Fatalf("user = %+v, want the created user", u)
+		if u != nil {
+			t.Errorf("user = %+v, want nil with the error", u)
+		}
+		var partial *users.PartialCreateError
+		if !errors.As(err, &partial) || partial.User == nil || partial.User.ID != "VXNlcjoy" || partial.User.UserName != "dev-user2" || partial.Role != "admin" {
+			t.Fatalf("err = %v, want a *users.PartialCreateError holding the created user", err)
+		}
+		if !strings.HasPrefix(err.Error(), "users.Create: ") || strings.Count(err.Error(), "users.Create") != 1 {
+			t.Errorf("error %q, want the prefix users.Create once", err)
 		}
 		wantAPIError(t, err, 403, scim.ErrForbidden, "insufficient permissions")
 		if !strings.Contains(err.Error(), "created") || !strings.Contains(err.Error(), "VXNlcjoy") {

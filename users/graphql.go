@@ -2,10 +2,9 @@ package users
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -99,15 +98,16 @@ func (g *gqlUser) account() Account {
 // Viewer returns the authenticated caller: GraphQL query GetViewer
 // (POST {host}/graphql, Basic "api:<key>"), the Python SDK's Api.viewer. When
 // the server reports no viewer the error matches scim.ErrNotFound.
-func (s *Service) Viewer(ctx context.Context) (*Account, error) {
+func (s *Service) Viewer(ctx context.Context, opts ...scim.RequestOption) (*Account, error) {
+	const op = "users.Viewer"
 	var data struct {
 		Viewer *gqlUser `json:"viewer"`
 	}
-	if err := s.client.GraphQL(ctx, getViewerQuery, nil, &data); err != nil {
-		return nil, err
+	if err := s.client.GraphQL(ctx, getViewerQuery, nil, &data, opts...); err != nil {
+		return nil, resource.Wrap(op, err)
 	}
 	if data.Viewer == nil {
-		return nil, fmt.Errorf("users.Viewer: the server returned no viewer for these credentials: %w", scim.ErrNotFound)
+		return nil, resource.Wrap(op, fmt.Errorf("the server returned no viewer for these credentials: %w", scim.ErrNotFound))
 	}
 	a := data.Viewer.account()
 	return &a, nil
@@ -117,9 +117,10 @@ func (s *Service) Viewer(ctx context.Context) (*Account, error) {
 // usernameOrEmail: GraphQL query SearchUsers (POST {host}/graphql), the
 // Python SDK's Api.users. It needs an instance (local) admin; no match is an
 // empty slice and no error.
-func (s *Service) Search(ctx context.Context, usernameOrEmail string) ([]Account, error) {
-	if strings.TrimSpace(usernameOrEmail) == "" {
-		return nil, scim.Invalid("users.Search", "empty user name or email")
+func (s *Service) Search(ctx context.Context, usernameOrEmail string, opts ...scim.RequestOption) ([]Account, error) {
+	const op = "users.Search"
+	if resource.Blank(usernameOrEmail) {
+		return nil, resource.Invalid(op, "empty user name or email")
 	}
 	var data struct {
 		Users *struct {
@@ -128,8 +129,8 @@ func (s *Service) Search(ctx context.Context, usernameOrEmail string) ([]Account
 			} `json:"edges"`
 		} `json:"users"`
 	}
-	if err := s.client.GraphQL(ctx, searchUsersQuery, map[string]any{"query": usernameOrEmail}, &data); err != nil {
-		return nil, err
+	if err := s.client.GraphQL(ctx, searchUsersQuery, map[string]any{"query": usernameOrEmail}, &data, opts...); err != nil {
+		return nil, resource.Wrap(op, err)
 	}
 	out := []Account{}
 	if data.Users != nil {
@@ -145,8 +146,10 @@ func (s *Service) Search(ctx context.Context, usernameOrEmail string) ([]Account
 // GenerateAPIKey creates an API key for the authenticated caller (whatever
 // user is meant: the mutation names none): GraphQL mutation GenerateApiKey
 // (POST {host}/graphql). An empty description is sent as null. Servers with
-// hashed keys return the key's name, not its secret.
-func (s *Service) GenerateAPIKey(ctx context.Context, description string) (*APIKey, error) {
+// hashed keys return the key's name, not its secret. A reply without a key
+// matches scim.ErrUnsuccessful.
+func (s *Service) GenerateAPIKey(ctx context.Context, description string, opts ...scim.RequestOption) (*APIKey, error) {
+	const op = "users.GenerateAPIKey"
 	vars := map[string]any{"description": nil}
 	if description != "" {
 		vars["description"] = description
@@ -156,33 +159,34 @@ func (s *Service) GenerateAPIKey(ctx context.Context, description string) (*APIK
 			APIKey *APIKey `json:"apiKey"`
 		} `json:"generateApiKey"`
 	}
-	if err := s.client.GraphQL(ctx, generateAPIKeyMutation, vars, &data); err != nil {
-		return nil, err
+	if err := s.client.GraphQL(ctx, generateAPIKeyMutation, vars, &data, opts...); err != nil {
+		return nil, resource.Wrap(op, err)
 	}
 	if data.GenerateAPIKey == nil || data.GenerateAPIKey.APIKey == nil {
-		return nil, errors.New("users.GenerateAPIKey: the server returned no API key")
+		return nil, resource.Wrap(op, fmt.Errorf("the server returned no API key: %w", scim.ErrUnsuccessful))
 	}
 	return data.GenerateAPIKey.APIKey, nil
 }
 
 // DeleteAPIKey deletes the API key with the given GraphQL ID (APIKey.ID, not
 // its name): GraphQL mutation DeleteApiKey (POST {host}/graphql). Only the
-// key's owner or an admin may. A reply with success false is an error.
-func (s *Service) DeleteAPIKey(ctx context.Context, keyID string) error {
+// key's owner or an admin may. A reply with success false matches
+// scim.ErrUnsuccessful.
+func (s *Service) DeleteAPIKey(ctx context.Context, keyID string, opts ...scim.RequestOption) error {
 	const op = "users.DeleteAPIKey"
-	if strings.TrimSpace(keyID) == "" {
-		return scim.Invalid(op, "empty API key ID")
+	if resource.Blank(keyID) {
+		return resource.Invalid(op, "empty API key ID")
 	}
 	var data struct {
 		DeleteAPIKey *struct {
 			Success bool `json:"success"`
 		} `json:"deleteApiKey"`
 	}
-	if err := s.client.GraphQL(ctx, deleteAPIKeyMutation, map[string]any{"id": keyID}, &data); err != nil {
-		return err
+	if err := s.client.GraphQL(ctx, deleteAPIKeyMutation, map[string]any{"id": keyID}, &data, opts...); err != nil {
+		return resource.Wrap(op, err)
 	}
 	if data.DeleteAPIKey == nil || !data.DeleteAPIKey.Success {
-		return fmt.Errorf("%s: the server did not delete API key %q (success is not true)", op, keyID)
+		return resource.Wrap(op, fmt.Errorf("API key %s was not deleted: %w", resource.Quote(keyID), scim.ErrUnsuccessful))
 	}
 	return nil
 }

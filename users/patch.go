@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -16,7 +16,7 @@ import (
 // cannot be patched; the server rejects it.
 func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Patch"
-	if err := scim.CheckOperations(op, ops); err != nil {
+	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
 	return s.patch(ctx, op, id, ops, opts)
@@ -26,24 +26,8 @@ func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, op
 // reply. A 2xx reply without the user (empty, not JSON, or an echo) is not an
 // error: the user is then read back with GET /scim/Users/{id}.
 func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, error) {
-	u, ok, err := s.sendPatch(ctx, op, id, ops, opts)
-	if err != nil || ok {
-		return u, err
-	}
-	if u, err = s.Get(ctx, id); err != nil {
-		return nil, fmt.Errorf("%s: the change was applied, but reading user %s back failed: %w", op, id, err)
-	}
-	return u, nil
-}
-
-// sendPatch sends ops to PATCH /scim/Users/{id}; ok reports whether the
-// reply held the user (see scim.SendResource).
-func (s *Service) sendPatch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, bool, error) {
-	path, err := scim.ResourcePath(op, collection, id)
-	if err != nil {
-		return nil, false, err
-	}
-	return scim.SendResource[User](ctx, s.client, http.MethodPatch, path, scim.NewPatchOp(ops...), opts...)
+	u, err := s.users.Update(ctx, op, id, http.MethodPatch, scim.NewPatchOp(ops...), opts)
+	return resource.Done(op, u, err)
 }
 
 // Deactivate deactivates a user: PATCH /scim/Users/{id} with a path-less
@@ -69,17 +53,13 @@ func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.Reques
 
 // setActive is Deactivate and Reactivate.
 func (s *Service) setActive(ctx context.Context, op, id string, active bool, opts []scim.RequestOption) (*User, error) {
-	u, ok, err := s.sendPatch(ctx, op, id, []scim.Operation{scim.Replace("", map[string]bool{"active": active})}, opts)
-	switch {
-	case errors.Is(err, scim.ErrInvalidInput):
-		return nil, err // already names op
-	case err != nil:
-		return nil, fmt.Errorf("%s: %w", op, err)
-	case ok:
-		return u, nil
+	body := scim.NewPatchOp(scim.Replace("", map[string]bool{"active": active}))
+	u, ctx, err := s.users.Send(ctx, op, id, http.MethodPatch, body, opts)
+	if err != nil || u != nil {
+		return resource.Done(op, u, err)
 	}
 	// The reply is not a User: read the result.
-	u, err = s.Get(ctx, id)
+	u, err = s.users.Get(ctx, op, id, nil)
 	switch {
 	case err == nil:
 		return u, nil
@@ -87,7 +67,7 @@ func (s *Service) setActive(ctx context.Context, op, id string, active bool, opt
 		// Multi-tenant deactivation removed the user from the organization.
 		return &User{ID: id, Active: false}, nil
 	}
-	return nil, fmt.Errorf("%s: re-reading user %s after the PATCH: %w", op, id, err)
+	return nil, resource.Wrap(op, fmt.Errorf("re-reading user %s after the PATCH: %w", resource.Quote(id), err))
 }
 
 // UpdateEmail replaces a user's email address: PATCH /scim/Users/{id} with
@@ -108,8 +88,8 @@ func (s *Service) UpdateEmail(ctx context.Context, id, email string, opts ...sci
 // (v0.74.0+).
 func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.UpdateDisplayName"
-	if strings.TrimSpace(name) == "" {
-		return nil, scim.Invalid(op, "empty display name")
+	if resource.Blank(name) {
+		return nil, resource.Invalid(op, "empty display name")
 	}
 	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("displayName", name)}, opts)
 }
@@ -119,8 +99,8 @@ func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts .
 // PATCH /scim/Users/{id} with replace path "organizationRole".
 func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.SetOrganizationRole"
-	if strings.TrimSpace(role) == "" {
-		return nil, scim.Invalid(op, "empty organization role")
+	if resource.Blank(role) {
+		return nil, resource.Invalid(op, "empty organization role")
 	}
 	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("organizationRole", role)}, opts)
 }
@@ -132,11 +112,11 @@ func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts
 func (s *Service) SetTeamRoles(ctx context.Context, id string, roles []TeamRole, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.SetTeamRoles"
 	if len(roles) == 0 {
-		return nil, scim.Invalid(op, "no team roles")
+		return nil, resource.Invalid(op, "no team roles")
 	}
 	for i, r := range roles {
-		if strings.TrimSpace(r.TeamName) == "" || strings.TrimSpace(r.RoleName) == "" {
-			return nil, scim.Invalid(op, "team role %d: TeamName and RoleName are required", i)
+		if resource.Blank(r.TeamName) || resource.Blank(r.RoleName) {
+			return nil, resource.Invalid(op, "team role %d: TeamName and RoleName are required", i)
 		}
 	}
 	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("teamRoles", roles)}, opts)
@@ -167,11 +147,11 @@ func (s *Service) setSeat(ctx context.Context, op, attr, id string, seat Seat, o
 func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []RegistryRole, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.AddRegistryRoles"
 	if len(roles) == 0 {
-		return nil, scim.Invalid(op, "no registry roles")
+		return nil, resource.Invalid(op, "no registry roles")
 	}
 	for i, r := range roles {
-		if strings.TrimSpace(r.RegistryName) == "" || strings.TrimSpace(r.RoleName) == "" {
-			return nil, scim.Invalid(op, "registry role %d: RegistryName and RoleName are required", i)
+		if resource.Blank(r.RegistryName) || resource.Blank(r.RoleName) {
+			return nil, resource.Invalid(op, "registry role %d: RegistryName and RoleName are required", i)
 		}
 	}
 	return s.patch(ctx, op, id, []scim.Operation{scim.Add("registryRoles", roles)}, opts)
@@ -182,8 +162,8 @@ func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []Regis
 // and no value.
 func (s *Service) RemoveRegistryRole(ctx context.Context, id, registryName string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.RemoveRegistryRole"
-	if strings.TrimSpace(registryName) == "" {
-		return nil, scim.Invalid(op, "empty registry name")
+	if resource.Blank(registryName) {
+		return nil, resource.Invalid(op, "empty registry name")
 	}
 	return s.patch(ctx, op, id, []scim.Operation{
 		scim.Remove("registryRoles[registryName eq " + scim.Quote(registryName) + "]"),

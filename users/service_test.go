@@ -113,15 +113,22 @@ func TestAll(t *testing.T) {
 	t.Parallel()
 	t.Run("server ignores paging", func(t *testing.T) {
 		t.Parallel()
-		// totalResults says 3 but the server sends the same 2 again: stop.
+		// totalResults says 3 but the server sends the same 2 again: stop,
+		// saying the walk is incomplete.
 		page := `{"Resources":[` + legacyUser + `,` + saCreated + `],"itemsPerPage":9999,"startIndex":1,"totalResults":3}`
 		svc, rec := newService(t, ok(page), ok(page))
 		var ids []string
+		var errs []error
 		for u, err := range svc.All(context.Background(), &scim.ListOptions{Filter: scim.Eq("userName", "x")}) {
 			if err != nil {
-				t.Fatal(err)
+				errs = append(errs, err)
+				continue
 			}
 			ids = append(ids, u.ID)
+		}
+		var inc *scim.IncompleteError
+		if len(errs) != 1 || !errors.As(errs[0], &inc) || inc.Seen != 2 || inc.Total != 3 || !strings.HasPrefix(errs[0].Error(), "users.All: ") {
+			t.Errorf("errors = %v, want one IncompleteError (2 of 3)", errs)
 		}
 		rec.Check(t,
 			testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=userName%20eq%20%22x%22"},

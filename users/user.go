@@ -1,11 +1,10 @@
 package users
 
 import (
-	"bytes"
 	"encoding/json"
-	"strconv"
 	"time"
 
+	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -125,50 +124,11 @@ func (u *User) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*u = User(raw.userFields)
-	u.Active = lenientBool(raw.Active)
-	u.DaysActive = lenientInt(raw.DaysActive)
-	u.LastActiveAt = lenientTime(raw.LastActiveAt)
+	u.Active = jsonx.Bool(raw.Active)
+	u.DaysActive = jsonx.Int(raw.DaysActive)
+	u.LastActiveAt = jsonx.TimePtr(raw.LastActiveAt)
 	if u.OrganizationRole == "" && raw.Wandb != nil {
 		u.OrganizationRole = raw.Wandb.OrganizationRole
 	}
 	return nil
-}
-
-// unquote returns the text of a JSON string, or the raw token otherwise.
-func unquote(b json.RawMessage) string {
-	b = bytes.TrimSpace(b)
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		return s
-	}
-	return string(b)
-}
-
-// lenientBool reads true, false, "true", "True" and the like; anything else is false.
-func lenientBool(b json.RawMessage) bool {
-	v, _ := strconv.ParseBool(unquote(b))
-	return v
-}
-
-// lenientInt reads 3, 3.0 and "3"; anything else is 0.
-func lenientInt(b json.RawMessage) int {
-	f, err := strconv.ParseFloat(unquote(b), 64)
-	if err != nil {
-		return 0
-	}
-	return int(f)
-}
-
-// lenientTime reads a timestamp as scim.Time does; null, and text that is not
-// a time, give nil.
-func lenientTime(b json.RawMessage) *time.Time {
-	s := unquote(b)
-	if s == "" || s == "null" {
-		return nil
-	}
-	t, ok := scim.ParseTime(s)
-	if !ok {
-		return nil
-	}
-	return &t
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -315,8 +316,22 @@ func TestTeamsGraphQL(t *testing.T) {
 	t.Parallel()
 	inEveryFlavour(t, []scimtest.User{{UserName: "dan", Email: "dan@example.com"}, {UserName: "eve", Email: "eve@example.com"}}, func(t *testing.T, ctx context.Context, e *env) {
 		check(t, e.teams.CreateTeam(ctx, "vision", "dan"))
-		if err := e.teams.CreateTeam(ctx, "vision", ""); err == nil {
-			t.Error("creating a team twice succeeded")
+		if err := e.teams.CreateTeam(ctx, "vision", ""); !errors.Is(err, scim.ErrConflict) {
+			t.Errorf("creating a team twice = %v, want scim.ErrConflict", err)
+		}
+		if err := e.teams.CreateTeam(ctx, "robotics", "nobody"); err == nil || errors.Is(err, scim.ErrConflict) {
+			t.Errorf("CreateTeam with an unknown admin = %v, want an error that is no conflict", err)
+		}
+		// A team that does not exist is scim.ErrNotFound for every GraphQL method.
+		for name, err := range map[string]error{
+			"Invite":               e.teams.Invite(ctx, "no-such-team", "eve", false),
+			"DeleteMember":         e.teams.DeleteMember(ctx, "no-such-team", "SW52aXRlOjE="),
+			"CreateServiceAccount": errOf(e.teams.CreateServiceAccount(ctx, "no-such-team", "bot")),
+			"Members":              errOf(e.teams.Members(ctx, "no-such-team")),
+		} {
+			if !errors.Is(err, scim.ErrNotFound) || !strings.HasPrefix(err.Error(), "teams."+name+": ") {
+				t.Errorf("%s(unknown team) = %v, want scim.ErrNotFound", name, err)
+			}
 		}
 		check(t, e.teams.Invite(ctx, "vision", "eve@example.com", true))
 		sa := must(e.teams.CreateServiceAccount(ctx, "vision", "nightly eval"))(t)
@@ -336,9 +351,6 @@ func TestTeamsGraphQL(t *testing.T) {
 		check(t, e.teams.DeleteMember(ctx, "vision", pending.ID))
 		if after := must(e.teams.Members(ctx, "vision"))(t); len(after) != len(members)-1 {
 			t.Errorf("after DeleteMember: %+v", after)
-		}
-		if _, err := e.teams.Members(ctx, "no-such-team"); !errors.Is(err, scim.ErrNotFound) {
-			t.Errorf("Members(unknown) = %v", err)
 		}
 		// The team is the same team SCIM sees.
 		if _, err := e.teams.FindByName(ctx, "vision"); err != nil {
@@ -424,8 +436,8 @@ func TestRoles(t *testing.T) {
 }
 
 // TestRetriesAgainstFaults runs calls through injected failures: idempotent
-// calls survive them; a POST that failed with a 503 is not repeated and
-// created nothing.
+// calls survive them; a create whose POST failed with a 503 looks the user up,
+// finds it missing, and sends the POST again, creating it once.
 func TestRetriesAgainstFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -438,14 +450,23 @@ func TestRetriesAgainstFaults(t *testing.T) {
 		t.Errorf("GET through two 503s: %v", err)
 	}
 	srv.SetFaults(scimtest.Faults{FailFirst: 1, FailStatus: 503})
-	if _, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); !errors.Is(err, scim.ErrServer) {
-		t.Errorf("POST through a 503: %v, want ErrServer without a retry", err)
+	if u, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); err != nil || u.UserName != "ivy" {
+		t.Errorf("POST through a 503: %+v, %v; want the user, created after a lookup", u, err)
 	}
-	if _, ok := srv.User("ivy"); ok {
-		t.Error("the failed POST created a user")
+	var posts, lookups int
+	for _, r := range srv.Requests() {
+		switch {
+		case r.Method == "POST" && r.Path == "/scim/Users":
+			posts++
+		case r.Method == "GET" && strings.Contains(r.RawQuery, "ivy"):
+			lookups++
+		}
+	}
+	if posts != 2 || lookups != 1 {
+		t.Errorf("POST through a 503: %d POSTs and %d lookups, want 2 and 1", posts, lookups)
 	}
 	srv.SetFaults(scimtest.Faults{FailFirst: 2, FailStatus: 429, RetryAfter: "0"})
-	if _, err := us.Create(ctx, users.CreateParams{Email: "ivy@example.com"}); err != nil {
+	if _, err := us.Create(ctx, users.CreateParams{Email: "jo@example.com"}); err != nil {
 		t.Errorf("POST through two 429s: %v", err)
 	}
 	hal := must(us.FindByUserName(ctx, "hal"))(t)

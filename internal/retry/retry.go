@@ -59,14 +59,31 @@ func (p Policy) WithDefaults() Policy {
 // Outcome describes one finished attempt.
 type Outcome struct {
 	Method     string
-	IfMatch    bool   // the request carried an If-Match header
-	Replayable bool   // the request body can be sent again
-	StatusCode int    // 0 when no response arrived
-	RetryAfter string // the reply's Retry-After header, if any
-	Err        error  // the transport error, when no response arrived
+	IfMatch    bool // the request carried an If-Match header
+	Query      bool // the request only reads, whatever its method (a GraphQL query)
+	Replayable bool // the request body can be sent again
+	StatusCode int  // 0 when no response arrived
+	// RetryAfter and RateLimitReset are the reply's Retry-After and
+	// RateLimit-Reset headers, if any.
+	RetryAfter     string
+	RateLimitReset string
+	Err            error // the transport error, when no response arrived
+	// Permanent reports a transport error that cannot heal by trying again: a
+	// TLS verification failure, a plain-HTTP answer to HTTPS, a malformed
+	// header value, a redirect the client refuses.
+	Permanent bool
 	// NeverConnected reports that the transport error happened before any
 	// connection to the server existed, so nothing was sent.
 	NeverConnected bool
+	// NotApplied reports that a check after an attempt whose outcome was
+	// unknown found its change not applied, so sending it again is safe.
+	NotApplied bool
+}
+
+// repeatable reports whether sending the request again cannot apply a change
+// twice.
+func (o Outcome) repeatable() bool {
+	return o.Query || o.NotApplied || idempotent(o.Method, o.IfMatch)
 }
 
 // Next reports whether another attempt should follow the attempt-th one
@@ -77,24 +94,40 @@ func (p Policy) Next(attempt int, o Outcome, now time.Time) (time.Duration, bool
 	}
 	switch {
 	case o.Err != nil:
-		if errors.Is(o.Err, context.Canceled) || errors.Is(o.Err, context.DeadlineExceeded) {
+		if o.Permanent || errors.Is(o.Err, context.Canceled) || errors.Is(o.Err, context.DeadlineExceeded) {
 			return 0, false
 		}
-		if !idempotent(o.Method, o.IfMatch) && !o.NeverConnected {
+		if !o.repeatable() && !o.NeverConnected {
 			return 0, false
 		}
 	case o.StatusCode == http.StatusTooManyRequests:
+		// The server refused the request before acting on it: any method.
 		if d, ok := ParseRetryAfter(o.RetryAfter, now); ok {
 			return min(d, p.MaxRetryAfter), true
 		}
+		if d, ok := parseSeconds(o.RateLimitReset); ok {
+			return min(d, p.MaxRetryAfter), true
+		}
 	case o.StatusCode >= 500:
-		if !idempotent(o.Method, o.IfMatch) {
+		if !o.repeatable() {
 			return 0, false
+		}
+		if d, ok := ParseRetryAfter(o.RetryAfter, now); ok && o.StatusCode == http.StatusServiceUnavailable {
+			return min(d, p.MaxRetryAfter), true
 		}
 	default:
 		return 0, false
 	}
 	return p.Backoff(attempt), true
+}
+
+// parseSeconds reads a RateLimit-Reset value: a number of seconds.
+func parseSeconds(v string) (time.Duration, bool) {
+	secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || secs < 0 {
+		return 0, false
+	}
+	return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second, true
 }
 
 // Backoff returns the jittered exponential wait after the attempt-th attempt:
@@ -157,3 +190,32 @@ func IsDialError(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
+
+// Recovery lets a request that is not safe to repeat (a create) find out,
+// when its outcome is unknown, whether it was applied. The scim client calls
+// Check after an attempt that may have reached the server without a usable
+// reply (the connection failed after the request was written, the attempt
+// timed out, or a gateway answered 502, 503 or 504), and after a 409 that
+// follows such an attempt. Applied means the change is in place: the call is
+// then done. Not applied means the request may be sent again.
+type Recovery struct {
+	Check func(ctx context.Context) (applied bool, err error)
+}
+
+type recoveryKey struct{}
+
+// WithRecovery returns ctx carrying r, for the requests built from it.
+func WithRecovery(ctx context.Context, r *Recovery) context.Context {
+	return context.WithValue(ctx, recoveryKey{}, r)
+}
+
+// RecoveryFrom returns the Recovery ctx carries, or nil.
+func RecoveryFrom(ctx context.Context) *Recovery {
+	r, _ := ctx.Value(recoveryKey{}).(*Recovery)
+	return r
+}
+
+// ErrRecovered is what the scim client returns when Check found the change
+// applied after its reply was lost: the caller takes the result from its
+// Check.
+var ErrRecovered = errors.New("the change was applied, though its reply was lost")

@@ -125,7 +125,11 @@ func TestCheckRequestHost(t *testing.T) {
 	t.Parallel()
 	c, mock := NewClient(t)
 	rec := Serve(t, mock, Reply{Status: http.StatusNoContent})
-	if _, err := c.Call(context.Background(), http.MethodDelete, "Users/u1", nil, nil); err != nil {
+	req, err := c.NewRequest(context.Background(), http.MethodDelete, "Users/u1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(req, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := Want{Method: http.MethodDelete, Path: "/scim/Users/u1"}

@@ -57,7 +57,7 @@ func TestAuthentication(t *testing.T) {
 				t.Fatal(err)
 			}
 			var page scim.Page[map[string]any]
-			_, err = call(c, http.MethodGet, "Users", nil, &page)
+			_, err = call(c, context.Background(), http.MethodGet, "Users", nil, &page)
 			if tt.status == 0 {
 				if err != nil || page.TotalResults != 5 {
 					t.Errorf("GET Users: %v, %d users", err, page.TotalResults)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
+	"github.com/go-wandb/identity/users"
 )
 
 // Start a simulated Multi-tenant W&B organization with one team, and call
@@ -24,18 +25,11 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var page scim.Page[struct {
-		UserName string      `json:"userName"`
-		Emails   scim.Emails `json:"emails"`
-	}]
-	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users?filter="+`userName%20eq%20"alice"`, nil)
+	page, err := users.New(client).List(context.Background(), &scim.ListOptions{Filter: scim.Eq("userName", "alice")})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := client.Do(req, &page); err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(page.TotalResults, page.ItemsPerPage, page.Resources[0].UserName, page.Resources[0].Emails.Primary())
+	fmt.Println(page.TotalResults, page.ItemsPerPage, page.Resources[0].UserName, page.Resources[0].PrimaryEmail())
 
 	team, _ := srv.Team("ml")
 	fmt.Println(team.Members)
@@ -57,11 +51,7 @@ func ExampleFaults() {
 		log.Fatal(err)
 	}
 	// The client retries 429s (three times by default after the first try).
-	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users", nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if _, err := client.Do(req, nil); err != nil {
+	if _, err := users.New(client).List(context.Background(), nil); err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range srv.Requests() {

@@ -1,6 +1,7 @@
 package scimtest_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -61,7 +62,7 @@ func TestFaultsWithClientRetries(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Faults: scimtest.Faults{FailFirst: 2, FailStatus: http.StatusTooManyRequests, RetryAfter: "0"}})
 	c := srv.Client(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
 	var u map[string]any
-	if _, err := call(c, http.MethodPost, "Users", newUser, &u); err != nil {
+	if _, err := call(c, context.Background(), http.MethodPost, "Users", newUser, &u); err != nil {
 		t.Fatalf("POST with retries: %v", err)
 	}
 	if reqs := srv.Requests(); len(reqs) != 3 || reqs[2].Status != http.StatusCreated {

@@ -123,7 +123,7 @@ func TestGraphQLAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := call(other, http.MethodGet, "Users", nil, nil); err != nil {
+	if _, err := call(other, context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
 		t.Errorf("SCIM with the generated key: %v", err)
 	}
 	if data, _ := e.graphql(getViewer, nil); !strings.Contains(string(data), `"description":"ci"`) {
@@ -135,7 +135,7 @@ func TestGraphQLAPIKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonEq(t, data, `{"result":{"success":true}}`)
-	if _, err := call(other, http.MethodGet, "Users", nil, nil); !errors.Is(err, scim.ErrUnauthorized) {
+	if _, err := call(other, context.Background(), http.MethodGet, "Users", nil, nil); !errors.Is(err, scim.ErrUnauthorized) {
 		t.Errorf("SCIM with a deleted key: %v, want 401", err)
 	}
 	var ge *scim.GraphQLError

@@ -58,18 +58,8 @@ func newEnv(t testing.TB, opts scimtest.Options, clientOpts ...scim.Option) *env
 func (e *env) do(method, path string, body any, opts ...scim.RequestOption) (json.RawMessage, *scim.Response, error) {
 	e.t.Helper()
 	var raw json.RawMessage
-	resp, err := call(e.c, method, path, body, &raw, opts...)
+	resp, err := call(e.c, context.Background(), method, path, body, &raw, opts...)
 	return raw, resp, err
-}
-
-// call sends one request through the client's public request path
-// (NewRequest, then Do), decoding the reply into v.
-func call(c *scim.Client, method, path string, body, v any, opts ...scim.RequestOption) (*scim.Response, error) {
-	req, err := c.NewRequest(context.Background(), method, path, body, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return c.Do(req, v)
 }
 
 // must sends a request that must succeed and decodes the reply.
@@ -183,3 +173,13 @@ func (e *env) graphql(query string, vars map[string]any) (json.RawMessage, error
 
 // urlq escapes a filter for a query string, spaces as %20.
 func urlq(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// call builds a request with NewRequest and sends it with Do, decoding the
+// reply into v.
+func call(c *scim.Client, ctx context.Context, method, path string, body, v any, opts ...scim.RequestOption) (*scim.Response, error) {
+	req, err := c.NewRequest(ctx, method, path, body, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(req, v)
+}

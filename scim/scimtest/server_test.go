@@ -87,7 +87,7 @@ func TestInspectionHelpers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := call(c, http.MethodGet, "Users/"+user2ID, nil, nil); err != nil {
+	if _, err := call(c, context.Background(), http.MethodGet, "Users/"+user2ID, nil, nil); err != nil {
 		t.Errorf("carol's key: %v", err)
 	}
 	if _, err := e.srv.NewAPIKey("nobody"); err == nil {
@@ -145,7 +145,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			name := fmt.Sprintf("user%02d", i)
 			var u map[string]any
-			if _, err := call(e.c, http.MethodPost, "Users", map[string]any{
+			if _, err := call(e.c, context.Background(), http.MethodPost, "Users", map[string]any{
 				"userName": name, "emails": []map[string]any{{"value": name + "@example.com", "primary": true}},
 			}, &u); err != nil {
 				errs <- err
@@ -157,13 +157,13 @@ func TestConcurrentUse(t *testing.T) {
 				patchOp(scim.Add("members", []map[string]string{{"value": id}})),
 				patchOp(scim.Replace("teamRoles", []map[string]string{{"teamName": "shared", "roleName": "admin"}})),
 			}
-			if _, err := call(e.c, http.MethodPatch, "Groups/"+group1, ops[0], nil); err != nil {
+			if _, err := call(e.c, context.Background(), http.MethodPatch, "Groups/"+group1, ops[0], nil); err != nil {
 				errs <- err
 			}
-			if _, err := call(e.c, http.MethodPatch, path, ops[1], nil); err != nil {
+			if _, err := call(e.c, context.Background(), http.MethodPatch, path, ops[1], nil); err != nil {
 				errs <- err
 			}
-			if _, err := call(e.c, http.MethodGet, "Users", nil, nil); err != nil {
+			if _, err := call(e.c, context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
 				errs <- err
 			}
 			if err := e.c.GraphQL(context.Background(), `{ entity(name: "shared") { members { id } } }`, nil, nil); err != nil {

@@ -2,6 +2,7 @@ package scimtest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -140,7 +141,7 @@ func TestStateRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := call(c, http.MethodGet, "Users", nil, nil); err != nil {
+				if _, err := call(c, context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
 					t.Errorf("key %.8s… after loading: %v", key, err)
 				}
 			}
@@ -237,7 +238,7 @@ func TestStateIssuesTheServersKey(t *testing.T) {
 	t.Parallel()
 	st := newEnv(t, scimtest.Options{}).srv.State()
 	srv := scimtest.Start(t, scimtest.Options{State: st, APIKey: "another-admin-key-0123456789012345678901234"})
-	if _, err := call(srv.Client(t), http.MethodGet, "Users", nil, nil); err != nil {
+	if _, err := call(srv.Client(t), context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
 		t.Errorf("the server's key: %v", err)
 	}
 	if got := srv.State(); len(got.APIKeys) != 2 || got.APIKeys[1].OwnerID != got.Users[0].ID {
@@ -382,8 +383,8 @@ func TestOnRequestAndDiscardRequests(t *testing.T) {
 		},
 	})
 	c := srv.Client(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
-	call(c, http.MethodGet, "Users?filter=userName%20eq%20%22admin%22", nil, nil)
-	call(c, http.MethodGet, "Users/nope", nil, nil)
+	call(c, context.Background(), http.MethodGet, "Users?filter=userName%20eq%20%22admin%22", nil, nil)
+	call(c, context.Background(), http.MethodGet, "Users/nope", nil, nil)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("Requests() holds %d requests with DiscardRequests", n)
 	}
@@ -426,7 +427,7 @@ func TestAddr(t *testing.T) {
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") || strings.HasSuffix(srv.URL, ":0") {
 		t.Errorf("URL = %q", srv.URL)
 	}
-	if _, err := call(srv.Client(t), http.MethodGet, "Users", nil, nil); err != nil {
+	if _, err := call(srv.Client(t), context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
 		t.Error(err)
 	}
 }
