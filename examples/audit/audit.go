@@ -58,11 +58,18 @@ func inactivity(u *users.User, now time.Time, days int, reported bool) string {
 	case u.LastActiveAt == nil || u.LastActiveAt.IsZero():
 		return "never active"
 	}
-	if idle := now.Sub(*u.LastActiveAt); idle > time.Duration(days)*24*time.Hour {
-		return fmt.Sprintf("inactive %d days", int(idle/(24*time.Hour)))
+	// Compared in whole days and hours, not as one time.Duration, which
+	// overflows past 106,751 days (-inactive-days 200000 must flag nobody).
+	idle := now.Sub(*u.LastActiveAt)
+	idleDays := int(idle / day)
+	if idleDays > days || (idleDays == days && idle%day > 0) {
+		return fmt.Sprintf("inactive %d days", idleDays)
 	}
 	return ""
 }
+
+// day is a day of 24 hours.
+const day = 24 * time.Hour
 
 // buildRows turns users into report rows, sorted by user name. Whether the
 // listing reports activity at all (activityReported) is decided over all of
@@ -91,7 +98,7 @@ func buildRows(all []*users.User, now time.Time, days int) []row {
 		if u.LastActiveAt != nil && !u.LastActiveAt.IsZero() {
 			t := u.LastActiveAt.UTC()
 			r.LastActive = &t
-			r.IdleDays = max(0, int(now.Sub(t)/(24*time.Hour)))
+			r.IdleDays = max(0, int(now.Sub(t)/day))
 		}
 		var tr []string
 		for _, x := range u.TeamRoles {

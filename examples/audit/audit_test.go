@@ -36,6 +36,9 @@ func TestInactivity(t *testing.T) {
 		{name: "deactivated users are not flagged", user: users.User{LastActiveAt: daysAgo(400)}, days: 90},
 		{name: "deactivated and never active", user: users.User{}, days: 90},
 		{name: "no activity reported: not judged", user: users.User{Active: true}, days: 90, unreported: true},
+		{name: "a huge limit does not overflow", user: users.User{Active: true, LastActiveAt: daysAgo(200)}, days: 200000},
+		{name: "a huge limit and a very old activity", user: users.User{Active: true, LastActiveAt: &time.Time{}}, days: 200000, want: "never active"},
+		{name: "activity in the future is not inactivity", user: users.User{Active: true, LastActiveAt: daysAgo(-3)}, days: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

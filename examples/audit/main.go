@@ -2,19 +2,6 @@
 // activity, as a table or as CSV, and flags the active users who have not been
 // active for more than N days, or never.
 //
-// Usage:
-//
-//	go run ./examples/audit [-format table|csv] [-inactive-days 90] [-flagged-only]
-//
-// Flags:
-//
-//	-format         "table" (aligned columns, the default) or "csv" (for a
-//	                spreadsheet: go run ./examples/audit -format csv > users.csv)
-//	-inactive-days  flag active users whose last activity is more than this
-//	                many days ago (default 90); users never active are flagged
-//	                too. Deactivated users are listed but not flagged.
-//	-flagged-only   list only the flagged users
-//
 // W&B reports lastActiveAt and daysActive per user (GET /scim/Users). What
 // counts as activity differs: any server interaction on Dedicated Cloud and
 // Self-Managed, an auditable organization-scoped action on Multi-tenant Cloud.
@@ -24,20 +11,20 @@
 // server reports no activity: it prints a note, shows "not reported" and
 // flags nobody. Otherwise a user without lastActiveAt is "never active".
 //
-// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
-// SDK's built-in simulator, seeded with users of varied last activity (either
-// variable alone is ignored, with a note). With both set it reads that W&B as
-// an organization admin; it changes nothing. In CSV mode the first line saying
-// which W&B is used, and the summary, go to standard error, so standard output
-// is pure CSV.
+// It runs against the SDK's built-in simulator, seeded with users of varied
+// last activity, unless the command line says -live; then it reads the W&B
+// that WANDB_BASE_URL and WANDB_API_KEY name (it changes nothing). Run it with
+// -h for the flags and the exit statuses (0 done, 1 failed, 2 bad command
+// line):
+//
+//	go run ./examples/audit -inactive-days 30 -flagged-only
+//	go run ./examples/audit -live -format csv > users.csv
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
@@ -45,17 +32,65 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-func main() {
-	format := flag.String("format", "table", `output format: "table" or "csv"`)
-	days := flag.Int("inactive-days", 90, "flag active users not active for more than this many days")
-	flaggedOnly := flag.Bool("flagged-only", false, "list only flagged users")
-	flag.Parse()
-	if (*format != "table" && *format != "csv") || *days < 0 || flag.NArg() > 0 {
-		exampleenv.UsageError("audit", `-format must be "table" or "csv", -inactive-days at least 0, and no arguments are accepted`)
+func main() { exampleenv.Main("audit", command) }
+
+var help = exampleenv.Help{
+	Usage: "go run ./examples/audit [flags]",
+	About: `Audit lists the organization's users and service accounts with their status,
+organization and team roles and last activity, and flags the active ones not
+active for more than -inactive-days days, or never. Deactivated users are
+listed but not flagged. When the server reports no activity for anyone, it
+says so and flags nobody. It changes nothing.
+
+Input: none. Output: an aligned table, or with -format csv a CSV file on
+standard output (the first line and the summary then go to standard error):
+
+    username,email,type,status,organization_role,team_roles,last_active_at,days_since_active,days_active,flag
+    ada,ada@example.com,user,active,member,ml-research:admin,2026-05-30T09:00:00Z,2,230,
+
+Without -live it reads the built-in W&B simulator, seeded with seven users of
+varied activity (ada, grace, alan, katherine, linus who was never active,
+margaret who is deactivated, and the admin) in teams ml-research and
+platform. With -live it reads the W&B that the environment names, as an
+organization admin.`,
+	Env:     exampleenv.LiveEnv,
+	Example: "go run ./examples/audit -inactive-days 30 -flagged-only -format csv > flagged.csv",
+}
+
+// config is the command line.
+type config struct {
+	format            string
+	days              int
+	flaggedOnly, live bool
+}
+
+// parse reads the command line.
+func parse(args []string, stdout io.Writer) (config, error) {
+	var c config
+	fs := exampleenv.NewFlagSet("audit", help)
+	fs.StringVar(&c.format, "format", "table", `output format: "table" or "csv"`)
+	fs.IntVar(&c.days, "inactive-days", 90, "flag active users whose last activity is more than this many days ago")
+	fs.BoolVar(&c.flaggedOnly, "flagged-only", false, "list only the flagged users")
+	exampleenv.LiveFlag(fs, &c.live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
 	}
-	exampleenv.Main("audit", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, os.Stderr, *format, *days, *flaggedOnly)
-	})
+	switch {
+	case c.format != "table" && c.format != "csv":
+		return c, exampleenv.Usagef(`-format %q: want "table" or "csv"`, c.format)
+	case c.days < 0:
+		return c, exampleenv.Usagef("-inactive-days %d: want 0 or more", c.days)
+	}
+	return c, exampleenv.NoArgs(fs)
+}
+
+// command is the program: it parses args and runs.
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parse(args, stdout)
+	if err != nil {
+		return err
+	}
+	return run(ctx, stdout, stderr, c)
 }
 
 // simSeed gives the simulator users of every kind of activity.
@@ -79,13 +114,13 @@ func simSeed(now time.Time) scimtest.Options {
 }
 
 // run writes the report to stdout; in CSV mode the other lines go to stderr.
-func run(ctx context.Context, stdout, stderr io.Writer, format string, days int, flaggedOnly bool) error {
-	now := time.Now()
+func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
+	now, format, days, flaggedOnly := time.Now(), c.format, c.days, c.flaggedOnly
 	out, info := stdout, stdout
 	if format == "csv" {
 		info = stderr
 	}
-	env, err := exampleenv.Connect(info, simSeed(now))
+	env, err := exampleenv.Connect(info, c.live, simSeed(now))
 	if err != nil {
 		return err
 	}

@@ -12,14 +12,14 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	exampleenv.UseSimulator(t)
+	exampleenv.ClearEnv(t)
 
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), &stdout, &stderr, "table", 90, false); err != nil {
+	if err := run(context.Background(), &stdout, &stderr, config{format: "table", days: 90}); err != nil {
 		t.Fatal(err)
 	}
 	s := stdout.String()
-	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+"\n") || stderr.Len() != 0 {
+	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+" (use -live") || stderr.Len() != 0 {
 		t.Errorf("table mode: banner first on stdout, nothing on stderr:\n%s\nstderr: %s", s, stderr.String())
 	}
 	if strings.Contains(s, noActivityNote) {
@@ -34,7 +34,7 @@ func TestSimulatorMode(t *testing.T) {
 
 	stdout.Reset()
 	stderr.Reset()
-	if err := run(context.Background(), &stdout, &stderr, "csv", 30, true); err != nil {
+	if err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 30, flaggedOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&stdout).ReadAll()
@@ -49,7 +49,7 @@ func TestSimulatorMode(t *testing.T) {
 	if got := strings.Join(names, ","); recs[0][0] != "username" || got != "alan,grace,katherine,linus" {
 		t.Errorf("CSV header %v, users %s", recs[0], got)
 	}
-	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+"\n") {
+	if !strings.HasPrefix(stderr.String(), exampleenv.SimulatorBanner+" (use -live") {
 		t.Errorf("csv mode: the banner belongs on stderr: %q", stderr.String())
 	}
 }
@@ -63,12 +63,35 @@ func TestNoActivityData(t *testing.T) {
 		{UserName: "linus", Email: "linus@example.com"},
 	}}))
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), &stdout, &stderr, "table", 90, false); err != nil {
+	if err := run(context.Background(), &stdout, &stderr, config{format: "table", days: 90, live: true}); err != nil {
 		t.Fatal(err)
 	}
 	s := stdout.String()
 	if !strings.Contains(s, noActivityNote+"\n") || strings.Count(s, "never active") != 1 || // the summary's only
 		!strings.Contains(s, "3 accounts; 0 active ones flagged:") || !strings.Contains(s, "not reported") {
 		t.Errorf("want the no-activity note and no flags:\n%s", s)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	exampleenv.CheckHelp(t, "audit", command, "-format string", "-inactive-days int", "-flagged-only", "-live",
+		"username,email,type,status")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "json"}, `-format "json": want "table" or "csv"`},
+		{[]string{"-inactive-days", "-1"}, "-inactive-days -1: want 0 or more"},
+		{[]string{"-inactive-days", "ninety"}, `invalid value "ninety" for flag -inactive-days`},
+		{[]string{"users"}, `unexpected arguments ["users"]`},
+	} {
+		exampleenv.CheckUsageError(t, "audit", command, tt.args, tt.want)
+	}
+	exampleenv.ClearEnv(t)
+	exampleenv.CheckUsageError(t, "audit", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	// A limit past what a time.Duration holds flags only the never active.
+	r := exampleenv.RunMain(t, "audit", []string{"-inactive-days", "200000"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "1 active ones flagged: 0 inactive for more than 200000 days, 1 never active.") {
+		t.Errorf("-inactive-days 200000: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 }

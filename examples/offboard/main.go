@@ -1,39 +1,27 @@
 // Offboard removes users from every team they belong to and deactivates them,
-// given their email addresses.
+// given their email addresses (as arguments, or one a line in a file).
 //
-// Usage:
+// Each user is looked up by email; the teams it belongs to are found from the
+// organization's team list (each team's members) and the user's own groups.
+// The user is removed from those teams (PATCH /scim/Groups/{id}) and then
+// deactivated (PATCH /scim/Users/{id}), in that order, since on Multi-tenant
+// Cloud deactivation removes the user from the organization altogether. A user
+// not found, or already inactive and in no team, is left alone, so it is safe
+// to run again.
 //
-//	go run ./examples/offboard [-dry-run] [-file emails.txt] [email ...]
+// It runs against the SDK's built-in simulator, seeded with a few users in
+// teams, unless the command line says -live; then it runs against the W&B
+// that WANDB_BASE_URL and WANDB_API_KEY name, and emails are required. Run it
+// with -h for the flags, the file format and the exit statuses (0 done,
+// 1 failed, 2 bad command line):
 //
-// The emails come from the arguments and from -file (one address per line;
-// blank lines and lines starting with "#" are ignored). Each user is looked up
-// by email; the teams it belongs to are found from the organization's team
-// list (each team's members) and the user's own groups. The user is removed
-// from those teams (PATCH /scim/Groups/{id}) and then deactivated
-// (PATCH /scim/Users/{id}), in that order, since on Multi-tenant Cloud
-// deactivation removes the user from the organization altogether. A user not
-// found, or already inactive and in no team, is left alone, so it is safe to
-// run again.
-//
-// Flags:
-//
-//	-file     a file of email addresses, one per line
-//	-dry-run  print what would be done without changing anything
-//
-// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
-// SDK's built-in simulator (either variable alone is ignored, with a note),
-// seeded with a few users in teams; with no emails given it then offboards some
-// of them (one already offboarded, one unknown). With both set it runs against
-// that W&B as an organization admin, and emails are required.
-//
-// It prints one line per user and a summary, and exits with status 1 when a
-// user could not be offboarded.
+//	go run ./examples/offboard -dry-run alice@example.com
+//	go run ./examples/offboard -live -file leavers.txt
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,29 +34,66 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-func main() {
-	file := flag.String("file", "", "file of email addresses, one per line")
-	dryRun := flag.Bool("dry-run", false, "print what would be done without changing anything")
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: offboard [-dry-run] [-file emails.txt] [email ...]")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
+func main() { exampleenv.Main("offboard", command) }
 
-	var content []byte
-	if *file != "" {
-		var err error
-		if content, err = os.ReadFile(*file); err != nil {
-			exampleenv.UsageError("offboard", "%v", err)
-		}
+var help = exampleenv.Help{
+	Usage: "go run ./examples/offboard [flags] [email ...]",
+	About: `Offboard removes users from every team they belong to and then deactivates
+them (on Multi-tenant Cloud, deactivation removes them from the organization).
+Users not found, or already inactive and in no team, are left alone, so it is
+safe to run again. It prints one line per user and a summary.
+
+Input: email addresses as arguments, and with -file a text file of them, one
+a line; blank lines and lines starting with "#" are skipped:
+
+    # leavers, June
+    alice@example.com
+    bob@example.com
+
+Without -live it runs against the built-in W&B simulator, seeded with alice,
+bob and carol (in teams ml-research and platform) and dave (deactivated);
+given no emails it offboards alice, bob, dave and nobody@example.com, to show
+every outcome. With -live it runs against the W&B that the environment names,
+as an organization admin, and emails are required.`,
+	Env:     exampleenv.LiveEnv,
+	Example: "go run ./examples/offboard -dry-run -file leavers.txt carol@example.com",
+}
+
+// config is the command line.
+type config struct {
+	file         string   // -file, "" for none
+	emails       []string // the arguments
+	dryRun, live bool
+}
+
+// parse reads the command line. Malformed addresses among the arguments are
+// a usage error; the file is read by run.
+func parse(args []string, stdout io.Writer) (config, error) {
+	var c config
+	fs := exampleenv.NewFlagSet("offboard", help)
+	fs.StringVar(&c.file, "file", "", "a file of email addresses, one a line")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "print what would be done without changing anything")
+	exampleenv.LiveFlag(fs, &c.live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
 	}
-	emails, err := parseEmails(flag.Args(), string(content))
+	var err error
+	if c.emails, err = parseArgs(fs.Args()); err != nil {
+		return c, exampleenv.Usagef("%v", err)
+	}
+	if c.live && len(c.emails) == 0 && c.file == "" {
+		return c, exampleenv.Usagef("-live needs the users to offboard: give their emails as arguments or with -file")
+	}
+	return c, nil
+}
+
+// command is the program: it parses args and runs.
+func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	c, err := parse(args, stdout)
 	if err != nil {
-		exampleenv.UsageError("offboard", "%v", err)
+		return err
 	}
-	exampleenv.Main("offboard", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, emails, *dryRun)
-	})
+	return run(ctx, stdout, c)
 }
 
 // The simulator's seed: users in teams, and the emails offboarded when none
@@ -87,15 +112,32 @@ var (
 	simEmails = []string{"alice@example.com", "bob@example.com", "dave@example.com", "nobody@example.com"}
 )
 
-func run(ctx context.Context, w io.Writer, emails []string, dryRun bool) error {
-	env, err := exampleenv.Connect(w, scimtest.Options{Users: simUsers, Teams: simTeams})
+// run offboards the users c names: the arguments, then the file's.
+func run(ctx context.Context, w io.Writer, c config) error {
+	emails := c.emails
+	if c.file != "" {
+		content, err := os.ReadFile(c.file)
+		if err != nil {
+			return err
+		}
+		fromFile, err := parseFile(c.file, content)
+		if err != nil {
+			return err
+		}
+		if len(fromFile) == 0 {
+			return fmt.Errorf("%s: no email addresses in the file", c.file)
+		}
+		emails = dedupe(emails, fromFile)
+	}
+	dryRun := c.dryRun
+	env, err := exampleenv.Connect(w, c.live, scimtest.Options{Users: simUsers, Teams: simTeams})
 	if err != nil {
 		return err
 	}
 	defer env.Close()
 	if len(emails) == 0 {
 		if !env.Simulated {
-			return errors.New("no email addresses: give them as arguments or with -file")
+			return exampleenv.Usagef("-live needs the users to offboard: give their emails as arguments or with -file")
 		}
 		emails = simEmails
 		fmt.Fprintf(w, "No emails given: offboarding the simulator's sample users %s.\n", strings.Join(emails, ", "))

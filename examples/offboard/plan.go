@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,36 +12,70 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-// parseEmails returns the addresses in args followed by those in content (one
-// per line; blank lines and "#" comments skipped), each once (ignoring case).
-// It reports every malformed address.
-func parseEmails(args []string, content string) ([]string, error) {
-	all := slices.Clone(args)
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line != "" && !strings.HasPrefix(line, "#") {
-			all = append(all, line)
+// validEmail accepts text@text without spaces; the server has the last word.
+func validEmail(e string) bool {
+	at := strings.LastIndex(e, "@")
+	return at > 0 && at < len(e)-1 && !strings.ContainsAny(e, " \t,;")
+}
+
+// parseArgs returns the addresses given as arguments, each once (ignoring
+// case). It reports every malformed one, by its position.
+func parseArgs(args []string) ([]string, error) {
+	var errs []error
+	for i, a := range args {
+		if !validEmail(strings.TrimSpace(a)) {
+			errs = append(errs, fmt.Errorf("argument %d: %q is not an email address", i+1, a))
 		}
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return dedupe(args), nil
+}
+
+// parseFile returns the addresses in content, the file name: one a line,
+// blank lines and lines starting with "#" skipped, each address once
+// (ignoring case). It reports every malformed line as "name:line: ...".
+func parseFile(name string, content []byte) ([]string, error) {
 	var (
 		out  []string
 		errs []error
-		seen = map[string]bool{}
 	)
-	for _, e := range all {
-		e = strings.TrimSpace(e)
-		at := strings.LastIndex(e, "@")
-		if at <= 0 || at == len(e)-1 || strings.ContainsAny(e, " \t,;") {
-			errs = append(errs, fmt.Errorf("%q is not an email address", e))
-			continue
-		}
-		if !seen[strings.ToLower(e)] {
-			seen[strings.ToLower(e)] = true
+	sc := bufio.NewScanner(bytes.NewReader(content))
+	for line := 1; sc.Scan(); line++ {
+		e := strings.TrimSpace(sc.Text())
+		switch {
+		case e == "" || strings.HasPrefix(e, "#"):
+		case validEmail(e):
 			out = append(out, e)
+		default:
+			errs = append(errs, fmt.Errorf("%s:%d: %q is not an email address", name, line, e))
 		}
 	}
-	return out, errors.Join(errs...)
+	if err := sc.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return dedupe(out), nil
+}
+
+// dedupe returns the addresses of the lists in order, each once (ignoring
+// case), trimmed.
+func dedupe(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, list := range lists {
+		for _, e := range list {
+			e = strings.TrimSpace(e)
+			if !seen[strings.ToLower(e)] {
+				seen[strings.ToLower(e)] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // plan is what offboarding one user takes.

@@ -9,33 +9,44 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-func TestParseEmails(t *testing.T) {
+func TestParseArgs(t *testing.T) {
+	t.Parallel()
+	got, err := parseArgs([]string{"a@x.io", " b@x.io ", "A@X.IO"})
+	if err != nil || !reflect.DeepEqual(got, []string{"a@x.io", "b@x.io"}) {
+		t.Errorf("parseArgs = %q, %v; want a@x.io, b@x.io", got, err)
+	}
+	_, err = parseArgs([]string{"a@x.io", "alice", "@x.io"})
+	for _, want := range []string{`argument 2: "alice" is not an email address`, `argument 3: "@x.io"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to mention %s", err, want)
+		}
+	}
+}
+
+func TestParseFile(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		args    []string
 		content string
 		want    []string
 		wantErr []string
 	}{
-		{name: "nothing"},
+		{name: "empty"},
 		{
-			name:    "args then file, comments and blanks skipped, repeats dropped ignoring case",
-			args:    []string{"a@x.io", " b@x.io "},
-			content: "# offboard list\n\nc@x.io\r\nA@X.IO\n  d@x.io  \n",
-			want:    []string{"a@x.io", "b@x.io", "c@x.io", "d@x.io"},
+			name:    "comments and blanks skipped, repeats dropped ignoring case",
+			content: "# offboard list\n\nc@x.io\r\nA@X.IO\n  d@x.io  \na@x.io\n",
+			want:    []string{"c@x.io", "A@X.IO", "d@x.io"},
 		},
 		{
-			name:    "every bad address is reported",
-			args:    []string{"alice", "a@x.io"},
-			content: "@x.io\nb@\nc d@x.io\n",
-			wantErr: []string{`"alice"`, `"@x.io"`, `"b@"`, `"c d@x.io"`},
+			name:    "every bad line is reported with its number",
+			content: "ok@x.io\n@x.io\n\nb@\nc d@x.io\n",
+			wantErr: []string{`leavers.txt:2: "@x.io" is not an email address`, `leavers.txt:4: "b@"`, `leavers.txt:5: "c d@x.io"`},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseEmails(tt.args, tt.content)
+			got, err := parseFile("leavers.txt", []byte(tt.content))
 			if len(tt.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("got %q, want an error", got)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +15,7 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, nil, false) })
+	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated",
 		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 failed."} {
 		if !strings.Contains(s, want) {
@@ -22,11 +24,47 @@ func TestSimulatorMode(t *testing.T) {
 	}
 }
 
-func TestRealModeNeedsEmails(t *testing.T) {
-	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{}))
-	var out bytes.Buffer
-	if err := run(context.Background(), &out, nil, false); err == nil || !strings.Contains(err.Error(), "no email addresses") {
-		t.Errorf("err = %v, want a request for emails", err)
+func TestCommandLine(t *testing.T) {
+	exampleenv.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n")
+	exampleenv.ClearEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-dryrun"}, "flag provided but not defined: -dryrun"},
+		{[]string{"alice", "bob@x.io", "x@"}, `argument 1: "alice" is not an email address`},
+		{[]string{"-live"}, "-live needs the users to offboard"},
+		{[]string{"-live", "a@x.io"}, "-live needs WANDB_API_KEY"},
+	} {
+		exampleenv.CheckUsageError(t, "offboard", command, tt.args, tt.want)
+	}
+}
+
+// TestFileErrors: a bad -file is a failure (exit 1) naming the file and the
+// line, and nothing is sent.
+func TestFileErrors(t *testing.T) {
+	exampleenv.ClearEnv(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "leavers.txt")
+	empty := filepath.Join(dir, "empty.txt")
+	if err := os.WriteFile(bad, []byte("# June\nalice@example.com\nbob at example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, []byte("# nobody yet\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-file", bad}, "offboard: " + bad + `:3: "bob at example.com" is not an email address` + "\n"},
+		{[]string{"-file", empty}, "offboard: " + empty + ": no email addresses in the file\n"},
+		{[]string{"-file", filepath.Join(dir, "nope.txt")}, "offboard: open " + filepath.Join(dir, "nope.txt") + ": no such file or directory\n"},
+	} {
+		r := exampleenv.RunMain(t, "offboard", tt.args, command)
+		if r.Code != exampleenv.ExitFailed || r.Stderr != tt.want || r.Stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", tt.args, r.Code, r.Stdout, r.Stderr, tt.want)
+		}
 	}
 }
 
@@ -38,11 +76,15 @@ func TestDryRunThenRerun(t *testing.T) {
 			})
 			srv := scimtest.Start(t, scimtest.Options{Flavor: flavor, Users: seed, Teams: simTeams})
 			exampleenv.UseServer(t, srv)
-			emails := []string{"alice@example.com", "carol@example.com"}
+			file := filepath.Join(t.TempDir(), "leavers.txt")
+			if err := os.WriteFile(file, []byte("# June\ncarol@example.com\nALICE@example.com\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			runOnce := func(dry bool) string {
 				t.Helper()
 				var out bytes.Buffer
-				if err := run(context.Background(), &out, emails, dry); err != nil {
+				c := config{file: file, emails: []string{"alice@example.com"}, dryRun: dry, live: true}
+				if err := run(context.Background(), &out, c); err != nil {
 					t.Fatalf("run: %v\n%s", err, out.String())
 				}
 				return out.String()

@@ -1,74 +1,84 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/go-wandb/identity/users"
 )
 
 // Row is one user of the CSV file.
 type Row struct {
-	Line     int      // line number in the file, for messages
-	Email    string   // required
-	UserName string   // optional; the server's default is the part of Email before "@"
-	Teams    []string // team names, from the ";"-separated teams column
-	Role     string   // organization role, optional (admin, member, viewer or a custom role)
+	Line     int        // line number in the file, for messages
+	Email    string     // required
+	UserName string     // optional; the server's default is the part of Email before "@"
+	Teams    []string   // team names, from the ";"-separated teams column
+	Role     string     // organization role, optional: admin, member, viewer or a custom role
+	Seat     users.Seat // Models seat, optional: full, viewer or none
+}
+
+// badRow is a row provision skips: its line and what is wrong with it.
+type badRow struct {
+	Line int
+	Why  string
 }
 
 // columns are the header names parseCSV knows; email is required.
-var columns = []string{"email", "username", "teams", "role"}
+var columns = []string{"email", "username", "teams", "role", "seat"}
 
-// parseCSV reads rows from a CSV file whose header names its columns (email,
-// username, teams, role; only email is required, any order). Lines starting
-// with "#" are comments. It reports every bad line at once: a missing or
-// malformed email, an email given twice (ignoring case), an unknown column.
-func parseCSV(r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
+// parseCSV reads the rows of data, the CSV file name, whose header names its
+// columns (email, username, teams, role, seat; only email is required, any
+// order). Lines starting with "#" are comments. A row with a missing or
+// malformed email, an email already on an earlier row (ignoring case), the
+// wrong number of fields, or a bad seat is returned among bad, and the other
+// rows are returned. A file that cannot be read as CSV at all (no or a bad
+// header, a stray quote) is an error naming the file and the line.
+func parseCSV(name string, data []byte) (rows []Row, bad []badRow, err error) {
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1 // checked below, with a better message
 	cr.TrimLeadingSpace = true
 
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, errors.New("empty CSV: want a header line such as " + strings.Join(columns, ","))
+		return nil, nil, fmt.Errorf("%s: the file is empty, want a header line such as %s", name, strings.Join(columns, ","))
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, csvError(name, err)
 	}
+	headerLine, _ := cr.FieldPos(0)
 	col := map[string]int{}
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !slices.Contains(columns, name) {
-			return nil, fmt.Errorf("header: unknown column %q (known: %s)", h, strings.Join(columns, ", "))
+		key := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if !slices.Contains(columns, key) {
+			return nil, nil, fmt.Errorf("%s:%d: unknown column %q in the header (known: %s)", name, headerLine, h, strings.Join(columns, ", "))
 		}
-		if _, dup := col[name]; dup {
-			return nil, fmt.Errorf("header: column %q given twice", name)
+		if _, dup := col[key]; dup {
+			return nil, nil, fmt.Errorf("%s:%d: column %q is in the header twice", name, headerLine, key)
 		}
-		col[name] = i
+		col[key] = i
 	}
 	if _, ok := col["email"]; !ok {
-		return nil, fmt.Errorf("header: no email column (got %q)", strings.Join(header, ","))
+		return nil, nil, fmt.Errorf("%s:%d: the header has no email column (got %q)", name, headerLine, strings.Join(header, ","))
 	}
 
-	var (
-		rows []Row
-		errs []error
-		seen = map[string]int{} // lower-case email → line
-	)
+	seen := map[string]int{} // lower-case email → line
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, csvError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			errs = append(errs, fmt.Errorf("line %d: %d fields, want %d like the header", line, len(rec), len(header)))
+			bad = append(bad, badRow{line, fmt.Sprintf("%d fields, want %d like the header", len(rec), len(header))})
 			continue
 		}
 		field := func(name string) string {
@@ -83,23 +93,50 @@ func parseCSV(r io.Reader) ([]Row, error) {
 			UserName: field("username"),
 			Teams:    splitTeams(field("teams")),
 			Role:     field("role"),
+			Seat:     users.Seat(strings.ToLower(field("seat"))),
 		}
-		if !validEmail(row.Email) {
-			errs = append(errs, fmt.Errorf("line %d: invalid email %q", line, row.Email))
+		if why := checkFields(row); why != "" {
+			bad = append(bad, badRow{line, why})
 			continue
 		}
 		key := strings.ToLower(row.Email)
 		if first, dup := seen[key]; dup {
-			errs = append(errs, fmt.Errorf("line %d: %s is already on line %d", line, row.Email, first))
+			bad = append(bad, badRow{line, fmt.Sprintf("%s is already on line %d", row.Email, first)})
 			continue
 		}
 		seen[key] = line
 		rows = append(rows, row)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	return rows, bad, nil
+}
+
+// checkFields says what is wrong with the fields of row on their own, or "".
+// Team names and custom roles are checked against the server (checkRow).
+func checkFields(row Row) string {
+	switch {
+	case !validEmail(row.Email):
+		return fmt.Sprintf("invalid email %q", row.Email)
+	case row.UserName != "" && strings.ContainsAny(row.UserName, " \t@"):
+		return fmt.Sprintf("invalid username %q: no spaces or @", row.UserName)
 	}
-	return rows, nil
+	switch row.Seat {
+	case "", users.SeatFull, users.SeatViewer, users.SeatNone:
+	default:
+		return fmt.Sprintf("invalid seat %q: want full, viewer or none", row.Seat)
+	}
+	if strings.EqualFold(row.Role, "viewer") && row.Seat != "" && row.Seat != users.SeatViewer {
+		return fmt.Sprintf("role viewer comes with viewer seats, but seat is %q", row.Seat)
+	}
+	return ""
+}
+
+// csvError names the file and the place of an error of encoding/csv.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // splitTeams splits a ";"-separated list of team names, dropping blanks and

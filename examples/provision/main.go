@@ -1,61 +1,56 @@
-// Provision creates W&B users in bulk from a CSV file, adds them to teams and
-// sets their organization role. It is safe to run again: every user is looked
-// up by email first, so a rerun creates nobody twice; it only adds missing team
-// memberships and fixes roles that differ. A listed user who exists but is
-// deactivated (Dedicated Cloud and Self-Managed keep deactivated users; on
-// Multi-tenant Cloud they leave the organization and are created again) is
-// reactivated (PATCH /scim/Users/{id}, active=true) before anything else.
+// Provision creates W&B users in bulk from a CSV file, sets their
+// organization role and Models seat, and adds them to teams. It is safe to
+// run again: every user is looked up by email first, so a rerun creates
+// nobody twice; it only adds missing team memberships and fixes roles and
+// seats that differ. A listed user who exists but is deactivated (Dedicated
+// Cloud and Self-Managed keep deactivated users; on Multi-tenant Cloud they
+// leave the organization and are created again) is reactivated first.
+//
+// Every row is checked before anything is sent: its email, role and seat,
+// and its teams and custom role against the organization (reads only). A bad
+// row is reported with its line number and skipped while the good rows
+// proceed; with -strict the first bad row stops the run before any change.
+// A new user is created, then given its role, then added to its teams; when
+// the role cannot be set the new user is deleted again, so no user is left
+// with its teams' access but not its role.
 //
 // The CSV has a header line naming its columns, in any order:
 //
-//	email,username,teams,role
-//	ada@example.com,ada,ml-research;platform,admin
-//	alan@example.com,,platform,
+//	email,username,teams,role,seat
+//	ada@example.com,ada,ml-research;platform,admin,
+//	alan@example.com,,platform,,viewer
 //
-// email is required; username defaults to the part of the email before "@";
-// teams is a ";"-separated list of existing team names; role is the
-// organization role (admin, member, viewer or a custom role), optional. Lines
-// starting with "#" are ignored.
+// It runs against the SDK's built-in simulator unless the command line says
+// -live; then it runs against the W&B that WANDB_BASE_URL and WANDB_API_KEY
+// name. Run it with -h for the columns, the flags, what the simulator holds
+// and the exit statuses (0 done, 1 failed or rows skipped, 2 bad command
+// line):
 //
-// Usage:
-//
-//	go run ./examples/provision [-file users.csv] [-concurrency 4] [-dry-run]
-//
-// Flags:
-//
-//	-file         the CSV file; by default the sample examples/provision/users.csv
-//	              (built into the program)
-//	-concurrency  how many users to process at once (default 4)
-//	-dry-run      look everything up and print the plan, but change nothing
-//
-// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
-// SDK's built-in simulator (either variable alone is ignored, with a note),
-// seeded with the teams the CSV names and, for the sample file, with its first
-// user already present, so every kind of outcome shows. With both set it runs
-// against that W&B as an organization admin.
+//	go run ./examples/provision -dry-run
+//	go run ./examples/provision -live -file users.csv
 //
 // Team membership is added with teams.AddMembers (PATCH /scim/Groups/{id}) on
 // the team found by name, not with the teams extension of users.CreateParams:
 // that extension is documented for Multi-tenant Cloud only, while AddMembers
-// works on every deployment (and on the simulator's default, Dedicated Cloud
-// flavour), and also serves users who already exist.
+// works on every deployment, and also serves users who already exist.
 //
-// On a terminal it draws a progress bar; otherwise (a pipe, a CI log) it prints
-// one line per user. It ends with a summary of users created, reactivated,
-// already present and failed, and exits with status 1 when any row failed.
+// On a terminal it draws a progress bar that fits the terminal's width (80
+// columns when the terminal does not say); otherwise (a pipe, a file, a CI
+// log) it prints one line per user. It ends with a summary of users created,
+// reactivated, already present, failed and skipped.
 package main
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim"
@@ -64,51 +59,179 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
+// samplePath is where the built-in sample lives in the repository.
+const samplePath = "examples/provision/users.csv"
+
 //go:embed users.csv
 var sampleCSV []byte
 
-func main() {
-	file := flag.String("file", "", "CSV file of users (default: the sample examples/provision/users.csv)")
-	concurrency := flag.Int("concurrency", 4, "number of users processed at once")
-	dryRun := flag.Bool("dry-run", false, "print the plan without changing anything")
-	flag.Parse()
-	if flag.NArg() > 0 || *concurrency < 1 {
-		exampleenv.UsageError("provision", "-concurrency must be at least 1, and no arguments are accepted")
-	}
-	exampleenv.Main("provision", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, isTerminal(os.Stdout), *file, *concurrency, *dryRun)
-	})
+func main() { exampleenv.Main("provision", command) }
+
+var help = exampleenv.Help{
+	Usage: "go run ./examples/provision [flags]",
+	About: `Provision creates W&B users in bulk from a CSV file, sets their organization
+role and Models seat, and adds them to teams. It is safe to run again: users
+are looked up by email, so a rerun creates nobody twice and only adds what is
+missing (teams, a role or seat that differs, reactivation of a deactivated
+user).
+
+Input (-file; by default the sample ` + samplePath + `, built in): CSV with a
+header line naming the columns, in any order; only email is required; lines
+starting with "#" are comments:
+
+    email,username,teams,role,seat
+    ada@example.com,ada,ml-research;platform,admin,
+    alan@example.com,,platform,,viewer
+
+  username  default: the part of the email before "@"
+  teams     existing team names, separated by ";"
+  role      organization role: admin, member, viewer (member with viewer
+            seats) or a custom role of the organization; default member
+  seat      Models seat: full, viewer or none; default full
+
+Every row is checked before anything is sent (email, role, seat, and teams
+and custom roles against the organization). Bad rows are reported with their
+line numbers and skipped while the others proceed, and make the exit status
+1; -strict stops at the first bad row without changing anything. A new user
+is created, then given its role, then added to its teams; if the role cannot
+be set, the new user is deleted again.
+
+On a terminal a progress bar shows the work; otherwise one line per user.
+
+Without -live it runs against the built-in W&B simulator, which holds the
+teams ml-research, platform and data-eng, the custom role run-operator, and
+the user ada (member, in ml-research), so the sample shows both new and
+existing users. With -live it runs against the W&B that the environment
+names, as an organization admin.`,
+	Env:     exampleenv.LiveEnv,
+	Example: "go run ./examples/provision -file new-hires.csv -dry-run",
 }
 
-// run provisions the users of file (the sample when ""), writing to w, with a
-// progress bar when bar is set.
-func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency int, dryRun bool) error {
-	name, data, err := exampleenv.ReadInput(file, "examples/provision/users.csv", sampleCSV)
+// simSeed is the simulator's organization: the sample's teams and custom
+// role, and its first user already present.
+var simSeed = scimtest.Options{
+	Roles: []scimtest.Role{{Name: "run-operator", Description: "Members who may also stop runs", Permissions: []string{"run:stop"}}},
+	Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}},
+	Teams: []scimtest.Team{{Name: "ml-research", Members: []string{"ada"}}, {Name: "platform"}, {Name: "data-eng"}},
+}
+
+// config is the command line, and where the output goes.
+type config struct {
+	file                 string // "" for the sample
+	concurrency          int
+	dryRun, strict, live bool
+	// width is the terminal's width for the progress bar; 0 for one line
+	// per user.
+	width int
+}
+
+// maxConcurrency bounds -concurrency: W&B rate-limits SCIM.
+const maxConcurrency = 16
+
+// parse reads the command line.
+func parse(args []string, stdout io.Writer) (config, error) {
+	var c config
+	fs := exampleenv.NewFlagSet("provision", help)
+	fs.StringVar(&c.file, "file", "", "the CSV file of users (default: the built-in sample "+samplePath+")")
+	fs.IntVar(&c.concurrency, "concurrency", 4, fmt.Sprintf("how many users to process at once, 1 to %d", maxConcurrency))
+	fs.BoolVar(&c.dryRun, "dry-run", false, "check the rows and print the plan, but change nothing")
+	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad row (before any change) or failed user, instead of skipping it")
+	exampleenv.LiveFlag(fs, &c.live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	if c.concurrency < 1 || c.concurrency > maxConcurrency {
+		return c, exampleenv.Usagef("-concurrency %d: want 1 to %d", c.concurrency, maxConcurrency)
+	}
+	return c, exampleenv.NoArgs(fs)
+}
+
+// command is the program: it parses args and runs, with a progress bar when
+// standard output is a terminal.
+func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	c, err := parse(args, stdout)
 	if err != nil {
 		return err
 	}
-	rows, err := parseCSV(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	if width, ok := terminal(os.Stdout); ok && stdout == io.Writer(os.Stdout) {
+		c.width = cmp.Or(width, 80)
 	}
+	return run(ctx, stdout, c)
+}
 
-	env, err := exampleenv.Connect(w, simulatorSeed(rows, file == ""))
+// run provisions the users of c.file, writing to w.
+func run(ctx context.Context, w io.Writer, c config) error {
+	name, data, err := exampleenv.ReadInput(c.file, samplePath, sampleCSV)
+	if err != nil {
+		return err
+	}
+	rows, bad, err := parseCSV(name, data)
+	if err != nil {
+		return err
+	}
+	env, err := exampleenv.Connect(w, c.live, simSeed)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	userSvc, teamSvc := users.New(env.Client), teams.New(env.Client)
-	fmt.Fprintf(w, "Read %d users from %s.\n", len(rows), name)
+	from := name
+	if c.file == "" {
+		from += " (the built-in sample)"
+	}
+	fmt.Fprintf(w, "Read %d rows from %s.\n", len(rows)+len(bad), from)
 
-	// Look up the teams the CSV names, then each user by email.
-	teamsByName, err := findTeams(ctx, teamSvc, rows, concurrency)
+	// Check the rows against the organization: reads only.
+	o, err := readOrg(ctx, env.Client, rows, c.concurrency)
 	if err != nil {
 		return err
 	}
+	var good []Row
+	for _, r := range rows {
+		if why := o.checkRow(r); why != "" {
+			bad = append(bad, badRow{r.Line, why})
+		} else {
+			good = append(good, r)
+		}
+	}
+	slices.SortFunc(bad, func(a, b badRow) int { return a.Line - b.Line })
+	if c.strict && len(bad) > 0 {
+		return fmt.Errorf("%s:%d: %s (-strict: stopped at the first bad row; nothing was changed)", name, bad[0].Line, bad[0].Why)
+	}
+	for _, b := range bad {
+		fmt.Fprintf(w, "%s:%d: skipped: %s\n", name, b.Line, b.Why)
+	}
+
+	userSvc, teamSvc := users.New(env.Client), teams.New(env.Client)
+	steps, err := plan(ctx, userSvc, good, o, c.concurrency)
+	if err != nil {
+		return err
+	}
+	if c.dryRun {
+		return printPlan(w, name, steps, len(bad))
+	}
+
+	p := newProgress(w, name, len(steps), c.width)
+	var stop atomic.Bool // -strict: a user failed, start no more
+	forEach(ctx, len(steps), c.concurrency, func(i int) {
+		if stop.Load() {
+			p.done(&steps[i], result{notRun, "-strict stopped at an earlier failure"})
+			return
+		}
+		r := apply(ctx, userSvc, teamSvc, &steps[i])
+		if r.outcome == failed && c.strict {
+			stop.Store(true)
+		}
+		p.done(&steps[i], r)
+	})
+	return p.finish(ctx.Err(), len(bad))
+}
+
+// plan looks up the user of each row by email and decides its step.
+func plan(ctx context.Context, svc *users.Service, rows []Row, o *org, concurrency int) ([]Step, error) {
 	found := make([]*users.User, len(rows))
 	lookupErrs := make([]error, len(rows))
 	forEach(ctx, len(rows), concurrency, func(i int) {
-		u, err := userSvc.FindByEmail(ctx, rows[i].Email)
+		u, err := svc.FindByEmail(ctx, rows[i].Email)
 		if err == nil {
 			found[i] = u
 		} else if !errors.Is(err, scim.ErrNotFound) {
@@ -116,93 +239,23 @@ func run(ctx context.Context, w io.Writer, bar bool, file string, concurrency in
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	steps := make([]Step, len(rows))
 	for i, row := range rows {
-		steps[i] = planRow(row, found[i], lookupErrs[i], teamsByName)
+		steps[i] = planRow(row, found[i], lookupErrs[i], o)
 	}
-
-	if dryRun {
-		return printPlan(w, steps)
-	}
-
-	p := newProgress(w, len(steps), bar)
-	forEach(ctx, len(steps), concurrency, func(i int) {
-		p.done(&steps[i], apply(ctx, userSvc, teamSvc, &steps[i]))
-	})
-	return p.finish(ctx.Err())
+	return steps, nil
 }
 
-// simulatorSeed is the simulator's initial data: every team the CSV names and,
-// for the sample file, its first user already in the first of its teams.
-func simulatorSeed(rows []Row, sample bool) scimtest.Options {
-	var opts scimtest.Options
-	seen := map[string]bool{}
-	for _, r := range rows {
-		for _, t := range r.Teams {
-			if !seen[strings.ToLower(t)] {
-				seen[strings.ToLower(t)] = true
-				opts.Teams = append(opts.Teams, scimtest.Team{Name: t})
-			}
-		}
-	}
-	if sample && len(rows) > 0 && rows[0].UserName != "" {
-		first := rows[0]
-		opts.Users = []scimtest.User{{UserName: first.UserName, Email: first.Email, OrgRole: "member"}}
-		if len(first.Teams) > 0 {
-			for i := range opts.Teams {
-				if strings.EqualFold(opts.Teams[i].Name, first.Teams[0]) {
-					opts.Teams[i].Members = []string{first.UserName}
-				}
-			}
-		}
-	}
-	return opts
-}
-
-// findTeams looks up every team the rows name. A team that does not exist is
-// left out of the map (the rows naming it fail); any other error is returned.
-func findTeams(ctx context.Context, svc *teams.Service, rows []Row, concurrency int) (map[string]*teams.Team, error) {
-	var names []string
-	seen := map[string]bool{}
-	for _, r := range rows {
-		for _, t := range r.Teams {
-			if !seen[strings.ToLower(t)] {
-				seen[strings.ToLower(t)] = true
-				names = append(names, t)
-			}
-		}
-	}
-	var (
-		mu    sync.Mutex
-		byKey = map[string]*teams.Team{}
-		errs  []error
-	)
-	forEach(ctx, len(names), concurrency, func(i int) {
-		t, err := svc.FindByName(ctx, names[i])
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case err == nil:
-			byKey[strings.ToLower(names[i])] = t
-		case !errors.Is(err, scim.ErrNotFound):
-			errs = append(errs, fmt.Errorf("looking up team %s: %w", names[i], err))
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return byKey, errors.Join(errs...)
-}
-
-// printPlan prints what a real run would do, and its would-be summary.
-func printPlan(w io.Writer, steps []Step) error {
+// printPlan prints what a real run would do, and its would-be summary. It
+// returns an error, for exit status 1, when a row would fail or is skipped.
+func printPlan(w io.Writer, name string, steps []Step, skipped int) error {
 	fmt.Fprintln(w, "Dry run: nothing is changed. Plan:")
 	var create, reactivate, present, fail int
 	for i := range steps {
 		s := &steps[i]
-		fmt.Fprintf(w, "  line %d %s: %s\n", s.Row.Line, s.Row.Email, s.Describe())
+		fmt.Fprintf(w, "  %s:%d %s: %s\n", name, s.Row.Line, s.Row.Email, s.Describe())
 		switch {
 		case s.Err != nil:
 			fail++
@@ -214,101 +267,12 @@ func printPlan(w io.Writer, steps []Step) error {
 			present++
 		}
 	}
-	fmt.Fprintf(w, "Would create %d, reactivate %d, already present %d, would fail %d.\n", create, reactivate, present, fail)
+	fmt.Fprintf(w, "Would create %d, reactivate %d, already present %d, would fail %d, skipped %d.\n",
+		create, reactivate, present, fail, skipped)
+	if fail+skipped > 0 {
+		return fmt.Errorf("dry run: %d rows would fail and %d are skipped", fail, skipped)
+	}
 	return nil
-}
-
-// outcome is how a row ended.
-type outcome int
-
-const (
-	notRun outcome = iota
-	created
-	reactivated
-	present
-	failed
-)
-
-// result is a row's outcome and what was done, or why it failed.
-type result struct {
-	outcome outcome
-	detail  string
-}
-
-// apply carries out one step.
-func apply(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, s *Step) result {
-	if s.Err != nil {
-		return result{failed, s.Err.Error()}
-	}
-	if err := ctx.Err(); err != nil {
-		return result{notRun, "interrupted"}
-	}
-	var did []string
-	u, out, setRole, reactivate := s.User, present, s.SetRole, s.Reactivate
-	if u == nil {
-		nu, err := userSvc.Create(ctx, users.CreateParams{
-			Email: s.Row.Email, UserName: s.Row.UserName, OrganizationRole: s.Row.Role,
-		})
-		switch {
-		case errors.Is(err, scim.ErrConflict):
-			// Created since the lookup (or the user name is taken): look again.
-			if nu, err = userSvc.FindByEmail(ctx, s.Row.Email); err != nil {
-				return result{failed, fmt.Sprintf("the server reports a conflict, but no user has this email "+
-					"(is the user name taken by another account?): %v", err)}
-			}
-			u = nu
-			did = append(did, "created meanwhile by someone else")
-			if s.Row.Role != "" && !hasRole(u, s.Row.Role) {
-				setRole = s.Row.Role
-			}
-			reactivate = !u.Active
-		case err != nil && nu != nil:
-			return result{failed, err.Error()} // created, but the role was not set
-		case err != nil:
-			return result{failed, "creating: " + err.Error()}
-		default:
-			u, out = nu, created
-			did = append(did, "user "+u.UserName)
-			if s.Row.Role != "" {
-				did = append(did, "role "+s.Row.Role)
-			}
-		}
-	}
-	if reactivate {
-		ru, err := userSvc.Reactivate(ctx, u.ID)
-		if err != nil {
-			return result{failed, fmt.Sprintf("%sreactivating: %v", prefix(did), err)}
-		}
-		u, out = ru, reactivated
-		did = append(did, "was deactivated")
-	}
-	if setRole != "" {
-		if _, err := userSvc.SetOrganizationRole(ctx, u.ID, setRole); err != nil {
-			return result{failed, fmt.Sprintf("setting role %s: %v", setRole, err)}
-		}
-		did = append(did, "role set to "+setRole)
-	}
-	for _, t := range s.Join {
-		if out != created && isMember(u, t) {
-			continue
-		}
-		if _, err := teamSvc.AddMembers(ctx, t.ID, []string{u.ID}); err != nil {
-			return result{failed, fmt.Sprintf("%sadding to team %s: %v", prefix(did), t.DisplayName, err)}
-		}
-		did = append(did, "added to "+t.DisplayName)
-	}
-	if len(did) == 0 {
-		did = append(did, "nothing to change")
-	}
-	return result{out, strings.Join(did, ", ")}
-}
-
-// prefix returns what was done so far followed by "; ", or "".
-func prefix(did []string) string {
-	if len(did) == 0 {
-		return ""
-	}
-	return strings.Join(did, ", ") + "; "
 }
 
 // forEach calls f(0) … f(n-1), at most limit at a time, and returns when all
@@ -330,10 +294,4 @@ func forEach(ctx context.Context, n, limit int, f func(i int)) {
 			f(i)
 		}()
 	}
-}
-
-// isTerminal reports whether f is a terminal (a character device).
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

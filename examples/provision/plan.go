@@ -1,15 +1,107 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/go-wandb/identity/roles"
+	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
 )
 
-// Step is what provision does for one row.
+// predefinedRoles are W&B's organization roles; viewer is the legacy one,
+// stored as member with viewer seats.
+var predefinedRoles = []string{"admin", "member", "viewer"}
+
+// org is what provision reads from the server before changing anything:
+// the teams the rows name (by lower-case name; a missing key is a team that
+// does not exist) and the names of the custom roles.
+type org struct {
+	teams       map[string]*teams.Team
+	customRoles []string
+}
+
+// readOrg looks up every team the rows name and, when a row names a role
+// other than the predefined ones, lists the custom roles. Any error but a
+// team not found is returned: the rows cannot be checked without it.
+func readOrg(ctx context.Context, client *scim.Client, rows []Row, concurrency int) (*org, error) {
+	var names []string
+	seen := map[string]bool{}
+	needRoles := false
+	for _, r := range rows {
+		for _, t := range r.Teams {
+			if !seen[strings.ToLower(t)] {
+				seen[strings.ToLower(t)] = true
+				names = append(names, t)
+			}
+		}
+		needRoles = needRoles || (r.Role != "" && !slices.Contains(predefinedRoles, strings.ToLower(r.Role)))
+	}
+	o := &org{teams: map[string]*teams.Team{}}
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	svc := teams.New(client)
+	forEach(ctx, len(names), concurrency, func(i int) {
+		t, err := svc.FindByName(ctx, names[i])
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err == nil:
+			o.teams[strings.ToLower(names[i])] = t
+		case !errors.Is(err, scim.ErrNotFound):
+			errs = append(errs, fmt.Errorf("looking up team %s: %w", names[i], err))
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if needRoles {
+		for r, err := range roles.New(client).All(ctx, nil) {
+			if err != nil {
+				return nil, fmt.Errorf("listing custom roles: %w", err)
+			}
+			o.customRoles = append(o.customRoles, r.Name)
+		}
+	}
+	return o, nil
+}
+
+// checkRow says why row cannot be provisioned in o, or "": a team that does
+// not exist, or a role that is neither predefined nor a custom role of o.
+func (o *org) checkRow(row Row) string {
+	var missing []string
+	for _, name := range row.Teams {
+		if o.teams[strings.ToLower(name)] == nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return "no team named " + strings.Join(missing, ", ")
+	}
+	if row.Role == "" || slices.Contains(predefinedRoles, strings.ToLower(row.Role)) || slices.Contains(o.customRoles, row.Role) {
+		return ""
+	}
+	if i := slices.IndexFunc(o.customRoles, func(r string) bool { return strings.EqualFold(r, row.Role) }); i >= 0 {
+		return fmt.Sprintf("unknown role %q: custom role names are case-sensitive (the organization has %q)", row.Role, o.customRoles[i])
+	}
+	known := "it has none"
+	if len(o.customRoles) > 0 {
+		known = strings.Join(o.customRoles, ", ")
+	}
+	return fmt.Sprintf("unknown role %q: want admin, member, viewer or a custom role of the organization (%s)", row.Role, known)
+}
+
+// Step is what provision does for one good row.
 type Step struct {
 	Row Row
 	// User is the existing user, nil when the row's user must be created.
@@ -23,8 +115,10 @@ type Step struct {
 	// SetRole is the organization role to set on an existing user whose role
 	// differs from the row's; "" to leave it. A new user gets Row.Role.
 	SetRole string
-	// Err makes the row fail before anything is changed (a team that does
-	// not exist, a failed lookup).
+	// SetSeat is the Models seat to set on an existing user whose seat
+	// differs from the row's; "" to leave it. A new user gets Row.Seat.
+	SetSeat users.Seat
+	// Err makes the row fail before anything is changed (a failed lookup).
 	Err error
 }
 
@@ -38,13 +132,12 @@ func (s *Step) Describe() string {
 	}
 	var parts []string
 	if s.User == nil {
-		name := s.Row.UserName
-		if name == "" { // the SDK's default
-			name = s.Row.Email[:strings.LastIndex(s.Row.Email, "@")]
-		}
-		p := "create user " + name
+		p := "create user " + userName(s.Row)
 		if s.Row.Role != "" {
 			p += " with role " + s.Row.Role
+		}
+		if s.Row.Seat != "" {
+			p += ", seat " + string(s.Row.Seat)
 		}
 		parts = append(parts, p)
 	} else {
@@ -55,6 +148,9 @@ func (s *Step) Describe() string {
 		}
 		if s.SetRole != "" {
 			parts = append(parts, fmt.Sprintf("set role %s (was %s)", s.SetRole, orNone(s.User.OrganizationRole)))
+		}
+		if s.SetSeat != "" {
+			parts = append(parts, fmt.Sprintf("set seat %s (was %s)", s.SetSeat, orNone(string(s.User.ModelsSeat))))
 		}
 	}
 	if len(s.Join) > 0 {
@@ -70,36 +166,38 @@ func (s *Step) Describe() string {
 	return strings.Join(parts, "; ")
 }
 
-// planRow decides what to do for row, given the user found by its email (nil
-// when there is none), the error of that lookup (other than not found), and
-// the teams found by name (keyed by lower-case name; a missing key is a team
-// that does not exist). It changes nothing.
-func planRow(row Row, existing *users.User, lookupErr error, teamsByName map[string]*teams.Team) Step {
+// userName is the row's user name, or the SDK's default for it.
+func userName(row Row) string {
+	if row.UserName != "" {
+		return row.UserName
+	}
+	return row.Email[:strings.LastIndex(row.Email, "@")]
+}
+
+// planRow decides what to do for row, which checkRow accepted in o, given the
+// user found by its email (nil when there is none) and the error of that
+// lookup (other than not found). It changes nothing.
+func planRow(row Row, existing *users.User, lookupErr error, o *org) Step {
 	s := Step{Row: row, User: existing}
 	if lookupErr != nil {
 		s.Err = fmt.Errorf("looking up %s: %w", row.Email, lookupErr)
 		return s
 	}
-	var missing []string
 	for _, name := range row.Teams {
-		t, ok := teamsByName[strings.ToLower(name)]
-		if !ok || t == nil {
-			missing = append(missing, name)
-			continue
-		}
-		if existing == nil || !isMember(existing, t) {
+		if t := o.teams[strings.ToLower(name)]; t != nil && (existing == nil || !isMember(existing, t)) {
 			s.Join = append(s.Join, t)
 		}
 	}
-	if len(missing) > 0 {
-		s.Err = fmt.Errorf("no team named %s", strings.Join(missing, ", "))
-		s.Join = nil
+	if existing == nil {
 		return s
 	}
-	if existing != nil && row.Role != "" && !hasRole(existing, row.Role) {
+	if row.Role != "" && !hasRole(existing, row.Role) {
 		s.SetRole = row.Role
 	}
-	s.Reactivate = existing != nil && !existing.Active
+	if row.Seat != "" && existing.ModelsSeat != row.Seat {
+		s.SetSeat = row.Seat
+	}
+	s.Reactivate = !existing.Active
 	return s
 }
 

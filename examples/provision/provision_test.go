@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,14 +17,15 @@ func TestParseCSV(t *testing.T) {
 		name    string
 		in      string
 		want    []Row
-		wantErr []string // substrings of the error
+		wantBad []badRow
+		wantErr string // the error's beginning
 	}{
 		{
 			name: "all columns",
-			in:   "email,username,teams,role\nada@example.com,ada,ml; platform ;;ML,admin\nalan@example.com,,,\n",
+			in:   "email,username,teams,role,seat\nada@example.com,ada,ml; platform ;;ML,admin,\nalan@example.com,,,,VIEWER\n",
 			want: []Row{
 				{Line: 2, Email: "ada@example.com", UserName: "ada", Teams: []string{"ml", "platform"}, Role: "admin"},
-				{Line: 3, Email: "alan@example.com"},
+				{Line: 3, Email: "alan@example.com", Seat: users.SeatViewer},
 			},
 		},
 		{
@@ -32,53 +33,105 @@ func TestParseCSV(t *testing.T) {
 			in:   "\ufeffRole, EMAIL\n# a comment\nmember,grace@example.com\n",
 			want: []Row{{Line: 3, Email: "grace@example.com", Role: "member"}},
 		},
+		{name: "header only", in: "email,username,teams,role\n"},
+		{name: "empty file", in: "", wantErr: "users.csv: the file is empty, want a header line such as email,username,teams,role,seat"},
+		{name: "no email column", in: "# users\nusername,teams\nada,ml\n", wantErr: `users.csv:2: the header has no email column`},
+		{name: "unknown column", in: "email,team\na@b.c,ml\n", wantErr: `users.csv:1: unknown column "team" in the header`},
+		{name: "repeated column", in: "email,Email\na@b.c,a@b.c\n", wantErr: `users.csv:1: column "email" is in the header twice`},
+		{name: "stray quote", in: "email,role\na@b.c,adm\"in\n", wantErr: `users.csv:2:10: bare " in non-quoted-field`},
 		{
-			name: "header only",
-			in:   "email,username,teams,role\n",
-		},
-		{name: "empty file", in: "", wantErr: []string{"empty CSV"}},
-		{name: "no email column", in: "username,teams\nada,ml\n", wantErr: []string{"no email column"}},
-		{name: "unknown column", in: "email,team\na@b.c,ml\n", wantErr: []string{`unknown column "team"`}},
-		{name: "repeated column", in: "email,Email\na@b.c,a@b.c\n", wantErr: []string{`"email" given twice`}},
-		{
-			name:    "bad rows are all reported",
-			in:      "email,username\nnot-an-email,x\n@example.com,y\nok@example.com,z\nOK@example.com,w\nshort@example.com\n",
-			wantErr: []string{"line 2: invalid email", "line 3: invalid email", "line 5: OK@example.com is already on line 4", "line 6: 1 fields, want 2"},
+			name: "bad rows are reported and the good kept",
+			in: "email,username,role,seat\n" +
+				"not-an-email,x,,\n" +
+				"ok@example.com,ok,,\n" +
+				"@example.com,y,,\n" +
+				"OK@example.com,w,,\n" +
+				"short@example.com\n" +
+				"seat@example.com,s,,half\n" +
+				"viewer@example.com,v,viewer,full\n" +
+				"space@example.com,a b,,\n" +
+				"fine@example.com,,Viewer,viewer\n",
+			want: []Row{
+				{Line: 3, Email: "ok@example.com", UserName: "ok"},
+				{Line: 10, Email: "fine@example.com", Role: "Viewer", Seat: users.SeatViewer},
+			},
+			wantBad: []badRow{
+				{2, `invalid email "not-an-email"`},
+				{4, `invalid email "@example.com"`},
+				{5, "OK@example.com is already on line 3"},
+				{6, "1 fields, want 4 like the header"},
+				{7, `invalid seat "half": want full, viewer or none`},
+				{8, `role viewer comes with viewer seats, but seat is "full"`},
+				{9, `invalid username "a b": no spaces or @`},
+			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseCSV(strings.NewReader(tt.in))
-			if len(tt.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("parseCSV: got %+v, want an error", got)
-				}
-				for _, w := range tt.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q does not contain %q", err, w)
-					}
+			got, bad, err := parseCSV("users.csv", []byte(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("parseCSV = %+v, %v; want an error starting %q", got, err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatalf("parseCSV: %v", err)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("parseCSV:\n got %+v\nwant %+v", got, tt.want)
+			if !reflect.DeepEqual(got, tt.want) || !reflect.DeepEqual(bad, tt.wantBad) {
+				t.Errorf("parseCSV:\n got %+v\n     %+v\nwant %+v\n     %+v", got, bad, tt.want, tt.wantBad)
 			}
 		})
 	}
 }
 
-func TestSampleCSVParses(t *testing.T) {
+func TestSampleCSVIsGood(t *testing.T) {
 	t.Parallel()
-	rows, err := parseCSV(bytes.NewReader(sampleCSV))
-	if err != nil {
-		t.Fatal(err)
+	rows, bad, err := parseCSV(samplePath, sampleCSV)
+	if err != nil || len(bad) > 0 {
+		t.Fatalf("the sample has problems: %v %+v", err, bad)
 	}
-	if len(rows) < 5 || rows[0].UserName == "" || len(rows[0].Teams) < 2 {
-		t.Errorf("the sample should have several users, the first with a user name and two teams: %+v", rows)
+	o := &org{teams: map[string]*teams.Team{}}
+	for _, tm := range simSeed.Teams {
+		o.teams[tm.Name] = &teams.Team{DisplayName: tm.Name}
+	}
+	for _, r := range simSeed.Roles {
+		o.customRoles = append(o.customRoles, r.Name)
+	}
+	for _, r := range rows {
+		if why := o.checkRow(r); why != "" {
+			t.Errorf("line %d does not fit the simulator: %s", r.Line, why)
+		}
+	}
+	if len(rows) < 5 || rows[0].Email != simSeed.Users[0].Email || len(rows[0].Teams) < 2 {
+		t.Errorf("the sample should have several users, the first the simulator's user with two teams: %+v", rows)
+	}
+}
+
+func TestCheckRow(t *testing.T) {
+	t.Parallel()
+	o := &org{
+		teams:       map[string]*teams.Team{"ml": {DisplayName: "ML"}, "platform": {DisplayName: "platform"}},
+		customRoles: []string{"run-operator", "auditor"},
+	}
+	for _, tt := range []struct {
+		row  Row
+		want string
+	}{
+		{Row{Teams: []string{"ml", "Platform"}, Role: "ADMIN"}, ""},
+		{Row{Role: "viewer"}, ""},
+		{Row{Role: "run-operator"}, ""},
+		{Row{Teams: []string{"ml", "nope", "gone"}}, "no team named nope, gone"},
+		{Row{Role: "superuser"}, `unknown role "superuser": want admin, member, viewer or a custom role of the organization (run-operator, auditor)`},
+		{Row{Role: "Run-Operator"}, `unknown role "Run-Operator": custom role names are case-sensitive (the organization has "run-operator")`},
+	} {
+		if got := o.checkRow(tt.row); got != tt.want {
+			t.Errorf("checkRow(%+v) = %q, want %q", tt.row, got, tt.want)
+		}
+	}
+	if got := (&org{}).checkRow(Row{Role: "x"}); !strings.HasSuffix(got, "(it has none)") {
+		t.Errorf("without custom roles: %q", got)
 	}
 }
 
@@ -87,8 +140,8 @@ func TestPlanRow(t *testing.T) {
 	ml := &teams.Team{ID: "T1", DisplayName: "ML", Members: []teams.MemberRef{{Value: "U1"}}}
 	platform := &teams.Team{ID: "T2", DisplayName: "platform"}
 	data := &teams.Team{ID: "T3", DisplayName: "data"}
-	byName := map[string]*teams.Team{"ml": ml, "platform": platform, "data": data}
-	ada := &users.User{ID: "U1", UserName: "ada", Active: true, OrganizationRole: "member", Groups: []users.GroupRef{{Value: "T3"}}}
+	o := &org{teams: map[string]*teams.Team{"ml": ml, "platform": platform, "data": data}}
+	ada := &users.User{ID: "U1", UserName: "ada", Active: true, OrganizationRole: "member", ModelsSeat: users.SeatFull, Groups: []users.GroupRef{{Value: "T3"}}}
 	viewer := &users.User{ID: "U2", UserName: "kat", Active: true, OrganizationRole: "member", ModelsSeat: users.SeatViewer}
 	gone := &users.User{ID: "U4", UserName: "max", Active: false, OrganizationRole: "member", Groups: []users.GroupRef{{Value: "T3"}}}
 	lookupErr := errors.New("boom")
@@ -102,15 +155,22 @@ func TestPlanRow(t *testing.T) {
 		reactive  bool
 		join      []*teams.Team
 		setRole   string
+		setSeat   users.Seat
 		wantErr   string
 		describe  string
 	}{
 		{
 			name:     "new user joins every team, names ignore case",
-			row:      Row{Email: "n@x.io", UserName: "n", Teams: []string{"Ml", "PLATFORM"}, Role: "admin"},
+			row:      Row{Email: "n@x.io", UserName: "n", Teams: []string{"Ml", "PLATFORM"}, Role: "admin", Seat: users.SeatNone},
 			create:   true,
 			join:     []*teams.Team{ml, platform},
-			describe: "create user n with role admin; add to ML, platform",
+			describe: "create user n with role admin, seat none; add to ML, platform",
+		},
+		{
+			name:     "a new user's name defaults to the email's local part",
+			row:      Row{Email: "first.last@x.io"},
+			create:   true,
+			describe: "create user first.last",
 		},
 		{
 			name:     "existing user joins only missing teams (by team members and by user groups)",
@@ -120,15 +180,16 @@ func TestPlanRow(t *testing.T) {
 			describe: "already present as ada; add to platform",
 		},
 		{
-			name:     "existing user with another role gets the row's role",
-			row:      Row{Email: "ada@x.io", Role: "Admin"},
+			name:     "existing user with another role and seat gets the row's",
+			row:      Row{Email: "ada@x.io", Role: "Admin", Seat: users.SeatViewer},
 			existing: ada,
 			setRole:  "Admin",
-			describe: "already present as ada; set role Admin (was member)",
+			setSeat:  users.SeatViewer,
+			describe: "already present as ada; set role Admin (was member); set seat viewer (was full)",
 		},
 		{
-			name:     "same role in another case, nothing to do",
-			row:      Row{Email: "ada@x.io", Role: "MEMBER", Teams: []string{"ml"}},
+			name:     "same role in another case and same seat, nothing to do",
+			row:      Row{Email: "ada@x.io", Role: "MEMBER", Seat: users.SeatFull, Teams: []string{"ml"}},
 			existing: ada,
 			describe: "already present as ada; nothing to change",
 		},
@@ -137,13 +198,6 @@ func TestPlanRow(t *testing.T) {
 			row:      Row{Email: "kat@x.io", Role: "viewer"},
 			existing: viewer,
 			describe: "already present as kat; nothing to change",
-		},
-		{
-			name:     "a deactivated user is reactivated, not counted as present",
-			row:      Row{Email: "max@x.io", Teams: []string{"data"}},
-			existing: gone,
-			reactive: true,
-			describe: "reactivate deactivated user max",
 		},
 		{
 			name:     "a deactivated user is reactivated, then joins teams and gets the role",
@@ -155,72 +209,69 @@ func TestPlanRow(t *testing.T) {
 			describe: "reactivate deactivated user max; set role admin (was member); add to ML",
 		},
 		{
-			name:     "missing teams fail the row before any change",
-			row:      Row{Email: "n@x.io", Teams: []string{"ml", "nope", "gone"}},
-			wantErr:  "no team named nope, gone",
-			describe: "fail: no team named nope, gone",
-		},
-		{
 			name:      "a failed lookup fails the row",
-			row:       Row{Email: "n@x.io"},
+			row:       Row{Email: "n@x.io", Teams: []string{"ml"}},
 			lookupErr: lookupErr,
 			wantErr:   "looking up n@x.io: boom",
+			describe:  "fail: looking up n@x.io: boom",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := planRow(tt.row, tt.existing, tt.lookupErr, byName)
+			s := planRow(tt.row, tt.existing, tt.lookupErr, o)
 			if tt.wantErr != "" {
-				if s.Err == nil || s.Err.Error() != tt.wantErr {
-					t.Fatalf("Err = %v, want %q", s.Err, tt.wantErr)
+				if s.Err == nil || s.Err.Error() != tt.wantErr || !errors.Is(s.Err, tt.lookupErr) {
+					t.Fatalf("Err = %v, want %q wrapping the lookup error", s.Err, tt.wantErr)
 				}
 				if s.Create() || len(s.Join) > 0 {
 					t.Errorf("a failed step must change nothing: %+v", s)
 				}
-				if tt.lookupErr != nil && !errors.Is(s.Err, tt.lookupErr) {
-					t.Errorf("Err does not wrap the lookup error")
-				}
 			} else if s.Err != nil {
 				t.Fatalf("Err = %v", s.Err)
 			}
-			if s.Create() != tt.create {
-				t.Errorf("Create() = %t, want %t", s.Create(), tt.create)
+			if s.Create() != tt.create || s.Reactivate != tt.reactive || s.SetRole != tt.setRole || s.SetSeat != tt.setSeat {
+				t.Errorf("Create %t, Reactivate %t, SetRole %q, SetSeat %q; want %t, %t, %q, %q",
+					s.Create(), s.Reactivate, s.SetRole, s.SetSeat, tt.create, tt.reactive, tt.setRole, tt.setSeat)
 			}
 			if !reflect.DeepEqual(s.Join, tt.join) {
 				t.Errorf("Join = %v, want %v", s.Join, tt.join)
 			}
-			if s.Reactivate != tt.reactive {
-				t.Errorf("Reactivate = %t, want %t", s.Reactivate, tt.reactive)
-			}
-			if s.SetRole != tt.setRole {
-				t.Errorf("SetRole = %q, want %q", s.SetRole, tt.setRole)
-			}
-			if tt.describe != "" && s.Describe() != tt.describe {
+			if s.Describe() != tt.describe {
 				t.Errorf("Describe() = %q, want %q", s.Describe(), tt.describe)
 			}
 		})
 	}
 }
 
-func TestSimulatorSeed(t *testing.T) {
+// TestBarLine draws the bar for terminals of many widths: every line fits
+// (leaving the last column free) and says how far the run is.
+func TestBarLine(t *testing.T) {
 	t.Parallel()
-	rows := []Row{
-		{Email: "ada@x.io", UserName: "ada", Teams: []string{"ml", "platform"}},
-		{Email: "b@x.io", Teams: []string{"ML", "data"}},
+	c := counts{created: 1234, reactivated: 5, present: 678, failed: 9}
+	for _, width := range []int{1, 5, 12, 20, 30, 40, 60, 80, 87, 120, 300} {
+		for _, done := range []int{0, 1926, 9999} {
+			line := barLine(width, done, 9999, c)
+			if len(line) > max(width-1, 1) || !strings.Contains(line, fmt.Sprint(done)[:1]) {
+				t.Errorf("width %d, done %d: %q (%d columns)", width, done, line, len(line))
+			}
+			if width >= 20 && !strings.Contains(line, fmt.Sprintf("%d/9999", done)) {
+				t.Errorf("width %d: %q lacks the count", width, line)
+			}
+			if width >= 80 && !strings.Contains(line, "created 1234, reactivated 5, present 678, failed 9") {
+				t.Errorf("width %d: %q lacks the outcomes", width, line)
+			}
+			if width >= 30 && !strings.HasPrefix(line, "[") {
+				t.Errorf("width %d: %q has no bar", width, line)
+			}
+		}
 	}
-	opts := simulatorSeed(rows, true)
-	var names []string
-	for _, tm := range opts.Teams {
-		names = append(names, tm.Name)
+	half := barLine(80, 3, 6, counts{})
+	bar, _, _ := strings.Cut(strings.TrimPrefix(half, "["), "]")
+	if n := strings.Count(bar, "#"); n < 10 || n != strings.Count(bar, ".") || !strings.Contains(half, "] 3/6  created 0") {
+		t.Errorf("half done: %q", half)
 	}
-	if !reflect.DeepEqual(names, []string{"ml", "platform", "data"}) {
-		t.Errorf("seeded teams %v", names)
-	}
-	if len(opts.Users) != 1 || opts.Users[0].Email != "ada@x.io" || !reflect.DeepEqual(opts.Teams[0].Members, []string{"ada"}) {
-		t.Errorf("the first user should be seeded in its first team: %+v", opts)
-	}
-	if opts := simulatorSeed(rows, false); len(opts.Users) != 0 {
-		t.Errorf("a user's own file seeds no users: %+v", opts.Users)
+	if got := barLine(80, 0, 0, counts{}); !strings.Contains(got, "0/0") {
+		t.Errorf("nothing to do: %q", got)
 	}
 }

@@ -2,39 +2,37 @@
 // it creates a user, creates a team, adds the user to the team, makes the
 // user a team admin, creates a custom role and finally deactivates the user.
 //
-// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
-// SDK's built-in simulator, so it works on any machine with Go (either
-// variable alone, such as a WANDB_API_KEY exported for the wandb tools, is
-// ignored, with a note):
+// It runs against the SDK's built-in simulator unless the command line says
+// -live, so it works on any machine with Go and changes nothing anywhere,
+// even where WANDB_BASE_URL and WANDB_API_KEY are exported for the wandb
+// tools (its first line then says they were ignored):
 //
 //	go run ./examples/quickstart
 //
-// With both set (WANDB_USERNAME too, for Basic auth) it runs against that W&B,
-// as an organization admin; it changes real data there:
+// With -live it runs against the W&B those variables name (WANDB_USERNAME
+// too, for Basic auth), as an organization admin; it changes real data there,
+// and a team cannot be deleted through SCIM:
 //
-//	WANDB_BASE_URL=https://acme.wandb.io WANDB_API_KEY=... go run ./examples/quickstart
+//	WANDB_BASE_URL=https://acme.wandb.io WANDB_API_KEY=... go run ./examples/quickstart -live
 //
 // It can be run again safely: the user, team and role are looked up first and
 // reused when they exist (a deactivated user is reactivated where the
 // deployment allows it).
 //
-// Flags:
-//
-//	-email  the user's email (default quickstart-user@example.com; the user
-//	        name is the part before "@")
-//	-team   the team's name (default quickstart-team)
-//	-role   the custom role's name (default quickstart-auditor)
-//	-keep   leave the user active at the end instead of deactivating it
+// Flags: -email (the user's email, default quickstart-user@example.com; the
+// user name is the part before "@"), -team (default quickstart-team), -role
+// (the custom role, default quickstart-auditor), -keep (leave the user active
+// at the end), -live. Run it with -h for the details. Exit status: 0 done,
+// 1 failed, 2 bad command line.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
+	"strings"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
@@ -44,22 +42,68 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-func main() {
-	email := flag.String("email", "quickstart-user@example.com", "email of the user to create")
-	team := flag.String("team", "quickstart-team", "name of the team to create")
-	role := flag.String("role", "quickstart-auditor", "name of the custom role to create")
-	keep := flag.Bool("keep", false, "leave the user active at the end")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		exampleenv.UsageError("quickstart", "unexpected arguments %q", flag.Args())
-	}
-	exampleenv.Main("quickstart", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, *email, *team, *role, *keep)
-	})
+func main() { exampleenv.Main("quickstart", command) }
+
+var help = exampleenv.Help{
+	Usage: "go run ./examples/quickstart [flags]",
+	About: `Quickstart walks through the SDK's main calls, one numbered line per step:
+it creates a user, creates a team, adds the user to the team, makes the user
+an admin of the team, creates a custom role, and deactivates the user. Run
+again, it reuses what exists (and reactivates the user where the deployment
+allows it), so it is safe to repeat.
+
+Input: none; the flags name the user, the team and the role.
+
+Without -live it runs against the built-in W&B simulator, which starts with
+only its admin; nothing leaves the machine. With -live it runs against the
+W&B that the environment names, as an organization admin, and changes real
+data there: a team cannot be deleted through SCIM.`,
+	Env:     exampleenv.LiveEnv,
+	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep",
 }
 
-func run(ctx context.Context, w io.Writer, email, teamName, roleName string, keep bool) error {
-	env, err := exampleenv.Connect(w, scimtest.Options{})
+// config is the command line.
+type config struct {
+	email, team, role string
+	keep, live        bool
+}
+
+// parse reads the command line.
+func parse(args []string, stdout io.Writer) (config, error) {
+	var c config
+	fs := exampleenv.NewFlagSet("quickstart", help)
+	fs.StringVar(&c.email, "email", "quickstart-user@example.com", `email of the user to create; the user name is the part before "@"`)
+	fs.StringVar(&c.team, "team", "quickstart-team", "name of the team to create")
+	fs.StringVar(&c.role, "role", "quickstart-auditor", "name of the custom role to create")
+	fs.BoolVar(&c.keep, "keep", false, "leave the user active at the end instead of deactivating it")
+	exampleenv.LiveFlag(fs, &c.live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	switch at := strings.LastIndex(c.email, "@"); {
+	case at <= 0 || at == len(c.email)-1 || strings.ContainsAny(c.email, " \t,;"):
+		return c, exampleenv.Usagef("-email %q is not an email address", c.email)
+	case strings.TrimSpace(c.team) == "":
+		return c, exampleenv.Usagef("-team must not be empty")
+	case strings.TrimSpace(c.role) == "":
+		return c, exampleenv.Usagef("-role must not be empty")
+	}
+	return c, exampleenv.NoArgs(fs)
+}
+
+// command is the program: it parses args and runs.
+func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	c, err := parse(args, stdout)
+	if err != nil {
+		return err
+	}
+	return run(ctx, stdout, c)
+}
+
+// run walks through the steps, writing one line per step to w.
+func run(ctx context.Context, w io.Writer, c config) error {
+	email, teamName, roleName := c.email, c.team, c.role
+	env, err := exampleenv.Connect(w, c.live, scimtest.Options{})
 	if err != nil {
 		return err
 	}
@@ -140,7 +184,7 @@ func run(ctx context.Context, w io.Writer, email, teamName, roleName string, kee
 	}
 
 	// 6. Deactivation.
-	if keep {
+	if c.keep {
 		step(6, "left %s active (-keep)", u.UserName)
 	} else {
 		if u, err = userSvc.Deactivate(ctx, u.ID); err != nil {

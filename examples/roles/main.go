@@ -19,31 +19,22 @@
 // permission the role already inherits (run:read for a member-based role) is
 // ignored, with a note: it need not be listed.
 //
-// Usage:
+// It runs against the SDK's built-in simulator, which starts with an older
+// version of run-operator (so the sample shows an update), unless the command
+// line says -live; then it runs against the W&B that WANDB_BASE_URL and
+// WANDB_API_KEY name. Run it with -h for the flags and the exit statuses
+// (0 done, 1 failed, 2 bad command line):
 //
-//	go run ./examples/roles [-file role.json]
-//
-// Flags:
-//
-//	-file  the role's JSON file; by default the sample examples/roles/role.json
-//	       (built into the program)
-//
-// Unless both WANDB_BASE_URL and WANDB_API_KEY are set it runs against the
-// SDK's built-in simulator (either variable alone is ignored, with a note),
-// which for the sample file starts with an older version of the role, so the
-// run shows an update. With both set it runs against that W&B as an
-// organization admin; run it twice and the second run prints "unchanged".
+//	go run ./examples/roles
+//	go run ./examples/roles -live -file ops.json
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
@@ -55,37 +46,84 @@ import (
 //go:embed role.json
 var sampleRole []byte
 
-func main() {
-	file := flag.String("file", "", "JSON file describing the role (default: the sample examples/roles/role.json)")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		exampleenv.UsageError("roles", "unexpected arguments %q", flag.Args())
-	}
-	exampleenv.Main("roles", func(ctx context.Context) error {
-		return run(ctx, os.Stdout, *file)
-	})
+func main() { exampleenv.Main("roles", command) }
+
+var help = exampleenv.Help{
+	Usage: "go run ./examples/roles [flags]",
+	About: `Roles creates or updates a W&B custom role from a JSON file, idempotently: it
+creates the role when no role has its name, updates what differs (PUT when
+the description or the inherited role change, PATCH for permissions only),
+and otherwise prints "unchanged" and sends nothing.
+
+Input (-file; by default the sample examples/roles/role.json, built in):
+
+    {
+      "name": "run-operator",
+      "description": "Members who may also stop and delete runs and update projects",
+      "inheritedFrom": "member",
+      "permissions": ["run:stop", "run:delete", "project:update"]
+    }
+
+name is required; inheritedFrom is "member" or "viewer"; permissions are the
+custom permissions, each "object:operation", added to the inherited ones.
+Unknown fields are errors.
+
+Without -live it runs against the built-in W&B simulator, which starts with
+an older version of the role run-operator (description "Members who may also
+stop runs", permissions run:stop and artifact:delete), so the sample shows an
+update. With -live it runs against the W&B that the environment names, as an
+organization admin; run it twice and the second run prints "unchanged".`,
+	Env:     exampleenv.LiveEnv,
+	Example: "go run ./examples/roles -file ops-role.json -live",
 }
 
-func run(ctx context.Context, w io.Writer, file string) error {
-	name, data, err := exampleenv.ReadInput(file, "examples/roles/role.json", sampleRole)
+// config is the command line.
+type config struct {
+	file string // "" for the sample
+	live bool
+}
+
+// parse reads the command line.
+func parse(args []string, stdout io.Writer) (config, error) {
+	var c config
+	fs := exampleenv.NewFlagSet("roles", help)
+	fs.StringVar(&c.file, "file", "", "the role's JSON file (default: the sample examples/roles/role.json)")
+	exampleenv.LiveFlag(fs, &c.live)
+	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	return c, exampleenv.NoArgs(fs)
+}
+
+// command is the program: it parses args and runs.
+func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	c, err := parse(args, stdout)
 	if err != nil {
 		return err
 	}
-	want, err := parseRole(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
+	return run(ctx, stdout, c)
+}
 
-	var seed scimtest.Options
-	if file == "" { // an older version of the sample role, so the run has something to update
-		seed.Roles = []scimtest.Role{{
-			Name:          want.Name,
-			Description:   "Members who may also stop runs",
-			InheritedFrom: roles.InheritMember,
-			Permissions:   []string{"run:stop", "artifact:delete"},
-		}}
+// simSeed is the simulator's organization: an older version of the sample
+// role, so a run on the sample has something to update.
+var simSeed = scimtest.Options{Roles: []scimtest.Role{{
+	Name:          "run-operator",
+	Description:   "Members who may also stop runs",
+	InheritedFrom: roles.InheritMember,
+	Permissions:   []string{"run:stop", "artifact:delete"},
+}}}
+
+// run applies the role of c.file (the sample when "").
+func run(ctx context.Context, w io.Writer, c config) error {
+	name, data, err := exampleenv.ReadInput(c.file, "examples/roles/role.json", sampleRole)
+	if err != nil {
+		return err
 	}
-	env, err := exampleenv.Connect(w, seed)
+	want, err := parseRole(name, data)
+	if err != nil {
+		return err
+	}
+	env, err := exampleenv.Connect(w, c.live, simSeed)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
 )
 
@@ -18,21 +17,18 @@ type roleFile struct {
 	Permissions   []string `json:"permissions"`
 }
 
-// parseRole reads a role file. Unknown fields are errors (a misspelt
-// "permission" must not silently drop every permission); the SDK checks the
-// values themselves before anything is sent.
-func parseRole(r io.Reader) (roles.Params, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+// parseRole reads a role file, data, called name in messages. Unknown
+// fields are errors (a misspelt "permission" must not silently drop every
+// permission), and every error names the file, and the line and column
+// where it can; the SDK checks the values themselves before anything is
+// sent.
+func parseRole(name string, data []byte) (roles.Params, error) {
 	var f roleFile
-	if err := dec.Decode(&f); err != nil {
-		return roles.Params{}, fmt.Errorf("decoding JSON: %w", err)
-	}
-	if dec.More() {
-		return roles.Params{}, fmt.Errorf("decoding JSON: more than one value")
+	if err := exampleenv.DecodeJSON(name, data, &f, `a JSON object such as {"name": "ops", "permissions": ["run:stop"]}`); err != nil {
+		return roles.Params{}, err
 	}
 	if strings.TrimSpace(f.Name) == "" {
-		return roles.Params{}, fmt.Errorf(`no "name"`)
+		return roles.Params{}, fmt.Errorf(`%s: no "name": the role's name is required`, name)
 	}
 	return roles.Params{
 		Name:          f.Name,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,26 +14,29 @@ func TestParseRole(t *testing.T) {
 		name    string
 		in      string
 		want    roles.Params
-		wantErr string
+		wantErr string // the error's beginning
 	}{
 		{
 			name: "full",
 			in:   `{"name":"ops","description":"d","inheritedFrom":"viewer","permissions":["run:stop"]}`,
 			want: roles.Params{Name: "ops", Description: "d", InheritedFrom: "viewer", Permissions: []string{"run:stop"}},
 		},
-		{name: "misspelt field", in: `{"name":"ops","permission":["run:stop"]}`, wantErr: `unknown field "permission"`},
-		{name: "no name", in: `{"description":"d"}`, wantErr: `no "name"`},
-		{name: "blank name", in: `{"name":"  "}`, wantErr: `no "name"`},
-		{name: "not JSON", in: `name: ops`, wantErr: "decoding JSON"},
-		{name: "two values", in: `{"name":"a"} {"name":"b"}`, wantErr: "more than one value"},
+		{name: "empty file", in: "\n", wantErr: "ops.json: the file is empty, want a JSON object"},
+		{name: "misspelt field", in: "{\n  \"name\": \"ops\",\n  \"permission\": [\"run:stop\"]\n}", wantErr: `ops.json:3:3: unknown field "permission"`},
+		{name: "no name", in: `{"description":"d"}`, wantErr: `ops.json: no "name"`},
+		{name: "blank name", in: `{"name":"  "}`, wantErr: `ops.json: no "name"`},
+		{name: "not JSON", in: `name: ops`, wantErr: "ops.json:1:2: invalid character 'a' in literal null"},
+		{name: "trailing comma", in: "{\n  \"name\": \"ops\",\n}", wantErr: "ops.json:3:1: invalid character '}'"},
+		{name: "permissions not a list", in: `{"name":"ops","permissions":"run:stop"}`, wantErr: "ops.json:1:38: permissions: a JSON string cannot be a []string"},
+		{name: "two values", in: `{"name":"a"} {"name":"b"}`, wantErr: "ops.json:1:14: more after the JSON value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseRole(strings.NewReader(tt.in))
+			got, err := parseRole("ops.json", []byte(tt.in))
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one starting %q", err, tt.wantErr)
 				}
 				return
 			}
@@ -50,12 +52,12 @@ func TestParseRole(t *testing.T) {
 
 func TestSampleRoleParses(t *testing.T) {
 	t.Parallel()
-	p, err := parseRole(bytes.NewReader(sampleRole))
+	p, err := parseRole("role.json", sampleRole)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Name == "" || p.InheritedFrom != roles.InheritMember || len(p.Permissions) == 0 {
-		t.Errorf("sample role: %+v", p)
+	if p.Name != simSeed.Roles[0].Name || p.InheritedFrom != roles.InheritMember || len(p.Permissions) == 0 {
+		t.Errorf("sample role: %+v; want the role the simulator starts with", p)
 	}
 }
 

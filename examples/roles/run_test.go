@@ -16,7 +16,7 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, "") })
+	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"Updated role run-operator", "add permissions: project:update, run:delete",
 		"remove permissions: artifact:delete"} {
 		if !strings.Contains(s, want) {
@@ -35,7 +35,7 @@ func TestCreateUpdateUnchanged(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		if err := run(context.Background(), &out, file); err != nil {
+		if err := run(context.Background(), &out, config{file: file, live: true}); err != nil {
 			t.Fatalf("run: %v\n%s", err, out.String())
 		}
 		if !strings.Contains(out.String(), want) {
@@ -82,7 +82,7 @@ func TestIdempotentAndMinimalWrites(t *testing.T) {
 		}
 		before := len(srv.Requests())
 		var out bytes.Buffer
-		if err := run(context.Background(), &out, file); err != nil {
+		if err := run(context.Background(), &out, config{file: file, live: true}); err != nil {
 			t.Fatalf("run: %v\n%s", err, out.String())
 		}
 		if got := writes(srv, before); !slices.Equal(got, wantWrites) {
@@ -109,5 +109,34 @@ func TestIdempotentAndMinimalWrites(t *testing.T) {
 	r, ok := srv.Role("ops")
 	if !ok || r.Description != "e" || !slices.Equal(slices.Sorted(slices.Values(r.Permissions)), []string{"artifact:delete", "run:delete"}) {
 		t.Errorf("role on the server: %+v", r)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	exampleenv.CheckHelp(t, "roles", command, "-file string", "-live", `"inheritedFrom": "member"`)
+	exampleenv.CheckUsageError(t, "roles", command, []string{"-file"}, "flag needs an argument: -file")
+	exampleenv.CheckUsageError(t, "roles", command, []string{"role.json"}, `unexpected arguments ["role.json"]`)
+	exampleenv.ClearEnv(t)
+	exampleenv.CheckUsageError(t, "roles", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+
+	// A bad file is a failure naming the file and the place, and nothing
+	// is sent.
+	dir := t.TempDir()
+	empty, bad := filepath.Join(dir, "empty.json"), filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("{\n  \"name\": \"ops\"\n  \"description\": \"d\"\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		empty:                           "roles: " + empty + ": the file is empty, want a JSON object",
+		bad:                             "roles: " + bad + ":3:3: invalid character '\"' after object key:value pair",
+		filepath.Join(dir, "nope.json"): "roles: open " + filepath.Join(dir, "nope.json") + ": no such file or directory",
+	} {
+		r := exampleenv.RunMain(t, "roles", []string{"-file", file}, command)
+		if r.Code != exampleenv.ExitFailed || !strings.HasPrefix(r.Stderr, want) || r.Stdout != "" {
+			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
+		}
 	}
 }

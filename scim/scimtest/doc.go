@@ -21,7 +21,10 @@
 // quirks included, so that code tested against it works against W&B:
 //
 //   - Replies have W&B's shapes: top-level keys in alphabetical order; group
-//     members with capitalised keys ({"Value","Ref","Type","Display"}); role
+//     members with capitalised keys ({"Value","Ref","Type","Display"}); a
+//     user's "groups" entries with "value" (the team ID) only, as W&B
+//     documents them, so that code tested here does not rely on a "display"
+//     W&B may not send; role
 //     "schemas": [""] and "organizationID"; ListResponse with
 //     "itemsPerPage": 9999 and "startIndex": 1; a relative meta.location
 //     ("Users/<id>"); no meta.lastModified on user create replies; error bodies
@@ -65,6 +68,42 @@
 // state. Options.Faults (or SetFaults) adds latency and failures (a status
 // such as 503 or 429, with Retry-After) before requests are processed, so a
 // failed request changes nothing.
+//
+// # Saving and restoring an organization
+//
+// Server.State returns a snapshot of the organization, a State: every user
+// and service account (Multi-tenant users removed from the organization
+// included), team (members with their team roles, pending invites, storage
+// bucket), custom role and API key, each with its ID, timestamps and ETag
+// version, and the counters the next IDs come from. A State is plain data
+// with JSON tags (its layout is versioned by State.Format), so it can be
+// written to a file with encoding/json. A server started with
+// Options.State set to a snapshot continues exactly where the first one
+// left off: the same replies and ETags, and the IDs the first server would
+// have given next. Loading checks that the state is consistent (IDs of the
+// right kind and within the counters, unique names and addresses, members,
+// roles and key owners that exist) and of the server's flavor.
+//
+// Options.OnChange is called with a fresh snapshot after every change (a
+// successful SCIM write, a GraphQL mutation, a direct change such as
+// AddUser), before the reply is sent; State.Revision orders snapshots taken
+// concurrently. Together they persist an organization across restarts:
+//
+//	srv, err := scimtest.Listen(scimtest.Options{
+//		Addr:     "127.0.0.1:7357",
+//		State:    loaded, // nil on the first start
+//		OnChange: func(st *scimtest.State) { save(st) }, // keep the newest Revision
+//	})
+//
+// examples/simulator is such a program: the simulator as a standalone
+// server, with its organization kept in a file (-state).
+//
+// # Programs
+//
+// For a server that outlives a test, Listen returns errors instead of
+// panicking, Options.Addr picks the address (a fixed port), OnRequest
+// reports each request as it is answered (method, path, status, duration),
+// and DiscardRequests stops the request log from growing.
 //
 // A Server is safe for concurrent use.
 package scimtest

@@ -46,7 +46,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, body []byt
 	// Reading and checking the query is the costly part; it needs no state,
 	// so it runs before the server lock is taken.
 	op, perr := parseGraphQL(in.Query, in.OperationName, in.Variables)
-	values, status, err := s.runGraphQL(r.Header.Get("Authorization"), op, perr)
+	values, status, snap, err := s.runGraphQL(r.Header.Get("Authorization"), op, perr)
+	s.notify(snap)
 	if err != nil {
 		writeGraphQLErrors(w, status, err.Error())
 		return
@@ -59,33 +60,45 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, body []byt
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": data})
 }
 
+// mutations are the root fields that change the organization.
+var mutations = []string{"generateApiKey", "deleteApiKey", "createTeam", "createInvite", "deleteInvite", "createServiceAccount"}
+
 // runGraphQL checks the credentials and resolves op's root fields while
 // holding the server lock; parseErr, the error reading the query, is
 // reported after a credentials failure, as W&B authenticates first. The
 // values it returns are fresh, so they can be projected after the lock is
-// released. On failure it returns the status to reply with.
-func (s *Server) runGraphQL(auth string, op *gqlOperation, parseErr error) ([]any, int, error) {
+// released. On failure it returns the status to reply with. When a mutation
+// succeeded (even if a later field failed), it also returns the snapshot for
+// OnChange (see changed).
+func (s *Server) runGraphQL(auth string, op *gqlOperation, parseErr error) (values []any, status int, snap *State, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	principal, aerr := s.principal(auth, true)
 	if aerr != nil {
-		return nil, http.StatusUnauthorized, errors.New(aerr.detail)
+		return nil, http.StatusUnauthorized, nil, errors.New(aerr.detail)
 	}
 	if parseErr != nil {
-		return nil, http.StatusOK, parseErr
+		return nil, http.StatusOK, nil, parseErr
 	}
-	values := make([]any, len(op.fields))
+	changed := false
+	defer func() {
+		if changed {
+			snap = s.changed()
+		}
+	}()
+	values = make([]any, len(op.fields))
 	for i, f := range op.fields {
 		if f.spread != "" || f.inline {
-			return nil, http.StatusOK, errors.New("fragments are not supported at the root")
+			return nil, http.StatusOK, nil, errors.New("fragments are not supported at the root")
 		}
 		v, err := s.resolve(principal, f)
 		if err != nil {
-			return nil, http.StatusOK, err
+			return nil, http.StatusOK, nil, err
 		}
 		values[i] = v
+		changed = changed || slices.Contains(mutations, f.name)
 	}
-	return values, http.StatusOK, nil
+	return values, http.StatusOK, nil, nil
 }
 
 // gqlArgs gives typed access to a field's input object (or its arguments).

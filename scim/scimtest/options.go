@@ -1,6 +1,8 @@
 package scimtest
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -36,6 +38,30 @@ func (f Flavor) String() string {
 		return "MultiTenant"
 	}
 	return "Flavor(?)"
+}
+
+// MarshalText returns the flavor's name, as String does; a State records its
+// flavor so.
+func (f Flavor) MarshalText() ([]byte, error) {
+	switch f {
+	case Dedicated, SelfManaged, MultiTenant:
+		return []byte(f.String()), nil
+	}
+	return nil, fmt.Errorf("scimtest: invalid Flavor %d", int(f))
+}
+
+// UnmarshalText reads a flavor's name, ignoring case, hyphens and
+// underscores: "Dedicated", "self-managed", "multi_tenant", "multitenant".
+// With MarshalText it makes a Flavor usable with flag.TextVar.
+func (f *Flavor) UnmarshalText(b []byte) error {
+	name := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(strings.TrimSpace(string(b))))
+	for _, x := range []Flavor{Dedicated, SelfManaged, MultiTenant} {
+		if name == strings.ToLower(x.String()) {
+			*f = x
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown flavor %q: want dedicated, self-managed or multi-tenant", b)
 }
 
 // DefaultAPIKey is the key the server accepts for its admin when
@@ -91,6 +117,44 @@ type Options struct {
 	Users []User
 	Teams []Team
 	Roles []Role
+
+	// State, when set, is the initial organization instead of the seed
+	// data (Users, Teams and Roles must then be empty): a snapshot taken
+	// with Server.State, from which the server continues exactly. It must
+	// be of the server's Flavor. When no API key of the state is APIKey,
+	// the key is issued to the admin (AdminUserName), which must exist.
+	// NewServer panics, and Listen fails, on a state that is not
+	// consistent.
+	State *State
+
+	// OnChange, when set, is called after every change to the
+	// organization with a snapshot of the state it produced: after a
+	// successful SCIM POST, PUT, PATCH or DELETE (before the reply is
+	// sent), a GraphQL mutation, or a call of AddUser, AddTeam, AddRole,
+	// NewAPIKey or Reset. It is not called for the initial state. Calls
+	// may run concurrently, from the goroutines serving requests, and
+	// need not arrive in order: the snapshot with the higher
+	// State.Revision is the newer. A request that changed nothing (a
+	// PATCH to the same value) may still count as a change. It is meant
+	// for persisting the organization (examples/simulator's -state).
+	OnChange func(*State)
+
+	// OnRequest, when set, is called after every request has been
+	// answered, with what Requests records of it. Its Header holds the
+	// request's credentials: log Method, Path, Status and Duration, not
+	// the Header.
+	OnRequest func(Request)
+
+	// DiscardRequests keeps no request log (Requests returns nothing), so
+	// that a long-running server does not grow with every request.
+	DiscardRequests bool
+
+	// Addr is the TCP address to listen on, such as "127.0.0.1:7357"; empty
+	// means a free port on 127.0.0.1 (or [::1]), chosen by the system.
+	// Server.URL names the address found; a host such as "0.0.0.0" that
+	// listens on every interface is named as 127.0.0.1 (and "::" as [::1]),
+	// a loopback address the SDK's client accepts over plain HTTP.
+	Addr string
 
 	// Faults injects latency and failures, for reliability tests.
 	Faults Faults
@@ -173,8 +237,8 @@ type User struct {
 
 // RegistryRole is a user's role in one registry.
 type RegistryRole struct {
-	RegistryName string
-	RoleName     string
+	RegistryName string `json:"registryName"`
+	RoleName     string `json:"roleName"`
 }
 
 // Team is a W&B team (a SCIM Group), used to seed the server

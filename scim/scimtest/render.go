@@ -57,9 +57,11 @@ type registryRoleJSON struct {
 	RoleName     string `json:"roleName"`
 }
 
+// groupRefJSON is an entry of a user's groups. W&B documents only "value"
+// (the team's ID), so that is all the server sends: code tested here must
+// not come to rely on a "display" W&B may not send.
 type groupRefJSON struct {
-	Value   string `json:"value"`
-	Display string `json:"display,omitempty"`
+	Value string `json:"value"`
 }
 
 type permissionJSON struct {
@@ -200,7 +202,7 @@ func (s *Server) userJSON(a *account) map[string]any {
 		m["teamRoles"] = roles
 		var groups []groupRefJSON
 		for _, t := range s.st.teamsOf(a) {
-			groups = append(groups, groupRefJSON{Value: t.id, Display: t.name})
+			groups = append(groups, groupRefJSON{Value: t.id})
 		}
 		m["groups"] = groups
 	}

@@ -210,35 +210,44 @@ func (st *store) seedRole(r Role) (*role, error) {
 // included.
 func (s *Server) AddUser(u User) (User, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	a, err := s.st.seedUser(u, s.opts.Flavor)
 	if err != nil {
+		s.mu.Unlock()
 		return User{}, fmt.Errorf("scimtest: %w", err)
 	}
-	return s.userSnapshot(a), nil
+	out, snap := s.userSnapshot(a), s.changed()
+	s.mu.Unlock()
+	s.notify(snap)
+	return out, nil
 }
 
 // AddTeam adds a team directly, as Options.Teams does: only the members
 // listed join it (org service accounts are not added, unlike POST /Groups).
 func (s *Server) AddTeam(t Team) (Team, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	x, err := s.st.seedTeam(t)
 	if err != nil {
+		s.mu.Unlock()
 		return Team{}, fmt.Errorf("scimtest: %w", err)
 	}
-	return s.teamSnapshot(x), nil
+	out, snap := s.teamSnapshot(x), s.changed()
+	s.mu.Unlock()
+	s.notify(snap)
+	return out, nil
 }
 
 // AddRole adds a custom role directly, as Options.Roles does.
 func (s *Server) AddRole(r Role) (Role, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	x, err := s.st.seedRole(r)
 	if err != nil {
+		s.mu.Unlock()
 		return Role{}, fmt.Errorf("scimtest: %w", err)
 	}
-	return roleSnapshot(x), nil
+	out, snap := roleSnapshot(x), s.changed()
+	s.mu.Unlock()
+	s.notify(snap)
+	return out, nil
 }
 
 // NewAPIKey issues a fresh API key for the organization account named by
@@ -247,12 +256,15 @@ func (s *Server) AddRole(r Role) (Role, error) {
 // kind of account may do).
 func (s *Server) NewAPIKey(user string) (string, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	a := s.st.userByAny(user)
 	if a == nil {
+		s.mu.Unlock()
 		return "", fmt.Errorf("scimtest: no user %q", user)
 	}
-	return s.st.newKey(a, "", "issued by scimtest").secret, nil
+	secret, snap := s.st.newKey(a, "", "issued by scimtest").secret, s.changed()
+	s.mu.Unlock()
+	s.notify(snap)
+	return secret, nil
 }
 
 // User returns the organization account whose ID, userName or email is key,

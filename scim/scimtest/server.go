@@ -3,8 +3,10 @@ package scimtest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,6 +38,7 @@ type Server struct {
 
 	mu     sync.Mutex // guards everything below
 	st     *store
+	rev    int // State.Revision: changes so far
 	faults faultState
 	log    []Request
 }
@@ -50,18 +53,29 @@ type Request struct {
 	Body     []byte
 	// Status is the status the server replied with.
 	Status int
+	// Duration is the time from receiving the request to having handled
+	// it, injected latency included.
+	Duration time.Duration
 }
 
 // NewServer starts a server configured by opts. Close it when done. It
 // panics, as httptest.NewServer does, when it cannot start or when the seed
 // data in opts is invalid (a duplicate name, a team member that does not
-// exist, ...); Start reports those through a testing.TB instead.
+// exist, ...); Start reports those through a testing.TB instead, and Listen
+// as an error.
 func NewServer(opts Options) *Server {
 	s, err := newServer(opts)
 	if err != nil {
 		panic(err)
 	}
 	return s
+}
+
+// Listen is NewServer for programs: it returns an error instead of
+// panicking when the server cannot listen on opts.Addr (a port in use) or
+// when opts holds invalid seed data or an inconsistent State.
+func Listen(opts Options) (*Server, error) {
+	return newServer(opts)
 }
 
 // Start is NewServer for tests: it fails t on invalid options and closes
@@ -86,13 +100,83 @@ func newServer(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.State != nil && len(opts.Users)+len(opts.Teams)+len(opts.Roles) > 0 {
+		return nil, errors.New("scimtest: Options.State and the seed data (Users, Teams, Roles) exclude each other")
+	}
 	s := &Server{APIKey: opts.APIKey, AdminUserName: opts.AdminUserName, opts: opts}
-	if err := s.Reset(); err != nil {
+	st, err := s.initialStore()
+	if err != nil {
 		return nil, err
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.ts.URL
+	s.st, s.faults = st, newFaultState(opts.Faults)
+	if opts.State != nil {
+		s.rev = opts.State.Revision
+	}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			s.ts.Listener.Close()
+			return nil, fmt.Errorf("scimtest: %w", err)
+		}
+		s.ts.Listener.Close()
+		s.ts.Listener = l
+	}
+	s.ts.Start()
+	s.URL = loopbackURL(s.ts.Listener.Addr())
 	return s, nil
+}
+
+// loopbackURL is the base URL of a server listening on addr: an address on
+// every interface (0.0.0.0, ::) is named by its loopback address.
+func loopbackURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// initialStore builds the organization Options describe: the State, or the
+// seed data.
+func (s *Server) initialStore() (*store, error) {
+	if s.opts.State != nil {
+		st, err := loadStore(s.opts.State, s.opts)
+		if err != nil {
+			return nil, fmt.Errorf("scimtest: state: %w", err)
+		}
+		return st, nil
+	}
+	st, err := seedStore(s.opts)
+	if err != nil {
+		return nil, fmt.Errorf("scimtest: %w", err)
+	}
+	return st, nil
+}
+
+// changed records a change to the organization; the caller holds s.mu. It
+// returns the snapshot to hand to OnChange (see notify), or nil when there is
+// no OnChange.
+func (s *Server) changed() *State {
+	s.rev++
+	if s.opts.OnChange == nil {
+		return nil
+	}
+	return s.stateLocked()
+}
+
+// notify hands a snapshot from changed to OnChange; the caller must not hold
+// s.mu.
+func (s *Server) notify(st *State) {
+	if st != nil {
+		s.opts.OnChange(st)
+	}
 }
 
 // Close shuts the server down, waiting for requests in flight.
@@ -124,18 +208,21 @@ func (s *Server) Requests() []Request {
 }
 
 // Reset restores the state NewServer created from its Options: the seed
-// data, the admin key, the faults, and an empty request log. IDs start
-// again from the beginning. It fails only if the seed data is invalid.
+// data (or Options.State), the admin key, the faults, and an empty request
+// log. IDs start again from the beginning (or from the State's counters).
+// State.Revision does not go back: Reset counts as a change.
 func (s *Server) Reset() error {
-	st, err := seedStore(s.opts)
+	st, err := s.initialStore()
 	if err != nil {
-		return fmt.Errorf("scimtest: %w", err)
+		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.st = st
 	s.faults = newFaultState(s.opts.Faults)
 	s.log = nil
+	snap := s.changed()
+	s.mu.Unlock()
+	s.notify(snap)
 	return nil
 }
 
@@ -160,9 +247,10 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	defer func() { s.record(r, body, rec.status) }()
+	defer func() { s.record(r, body, rec.status, time.Since(start)) }()
 	if err != nil {
 		writeError(rec, newError(http.StatusRequestEntityTooLarge, "request body too large"))
 		return
@@ -177,17 +265,28 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveSCIM(rec, r, body)
 }
 
-func (s *Server) record(r *http.Request, body []byte, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = append(s.log, Request{
+// record logs a request (unless DiscardRequests) and hands it to OnRequest.
+func (s *Server) record(r *http.Request, body []byte, status int, d time.Duration) {
+	if s.opts.DiscardRequests && s.opts.OnRequest == nil {
+		return
+	}
+	req := Request{
 		Method:   r.Method,
 		Path:     r.URL.EscapedPath(),
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 		Body:     body,
 		Status:   status,
-	})
+		Duration: d,
+	}
+	if !s.opts.DiscardRequests {
+		s.mu.Lock()
+		s.log = append(s.log, req)
+		s.mu.Unlock()
+	}
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(req)
+	}
 }
 
 // scimRequest is a routed SCIM request.
@@ -249,20 +348,31 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request, body []byte) 
 		return
 	}
 
+	// The reply is built under the lock from fresh values, and written
+	// after it is released and OnChange has seen the change.
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	principal, aerr := s.authenticateSCIM(r.Header.Get("Authorization"))
-	if aerr != nil {
-		writeError(w, aerr)
-		return
+	rep, err := s.handleSCIM(req, r.Header.Get("Authorization"), handle)
+	var snap *State
+	if err == nil && req.method != http.MethodGet && rep.status < 300 {
+		snap = s.changed()
 	}
-	req.principal = principal
-	rep, err := handle(req)
+	s.mu.Unlock()
+	s.notify(snap)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	writeReply(w, rep)
+}
+
+// handleSCIM authenticates req and hands it to handle; the caller holds s.mu.
+func (s *Server) handleSCIM(req *scimRequest, auth string, handle func(*scimRequest) (reply, error)) (reply, error) {
+	principal, aerr := s.authenticateSCIM(auth)
+	if aerr != nil {
+		return reply{}, aerr
+	}
+	req.principal = principal
+	return handle(req)
 }
 
 func writeReply(w http.ResponseWriter, rep reply) {

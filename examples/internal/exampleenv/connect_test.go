@@ -3,6 +3,7 @@ package exampleenv
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -11,76 +12,76 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-// TestConnect checks that only both WANDB_BASE_URL and WANDB_API_KEY together
-// select a real W&B (here a scimtest server standing in for one), and that
-// either alone is ignored, with a note, in favour of the simulator. It sets
+// TestConnect checks that only -live reaches the W&B the environment names
+// (here a scimtest server standing in for one), whatever variables are set,
+// and that the first line says which is used and what was ignored. It sets
 // environment variables, so it does not run in parallel.
 func TestConnect(t *testing.T) {
 	tests := []struct {
-		name            string
-		baseURL, apiKey bool
-		wantReal        bool
-		wantNote        string
+		name                   string
+		baseURL, apiKey, user  bool
+		live                   bool
+		wantLine               string // with {URL} for the server's URL
+		wantUsage, wantReached bool
 	}{
-		{name: "both set: real W&B", baseURL: true, apiKey: true, wantReal: true},
-		{name: "key only: simulator", apiKey: true,
-			wantNote: "Note: WANDB_API_KEY is set but WANDB_BASE_URL is not, so WANDB_API_KEY is ignored; set both to use a real W&B."},
-		{name: "URL only: simulator", baseURL: true,
-			wantNote: "Note: WANDB_BASE_URL is set but WANDB_API_KEY is not, so WANDB_BASE_URL is ignored; set both to use a real W&B."},
-		{name: "neither: simulator"},
+		{name: "nothing set", wantLine: SimulatorBanner + " (use -live for a real W&B)."},
+		{name: "URL and key set, no -live", baseURL: true, apiKey: true,
+			wantLine: SimulatorBanner + ": WANDB_BASE_URL ({URL}) and WANDB_API_KEY are ignored without -live."},
+		{name: "everything set, no -live", baseURL: true, apiKey: true, user: true,
+			wantLine: SimulatorBanner + ": WANDB_BASE_URL ({URL}), WANDB_API_KEY and WANDB_USERNAME are ignored without -live."},
+		{name: "key only, no -live", apiKey: true, wantLine: SimulatorBanner + ": WANDB_API_KEY is ignored without -live."},
+		{name: "URL only, no -live", baseURL: true, wantLine: SimulatorBanner + ": WANDB_BASE_URL ({URL}) is ignored without -live."},
+		{name: "-live", baseURL: true, apiKey: true, live: true, wantLine: "Using W&B at {URL}/scim (-live).", wantReached: true},
+		{name: "-live without a key", baseURL: true, live: true, wantUsage: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := scimtest.Start(t, scimtest.Options{})
-			UseServer(t, srv) // both set, then clear what the case leaves unset
-			if !tt.baseURL {
-				t.Setenv(scim.EnvBaseURL, "")
+			set := func(name string, on bool, v string) {
+				if !on {
+					v = ""
+				}
+				t.Setenv(name, v)
 			}
-			if !tt.apiKey {
-				t.Setenv(scim.EnvAPIKey, "")
-			}
+			set(scim.EnvBaseURL, tt.baseURL, srv.URL)
+			set(scim.EnvAPIKey, tt.apiKey, srv.APIKey)
+			set(scim.EnvUsername, tt.user, srv.AdminUserName)
 
 			var out bytes.Buffer
-			env, err := Connect(&out, scimtest.Options{})
+			env, err := Connect(&out, tt.live, scimtest.Options{})
+			if tt.wantUsage {
+				if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "-live needs WANDB_API_KEY") || out.Len() != 0 {
+					t.Fatalf("Connect = %v, output %q; want a usage error asking for WANDB_API_KEY", err, out.String())
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("Connect: %v", err)
 			}
 			defer env.Close()
 			if _, err := users.New(env.Client).List(context.Background(), nil); err != nil {
-				t.Fatalf("GET Users through the connection: %v", err)
+				t.Fatalf("listing users through the connection: %v", err)
 			}
-
-			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-			reached := len(srv.Requests()) > 0
-			if tt.wantReal {
-				if env.Simulated || !reached || len(lines) != 1 || !strings.HasPrefix(lines[0], "Using W&B at "+srv.URL) {
-					t.Errorf("want the real server: Simulated=%t, reached=%t, output %q", env.Simulated, reached, out.String())
-				}
-				return
+			if want := strings.ReplaceAll(tt.wantLine, "{URL}", srv.URL) + "\n"; out.String() != want {
+				t.Errorf("output %q, want %q", out.String(), want)
 			}
-			if !env.Simulated || reached {
-				t.Errorf("want the simulator: Simulated=%t, the env's server reached=%t", env.Simulated, reached)
-			}
-			want := []string{SimulatorBanner}
-			if tt.wantNote != "" {
-				want = append(want, tt.wantNote)
-			}
-			if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-				t.Errorf("output:\n%s\nwant:\n%s", out.String(), strings.Join(want, "\n"))
+			if reached := len(srv.Requests()) > 0; reached != tt.wantReached || env.Simulated == tt.wantReached {
+				t.Errorf("the environment's server reached: %t, Simulated: %t; want reached %t", reached, env.Simulated, tt.wantReached)
 			}
 		})
 	}
 }
 
-func TestIgnoredNote(t *testing.T) {
+func TestSafeURL(t *testing.T) {
 	t.Parallel()
-	if IgnoredNote(true, true) != "" || IgnoredNote(false, false) != "" {
-		t.Error("no note when both or neither are set")
-	}
-	if n := IgnoredNote(false, true); !strings.HasPrefix(n, "Note: WANDB_API_KEY is set but WANDB_BASE_URL is not") {
-		t.Errorf("key only: %q", n)
-	}
-	if n := IgnoredNote(true, false); !strings.HasPrefix(n, "Note: WANDB_BASE_URL is set but WANDB_API_KEY is not") {
-		t.Errorf("URL only: %q", n)
+	for in, want := range map[string]string{
+		"https://acme.wandb.io":                     "https://acme.wandb.io",
+		"https://me:secret@acme.wandb.io/x?key=abc": "https://acme.wandb.io/x",
+		"acme.wandb.io":                             "not a URL",
+		"http://[::1":                               "not a URL",
+	} {
+		if got := safeURL(in); got != want {
+			t.Errorf("safeURL(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

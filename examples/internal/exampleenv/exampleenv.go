@@ -1,28 +1,31 @@
-// Package exampleenv connects the example programs to W&B: to a real
-// deployment only when both WANDB_BASE_URL and WANDB_API_KEY are set (with,
-// optionally, WANDB_USERNAME, as scim.FromEnv reads them), and otherwise to
-// the SDK's built-in simulator, scim/scimtest, started in-process on a
-// loopback port. Many W&B users export WANDB_API_KEY for the wandb tools, so
-// the key alone must not turn an example into one that changes a real
-// organization; when exactly one of the two is set, the example says which
-// one was ignored and uses the simulator.
-// It also holds what every example's main and tests share: Main (signal
-// handling and exit status), UsageError, ReadInput (an input file or the
-// built-in sample), and UseSimulator and UseServer for tests.
+// Package exampleenv is what the example programs share: how they connect
+// to W&B, their command line (-h text, -live, exit statuses), and reading
+// their input files.
+//
+// An example reaches a real W&B only when its command line says -live: then
+// WANDB_BASE_URL, WANDB_API_KEY and WANDB_USERNAME select the server and the
+// credentials, as scim.FromEnv reads them. Without -live it runs against the
+// SDK's built-in simulator, scim/scimtest, started in-process on a loopback
+// port, whatever the environment holds: many W&B users export
+// WANDB_BASE_URL and WANDB_API_KEY for the wandb tools, and an example run to
+// see what it does must not change their organization. Its first line of
+// output says which it uses, and that the variables were ignored.
 package exampleenv
 
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
-// SimulatorBanner is the first line an example prints when it runs against
-// the built-in simulator.
-const SimulatorBanner = "Using the built-in W&B simulator (set WANDB_BASE_URL and WANDB_API_KEY to use a real W&B)"
+// SimulatorBanner starts the first line an example prints when it runs
+// against the built-in simulator.
+const SimulatorBanner = "Using the built-in W&B simulator"
 
 // Env is a connection made by Connect.
 type Env struct {
@@ -41,28 +44,33 @@ func (e *Env) Close() {
 	}
 }
 
-// Connect returns a client for a real W&B when both WANDB_BASE_URL and
-// WANDB_API_KEY are set, and otherwise starts the simulator with seed as its
-// options (seed data, flavor) and returns a client for it. Either way its
-// first line to w says which it uses: "Using W&B at <url>" or the
-// SimulatorBanner. When exactly one of the two variables is set, a second
-// line (see IgnoredNote) says which one is missing and that the other was
-// ignored.
-func Connect(w io.Writer, seed scimtest.Options) (*Env, error) {
-	baseURL, apiKey := os.Getenv(scim.EnvBaseURL) != "", os.Getenv(scim.EnvAPIKey) != ""
-	if baseURL && apiKey {
+// Connect returns a client for the W&B that the environment names when live
+// is set (WANDB_API_KEY is then required, and WANDB_BASE_URL defaults to
+// W&B's Multi-tenant Cloud, as in scim.FromEnv), and otherwise starts the
+// built-in simulator with seed as its options and returns a client for it.
+// Either way its first line to w says which it uses: "Using W&B at <url>
+// (-live)." or a line starting with SimulatorBanner that names the
+// variables it ignored. Without WANDB_API_KEY, -live is a usage error
+// (ErrUsage).
+func Connect(w io.Writer, live bool, seed scimtest.Options) (*Env, error) {
+	if live {
+		if os.Getenv(scim.EnvAPIKey) == "" {
+			return nil, Usagef("-live needs %s, the API key of an organization admin (and %s for Dedicated Cloud "+
+				"or Self-Managed, such as https://acme.wandb.io; without it, W&B's Multi-tenant Cloud is used)",
+				scim.EnvAPIKey, scim.EnvBaseURL)
+		}
 		c, err := scim.NewClient(scim.FromEnv())
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-live: %w", err)
 		}
-		fmt.Fprintf(w, "Using W&B at %s\n", c.BaseURL())
+		fmt.Fprintf(w, "Using W&B at %s (-live).\n", c.BaseURL())
 		return &Env{Client: c}, nil
 	}
-	fmt.Fprintln(w, SimulatorBanner)
-	if note := IgnoredNote(baseURL, apiKey); note != "" {
-		fmt.Fprintln(w, note)
+	fmt.Fprintln(w, simulatorLine(os.Getenv))
+	srv, err := scimtest.Listen(seed)
+	if err != nil {
+		return nil, fmt.Errorf("starting the simulator: %w", err)
 	}
-	srv := scimtest.NewServer(seed)
 	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey))
 	if err != nil {
 		srv.Close()
@@ -71,16 +79,33 @@ func Connect(w io.Writer, seed scimtest.Options) (*Env, error) {
 	return &Env{Client: c, Simulated: true, srv: srv}, nil
 }
 
-// IgnoredNote is the line Connect prints after the SimulatorBanner when only
-// one of WANDB_BASE_URL (baseURL set) and WANDB_API_KEY (apiKey set) is set;
-// it is "" when both or neither are set.
-func IgnoredNote(baseURL, apiKey bool) string {
-	set, unset := scim.EnvAPIKey, scim.EnvBaseURL
-	switch {
-	case baseURL == apiKey:
-		return ""
-	case baseURL:
-		set, unset = unset, set
+// simulatorLine is the first line of a run on the simulator: it names the
+// W&B variables that are set, and so ignored without -live.
+func simulatorLine(getenv func(string) string) string {
+	var set []string
+	for _, name := range []string{scim.EnvBaseURL, scim.EnvAPIKey, scim.EnvUsername} {
+		if v := getenv(name); v != "" {
+			if name == scim.EnvBaseURL {
+				name += " (" + safeURL(v) + ")"
+			}
+			set = append(set, name)
+		}
 	}
-	return "Note: " + set + " is set but " + unset + " is not, so " + set + " is ignored; set both to use a real W&B."
+	switch len(set) {
+	case 0:
+		return SimulatorBanner + " (use -live for a real W&B)."
+	case 1:
+		return SimulatorBanner + ": " + set[0] + " is ignored without -live."
+	}
+	return SimulatorBanner + ": " + strings.Join(set[:len(set)-1], ", ") + " and " + set[len(set)-1] + " are ignored without -live."
+}
+
+// safeURL shows a base URL without any credentials or query it may carry.
+func safeURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" {
+		return "not a URL"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
