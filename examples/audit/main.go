@@ -10,6 +10,9 @@
 // has a lastActiveAt or a daysActive above 0, the audit takes it that the
 // server reports no activity: it prints a note, shows "not reported" and
 // flags nobody. Otherwise a user without lastActiveAt is "never active".
+// When the server lists fewer users than it reports (W&B returns at most 9999
+// per request), the report shows those it got, says it is incomplete, and the
+// program exits 1.
 //
 // It runs against the SDK's built-in simulator, seeded with users of varied
 // last activity, unless the command line says -live; then it reads the W&B
@@ -23,11 +26,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/users"
 )
@@ -127,7 +132,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	defer env.Close()
 
 	var all []*users.User
+	var incomplete *scim.IncompleteError
 	for u, err := range users.New(env.Client).All(ctx, nil) {
+		if errors.As(err, &incomplete) {
+			break // report what was seen, then say it is not everyone
+		}
 		if err != nil {
 			return fmt.Errorf("listing users: %w", err)
 		}
@@ -156,5 +165,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		fmt.Fprintln(info, noActivityNote)
 	}
 	fmt.Fprintln(info, summary(rows, days))
+	if incomplete != nil {
+		return fmt.Errorf("the report is incomplete: the server has %d users but listed only %d (W&B returns at most 9999 per request and ignores paging)",
+			incomplete.Total, incomplete.Seen)
+	}
 	return nil
 }

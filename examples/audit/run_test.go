@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -70,6 +71,25 @@ func TestNoActivityData(t *testing.T) {
 	if !strings.Contains(s, noActivityNote+"\n") || strings.Count(s, "never active") != 1 || // the summary's only
 		!strings.Contains(s, "3 accounts; 0 active ones flagged:") || !strings.Contains(s, "not reported") {
 		t.Errorf("want the no-activity note and no flags:\n%s", s)
+	}
+}
+
+// TestIncompleteListing runs the audit against an organization larger than
+// W&B's 9999-user page: the report shows what was listed, and the run fails
+// saying it is incomplete.
+func TestIncompleteListing(t *testing.T) {
+	seed := make([]scimtest.User, 10050) // with the admin: 10,051
+	for i := range seed {
+		seed[i] = scimtest.User{UserName: fmt.Sprintf("u%05d", i), Email: fmt.Sprintf("u%05d@example.com", i)}
+	}
+	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Users: seed}))
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 90, live: true})
+	if err == nil || !strings.Contains(err.Error(), "the server has 10051 users but listed only 9999") {
+		t.Fatalf("err = %v, want the incomplete listing reported", err)
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 10000 { // header and 9999 users
+		t.Errorf("the CSV has %d lines, want 10000", n)
 	}
 }
 

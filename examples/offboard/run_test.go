@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
@@ -119,5 +122,26 @@ func TestDryRunThenRerun(t *testing.T) {
 				t.Errorf("rerun, want %q:\n%s", want, out)
 			}
 		})
+	}
+}
+
+// TestIncompleteTeams checks that offboarding refuses to act on a partial
+// list of teams (more than W&B's 9999 per request): it cannot know every
+// team a leaver is in, so it changes nothing and exits with an error.
+func TestIncompleteTeams(t *testing.T) {
+	teams := make([]scimtest.Team, 10000)
+	for i := range teams {
+		teams[i] = scimtest.Team{Name: fmt.Sprintf("team-%05d", i)}
+	}
+	teams[9999].Members = []string{"alice"} // in the team the listing leaves out
+	srv := scimtest.Start(t, scimtest.Options{Users: simUsers, Teams: teams})
+	exampleenv.UseServer(t, srv)
+	var out bytes.Buffer
+	err := run(context.Background(), &out, config{emails: []string{"alice@example.com"}, live: true})
+	if !errors.Is(err, scim.ErrIncomplete) || !strings.Contains(err.Error(), "listing teams") {
+		t.Fatalf("err = %v, want an incomplete listing of teams\n%s", err, out.String())
+	}
+	if u, ok := srv.User("alice"); !ok || u.Inactive {
+		t.Errorf("alice was changed: %+v", u)
 	}
 }
