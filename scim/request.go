@@ -315,7 +315,7 @@ func idempotentMethod(method string, ifMatch bool) bool {
 // result the service's check could not establish.
 func (c *Client) unknownOutcome(req *http.Request, last, checkErr error) error {
 	return &outcomeError{
-		msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and checking whether it was failed; "+
+		msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and looking for it failed; "+
 			"sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)", req.Method, c.safeURL(req)),
 		last:  last,
 		check: checkErr,
