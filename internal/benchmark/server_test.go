@@ -39,7 +39,9 @@ func TestMain(m *testing.M) {
 }
 
 // userID is the i-th user's SCIM ID, W&B style.
-func userID(i int) string { return base64.StdEncoding.EncodeToString([]byte("User:" + strconv.Itoa(i+1))) }
+func userID(i int) string {
+	return base64.StdEncoding.EncodeToString([]byte("User:" + strconv.Itoa(i+1)))
+}
 
 // renderUser writes the i-th user as W&B does: keys in alphabetical order,
 // emails as an array, team and registry roles, activity and meta.

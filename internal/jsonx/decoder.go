@@ -43,7 +43,9 @@ type SyntaxError struct {
 	msg    string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.msg) }
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.msg)
+}
 
 func (d *Decoder) syntax(format string, args ...any) error {
 	return &SyntaxError{Offset: d.off, msg: fmt.Sprintf(format, args...)}
