@@ -111,11 +111,6 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 // Raw, and the time when the text is one. It fails only on invalid JSON.
 func (t *Time) decode(d *jsonx.Decoder) error {
 	*t = Time{}
-	if c := d.Peek(); c == '{' || c == '[' {
-		raw, err := d.Raw()
-		t.Raw = string(raw)
-		return err
-	}
 	parsed, text, ok, err := d.Time()
 	if err != nil {
 		return err

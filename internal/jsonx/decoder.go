@@ -66,7 +66,7 @@ var (
 )
 
 // Peek returns the first byte of the next value, after white space, or 0 at
-// the end of the input.
+// the end of the input (a NUL byte in the input is never valid JSON there).
 func (d *Decoder) Peek() byte {
 	for d.off < len(d.data) {
 		switch c := d.data[d.off]; c {
@@ -278,25 +278,9 @@ func (d *Decoder) kindError(t reflect.Type) error {
 	return err
 }
 
-// Text reads a scalar leniently: a string's text, or a number's or literal's
-// token as written ("3.0", "true"; null gives ""). An object or array is a
-// type error.
-func (d *Decoder) Text() (string, error) {
-	switch c := d.Peek(); {
-	case c == '"':
-		b, err := d.stringBytes()
-		return string(b), err
-	case c == 'n' && d.Null():
-		return "", nil
-	case c == '{' || c == '[' || c == 0:
-		return "", d.kindError(stringType)
-	}
-	raw, err := d.Raw()
-	return string(raw), err
-}
-
 // LenientBool reads true, false, "true", "True", "1" and the like; any other
-// scalar is false. It is what the SDK reads "active" and "primary" with.
+// value, an object or an array included, is false. It is what the SDK reads
+// "active" and "primary" with.
 func (d *Decoder) LenientBool() (bool, error) {
 	switch {
 	case d.literal("true"):
@@ -312,7 +296,7 @@ func (d *Decoder) LenientBool() (bool, error) {
 	return v, nil
 }
 
-// LenientInt reads 3, 3.0 and "3"; any other scalar is 0.
+// LenientInt reads 3, 3.0 and "3"; any other value is 0.
 func (d *Decoder) LenientInt() (int, error) {
 	s, err := d.textBytes()
 	if err != nil {
@@ -328,9 +312,9 @@ func (d *Decoder) LenientInt() (int, error) {
 	return int(f), nil
 }
 
-// Time reads a timestamp leniently, as ParseTime does: its text (the raw
-// token for a value that is not a string; empty for null), valid until the
-// next read, and, when the text is a time, the time. A well-formed RFC 3339
+// Time reads a timestamp leniently, as ParseTime does: its text (the JSON of
+// a value that is not a string; empty for null), valid until the next read,
+// and, when the text is a time, the time. Only invalid JSON is an error. A well-formed RFC 3339
 // time in UTC is read without allocating.
 func (d *Decoder) Time() (t time.Time, text []byte, ok bool, err error) {
 	text, err = d.textBytes()
@@ -406,15 +390,15 @@ func parseRFC3339(b []byte) (time.Time, bool) {
 	return t, true
 }
 
-// textBytes is Text without a copy: valid until the next read.
+// textBytes reads any value leniently as text: a string's text, or the JSON
+// of anything else (a number's or literal's token, an object's or array's
+// text); null gives nothing. The bytes are valid until the next read.
 func (d *Decoder) textBytes() ([]byte, error) {
 	switch c := d.Peek(); {
 	case c == '"':
 		return d.stringBytes()
 	case c == 'n' && d.Null():
 		return nil, nil
-	case c == '{' || c == '[' || c == 0:
-		return nil, d.kindError(stringType)
 	}
 	return d.Raw()
 }
@@ -706,7 +690,7 @@ func hex4(b []byte, i int) (rune, bool) {
 
 // Finish checks that only white space follows the value read.
 func (d *Decoder) Finish() error {
-	if d.Peek() != 0 {
+	if d.Peek(); d.off < len(d.data) {
 		return d.syntax("data after the top-level value")
 	}
 	return nil
