@@ -193,8 +193,8 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 	if err := s.checkPlan(p); err != nil {
 		return nil, err
 	}
-	if removals, limit := p.Removals(), opts.MaxRemovals.Limit(p.Managed); len(removals) > limit {
-		return nil, &BudgetError{Removals: removals, Limit: limit, Budget: opts.MaxRemovals, Managed: p.Managed}
+	if err := opts.MaxRemovals.Check(p); err != nil {
+		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts,
 		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{},

@@ -75,3 +75,12 @@ func (b *Budget) UnmarshalText(text []byte) error {
 	*b = MaxRemovals(n)
 	return nil
 }
+
+// Check returns a *BudgetError when p removes more than b allows, and nil
+// otherwise. Apply checks so before sending anything.
+func (b Budget) Check(p *Plan) error {
+	if removals, limit := p.Removals(), b.Limit(p.Managed); len(removals) > limit {
+		return &BudgetError{Removals: removals, Limit: limit, Budget: b, Managed: p.Managed}
+	}
+	return nil
+}

@@ -130,5 +130,5 @@ func ExampleDecode() {
 	}
 	// Output:
 	// users[0].modelsSeat: "gold" is not a seat (want full, viewer or none)
-	// users[0].emial: unknown key "emial" (want userName, email, displayName, organizationRole, modelsSeat, weaveRole, active)
+	// users[0].emial: unknown key "emial" (did you mean "email"?)
 }

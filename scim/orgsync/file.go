@@ -453,10 +453,32 @@ func validEmail(s string) bool {
 
 func blank(s string) bool { return resource.Blank(s) }
 
-// similar reports whether an unknown key k looks like the key x: the same
-// ignoring case, or but for a plural "s".
+// similar reports whether an unknown key k looks like a misspelling of the
+// key x: ignoring case, at most two letters differ (one for keys of four
+// letters or fewer).
 func similar(x, k string) bool {
-	return strings.EqualFold(x, k) || strings.EqualFold(x, k+"s") || strings.EqualFold(x+"s", k)
+	return distance(strings.ToLower(x), strings.ToLower(k)) <= min(2, (len(x)+1)/3)
+}
+
+// distance is the Levenshtein distance between a and b, in bytes.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func has(m map[string]any, k string) bool { _, ok := m[k]; return ok }
