@@ -274,3 +274,28 @@ func TestBadFile(t *testing.T) {
 		t.Errorf("%d changes sent", n)
 	}
 }
+
+// TestReadme checks that the README's organization-as-code section shows
+// this program's sample file and the plan it prints on the simulator.
+func TestReadme(t *testing.T) {
+	exampleenv.ClearEnv(t)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Organization as code\n")
+	if !ok {
+		t.Fatal("README: no section \"Organization as code\"")
+	}
+	_, sample, _ := strings.Cut(section, "```json\n")
+	sample, _, _ = strings.Cut(sample, "```")
+	if sample != string(sampleOrg) {
+		t.Errorf("the README's sample differs from %s:\n%s", samplePath, sample)
+	}
+	_, plan, _ := strings.Cut(section, "On the simulator, the sample plans:\n\n```\n")
+	plan, _, _ = strings.Cut(plan, "```")
+	r := exampleenv.RunMain(t, "sync", nil, command)
+	if !strings.Contains(r.Stdout, "\n"+plan) {
+		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
+	}
+}
