@@ -151,8 +151,8 @@ type BudgetError struct {
 
 // Error implements error.
 func (e *BudgetError) Error() string {
-	return fmt.Sprintf("orgsync: the plan would deactivate users and remove members %d times, more than the removal budget allows "+
-		"(%s of the %d users and memberships the file manages: %d); nothing was applied", len(e.Removals), e.Budget, e.Managed, e.Limit)
+	return fmt.Sprintf("orgsync: the plan removes %d (users deactivated and team members removed), more than the removal budget "+
+		"allows: %s of the %d users and members the file lists is %d; nothing was applied", len(e.Removals), e.Budget, e.Managed, e.Limit)
 }
 
 // notAttemptedError is the error of a change that was not attempted.
@@ -197,7 +197,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts,
-		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{},
+		userIDs: map[string]string{}, versions: map[string]string{},
 		stale: map[string]bool{}, failed: map[string]bool{}}
 	for _, u := range p.Users {
 		if u.ID != "" {
@@ -269,7 +269,6 @@ type applier struct {
 
 	mu       sync.Mutex
 	userIDs  map[string]string // by lower-cased userName
-	teamIDs  map[string]string // by lower-cased team name
 	versions map[string]string // by resource ID: the version Apply's last change returned
 	stale    map[string]bool   // user IDs whose version Apply's own change moved unseen
 	failed   map[string]bool   // keys (see key) of resources whose change failed
@@ -599,17 +598,13 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 	for _, u := range missing {
 		a.fail(memberKey(name, u))
 	}
-	t, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids})
-	if err != nil {
+	if _, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids}); err != nil {
 		a.fail(teamKey(name))
 		if midx >= 0 {
 			a.done(midx, notAttempted("creating the team failed"))
 		}
 		return err
 	}
-	a.mu.Lock()
-	a.teamIDs[strings.ToLower(name)] = t.ID
-	a.mu.Unlock()
 	a.moved(ids)
 	if midx >= 0 {
 		a.done(midx, notAdded(missing))

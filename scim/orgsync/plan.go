@@ -230,7 +230,7 @@ func (s *Syncer) Plan(ctx context.Context, f *File, opts PlanOptions) (*Plan, er
 		return nil, err
 	}
 	b := &planner{
-		f: f, o: o, mt: s.opts.MultiTenant,
+		f: f, o: o, mt: s.opts.MultiTenant, teamRoles: map[string]int{},
 		p: &Plan{Format: FormatVersion, MultiTenant: s.opts.MultiTenant, Prune: opts.Prune, Warnings: warnings},
 	}
 	b.p.Warnings = append(b.p.Warnings, o.warnings...)
@@ -255,8 +255,8 @@ type planner struct {
 	o  *org
 	mt bool
 	p  *Plan
-	// created are the lower-cased userNames of the users the plan creates.
-	created map[string]bool
+	// teamRoles indexes p.TeamRoles by lower-cased userName.
+	teamRoles map[string]int
 }
 
 // check validates f against the organization: every team member and role
@@ -298,10 +298,10 @@ func (b *planner) check() error {
 		}
 	}
 	for i, r := range b.f.Roles {
-		if cur := b.o.roles[r.Name]; cur == nil {
+		cur := b.o.roles[r.Name]
+		if cur == nil {
 			continue
 		}
-		cur := b.o.roles[r.Name]
 		for j, p := range r.Permissions {
 			if inherited(cur, p) && r.InheritedFrom == cur.InheritedFrom {
 				b.p.Warnings = append(b.p.Warnings, Problem{Path: fmt.Sprintf("roles[%d].permissions[%d]", i, j),
@@ -366,7 +366,6 @@ func attributes(u User) users.Attributes {
 func notOnMultiTenant(attr string) bool { return attr == "email" || attr == "displayName" }
 
 func (b *planner) planUsers(prune bool) {
-	b.created = make(map[string]bool)
 	named := make(map[string]bool) // lower-cased userNames the file names
 	for _, u := range b.f.Users {
 		named[strings.ToLower(u.UserName)] = true
@@ -374,7 +373,6 @@ func (b *planner) planUsers(prune bool) {
 		off := u.Active != nil && !*u.Active
 		if cur == nil {
 			if !off {
-				b.created[strings.ToLower(u.UserName)] = true
 				b.p.Users = append(b.p.Users, UserChange{Action: Create, UserName: u.UserName,
 					Fields: b.applicable(u.UserName, true, users.Compare(nil, attributes(u)))})
 			}
@@ -556,14 +554,15 @@ func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 			continue
 		}
 		r := b.ref(mem.UserName)
-		i := slices.IndexFunc(b.p.TeamRoles, func(c TeamRoleChange) bool { return strings.EqualFold(c.UserName, r.UserName) })
-		if i < 0 {
+		i, ok := b.teamRoles[strings.ToLower(r.UserName)]
+		if !ok {
 			c := TeamRoleChange{UserName: r.UserName, UserID: r.ID}
 			if u != nil {
 				c.Version = u.Meta.Version
 			}
 			b.p.TeamRoles = append(b.p.TeamRoles, c)
 			i = len(b.p.TeamRoles) - 1
+			b.teamRoles[strings.ToLower(r.UserName)] = i
 		}
 		team := t.Name
 		if cur != nil {

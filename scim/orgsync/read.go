@@ -52,10 +52,11 @@ func (s *Syncer) read(ctx context.Context, prune bool, f *File) (*org, error) {
 	o := &org{byName: map[string]*users.User{}, byID: map[string]*users.User{},
 		byTeam: map[string]*teams.Team{}, roles: map[string]*roles.Role{}}
 	var (
-		wg                           sync.WaitGroup
-		userErr, teamErr, roleErr    error
-		callerErr                    error
-		userList, teamList, roleList = []*users.User{}, []*teams.Team{}, []*roles.Role{}
+		wg                                   sync.WaitGroup
+		userList                             []*users.User
+		teamList                             []*teams.Team
+		roleList                             []*roles.Role
+		userErr, teamErr, roleErr, callerErr error
 	)
 	wg.Add(3)
 	go func() { defer wg.Done(); userList, userErr = collect(s.users.All(ctx, nil)) }()
