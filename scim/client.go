@@ -95,8 +95,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	copied := *hc
 	copied.Transport = &authTransport{
 		base:    hc.Transport,
-		scim:    authRule{origin: origin(base), header: scimAuthHeader(cfg.creds)},
-		graphql: authRule{origin: origin(gql), header: basicHeader("api", cfg.creds.key)},
+		scim:    newAuthRule(base, scimAuthHeader(cfg.creds)),
+		graphql: newAuthRule(gql, basicHeader("api", cfg.creds.key)),
 	}
 	copied.CheckRedirect = checkRedirect(hc.CheckRedirect)
 

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-wandb/identity/internal/testutil"
 	"github.com/go-wandb/identity/scim"
@@ -197,5 +199,40 @@ func TestPaginateBreakEarly(t *testing.T) {
 	}
 	if len(p.queries) != 1 {
 		t.Errorf("fetched %d pages after break, want 1", len(p.queries))
+	}
+}
+
+// TestPaginateStreams checks that a walk yields the first resource before
+// the server has finished sending the page: the server holds the rest of the
+// reply back until the walk has yielded it.
+func TestPaginateStreams(t *testing.T) {
+	t.Parallel()
+	gotFirst := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"Resources":[{"id":"a"},`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-gotFirst:
+		case <-time.After(5 * time.Second):
+			t.Error("the walk yielded nothing before the page was complete")
+		}
+		fmt.Fprint(w, `{"id":"b"}],"totalResults":2}`)
+	}))
+	defer srv.Close()
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for it, err := range scim.Paginate[item](context.Background(), c, "Users", nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids = append(ids, it.ID); len(ids) == 1 {
+			close(gotFirst)
+		}
+	}
+	if strings.Join(ids, ",") != "a,b" {
+		t.Errorf("ids = %v", ids)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-wandb/identity/internal/retry"
@@ -119,8 +120,10 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 	}
 	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
-	for _, seg := range strings.Split(escaped, "/") {
-		if seg, err := url.PathUnescape(seg); err == nil && (seg == "." || seg == "..") {
+	for rest, more := escaped, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
+		if dotSegment(seg) {
 			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
 		}
 	}
@@ -133,6 +136,16 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	return c.newRequest(ctx, method, &u, body, MediaType, opts)
 }
 
+// dotSegment reports whether an escaped path segment is "." or ".." once
+// unescaped.
+func dotSegment(seg string) bool {
+	if len(seg) > 6 || strings.Trim(seg, ".%2eE") != "" {
+		return false // fast: only dots and %2e can spell a dot segment
+	}
+	seg, err := url.PathUnescape(seg)
+	return err == nil && (seg == "." || seg == "..")
+}
+
 // newRequest is the one place requests are built, for SCIM and GraphQL alike.
 func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body any, contentType string, opts []RequestOption) (*http.Request, error) {
 	var rd io.Reader
@@ -143,10 +156,12 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 		}
 		rd = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	// The URL is built already: give NewRequestWithContext none to parse.
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
 	if err != nil {
 		return nil, fmt.Errorf("scim: building request: %w", err)
 	}
+	req.URL, req.Host = u, u.Host
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -227,7 +242,7 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 				return nil, c.contextError(req, ctx, err)
 			}
 		}
-		resp, connected, err := c.send(req, attempt)
+		resp, err := c.send(req, attempt)
 		outcome := base
 		var r *Response
 		var last error
@@ -239,7 +254,7 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 			last = err
 			outcome.Err = err
 			outcome.Permanent = permanent(err)
-			outcome.NeverConnected = !connected && neverConnected(err)
+			outcome.NeverConnected = neverConnected(err)
 			lost = !outcome.NeverConnected && !outcome.Permanent
 		} else {
 			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
@@ -366,10 +381,13 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 		}
 		return nil
 	}
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
+	buf := readBuffers.Get().(*bytes.Buffer)
+	defer putReadBuffer(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
 		return c.replyError(req, err)
 	}
+	body := buf.Bytes() // v keeps none of it: decoders copy what they keep
 	if d, ok := v.(replyDecoder); ok {
 		if err := d.DecodeReply(body); err != nil {
 			return c.replyErrorQuoting(req, resp, err, body)
@@ -390,6 +408,17 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 		fillVersion(v, etag)
 	}
 	return nil
+}
+
+// readBuffers keeps the buffers replies are read into.
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putReadBuffer returns buf to the pool unless it grew large (a list read
+// whole), which the pool would keep alive for nothing.
+func putReadBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 256<<10 {
+		readBuffers.Put(buf)
+	}
 }
 
 // replyDecoder is implemented by values that decode a 2xx body themselves:
@@ -487,8 +516,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// drainAndClose reads a little of what is left so the connection can be reused.
+// drainAndClose reads a little of what is left so the connection can be
+// reused, unless the body was read to its end.
 func drainAndClose(body io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, body, 4<<10)
+	if lb, ok := body.(*limitedBody); !ok || !lb.eof {
+		_, _ = io.CopyN(io.Discard, body, 4<<10)
+	}
 	_ = body.Close()
 }

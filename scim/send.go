@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/internal/retry"
@@ -39,31 +37,26 @@ func callFrom(ctx context.Context) callKind {
 }
 
 // send makes one attempt of req: a fresh body for a repeat, the client's
-// per-attempt timeout, and the reply's body bounded by the client's size
-// limit. It reports whether a connection to the server was made, and turns a
-// transport error into "scim: METHOD URL: cause".
-func (c *Client) send(req *http.Request, attempt int) (*http.Response, bool, error) {
+// per-attempt timeout (unless the call's context ends sooner), and the
+// reply's body bounded by the client's size limit. It turns a transport error
+// into "scim: METHOD URL: cause".
+func (c *Client) send(req *http.Request, attempt int) (*http.Response, error) {
 	r := req
 	if attempt > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, true, fmt.Errorf("scim: replaying request body: %w", err)
+			return nil, fmt.Errorf("scim: replaying request body: %w", err)
 		}
 		r = req.Clone(req.Context())
 		r.Body = body
 	}
-	ctx := req.Context()
-	var connected atomic.Bool
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { connected.Store(true) },
-	})
 	var t *attemptTimer
-	if c.timeout > 0 {
-		t = newAttemptTimer(ctx, c.timeout)
-		ctx = t.ctx
+	if c.timeout > 0 && !endsWithin(req.Context(), c.timeout) {
+		t = newAttemptTimer(req.Context(), c.timeout)
+		r = r.WithContext(t.ctx)
 	}
 	start := time.Now()
-	resp, err := c.httpClient.Do(r.WithContext(ctx))
+	resp, err := c.httpClient.Do(r)
 	status := 0
 	if err != nil {
 		if t != nil {
@@ -81,7 +74,14 @@ func (c *Client) send(req *http.Request, attempt int) (*http.Response, bool, err
 		resp.Body = &limitedBody{rc: body, left: c.maxResponseBytes, limit: c.maxResponseBytes}
 	}
 	c.logAttempt(req.Context(), req, attempt, status, time.Since(start), err)
-	return resp, connected.Load(), err
+	return resp, err
+}
+
+// endsWithin reports whether ctx has a deadline within d: it then bounds the
+// attempt, and the client's own timer is not needed.
+func endsWithin(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) <= d
 }
 
 // transportError rewords an error of http.Client.Do as
@@ -96,7 +96,8 @@ func (c *Client) transportError(req *http.Request, err error) error {
 }
 
 // neverConnected reports whether a transport error happened before any
-// connection existed (a DNS failure or a refused dial), so nothing was sent.
+// connection existed (a DNS failure or a refused dial: a dial fails only
+// before a connection exists), so nothing was sent.
 func neverConnected(err error) bool { return retry.IsDialError(err) }
 
 // permanent reports whether a transport error cannot heal by trying again.
@@ -196,17 +197,19 @@ func (b *timedBody) Close() error {
 	return err
 }
 
-// limitedBody fails a read past limit bytes with a *bodyTooLargeError.
+// limitedBody fails a read past limit bytes with a *bodyTooLargeError, and
+// notes when the body was read to its end.
 type limitedBody struct {
 	rc          io.ReadCloser
 	left, limit int64
+	eof         bool
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		// Nothing more may be read; a reply that ends here is fine.
-		var one [1]byte
-		if n, err := b.rc.Read(one[:]); n == 0 {
+		if n, err := b.rc.Read(p[:min(len(p), 1)]); n == 0 {
+			b.eof = b.eof || err == io.EOF
 			return 0, err
 		}
 		return 0, &bodyTooLargeError{limit: b.limit}
@@ -216,6 +219,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
+	b.eof = b.eof || err == io.EOF
 	return n, err
 }
 

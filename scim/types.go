@@ -32,6 +32,61 @@ type Meta struct {
 	Version      string `json:"version,omitempty"`
 }
 
+// metaKeys are Meta's keys, for case-insensitive matching.
+var metaKeys = []string{"resourceType", "created", "lastModified", "location", "version"}
+
+// resourceTypes are the values of meta.resourceType W&B sends.
+var resourceTypes = []string{"User", "Group", "Role"}
+
+// UnmarshalJSON implements json.Unmarshaler: the fields of a meta object, in
+// one pass (null leaves m as it is, as encoding/json does).
+func (m *Meta) UnmarshalJSON(b []byte) error {
+	d := jsonx.NewDecoder(b)
+	if d.Null() {
+		return d.Finish()
+	}
+	if err := d.Open('{'); err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		more, err := d.More('}', n)
+		if err != nil {
+			return err
+		}
+		if !more {
+			return d.Finish()
+		}
+		key, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if err := m.field(&d, key); err != nil {
+			return err
+		}
+	}
+}
+
+func (m *Meta) field(d *jsonx.Decoder, key []byte) (err error) {
+	switch string(key) {
+	case "resourceType":
+		m.ResourceType, err = d.Intern(resourceTypes)
+	case "created":
+		err = m.Created.decode(d)
+	case "lastModified":
+		err = m.LastModified.decode(d)
+	case "location":
+		m.Location, err = d.String()
+	case "version":
+		m.Version, err = d.String()
+	default:
+		if k := jsonx.Fold(key, metaKeys); k != "" {
+			return m.field(d, []byte(k))
+		}
+		err = d.Skip()
+	}
+	return err
+}
+
 // Time is a timestamp decoded leniently. Raw always keeps the text as sent.
 // RFC 3339 is read as is; a date or time with unpadded fields, as in
 // "2025-7-01T00:00:00Z", is read too. Anything else, and null, gives the zero
@@ -41,20 +96,27 @@ type Time struct {
 	Raw string
 }
 
-// UnmarshalJSON implements json.Unmarshaler; it never returns an error.
+// UnmarshalJSON implements json.Unmarshaler; it never returns an error. A
+// well-formed RFC 3339 time is read in one pass, without allocating beyond
+// Raw.
 func (t *Time) UnmarshalJSON(b []byte) error {
+	d := jsonx.NewDecoder(b)
+	if t.decode(&d) != nil || d.Finish() != nil {
+		*t = Time{Raw: string(bytes.TrimSpace(b))}
+	}
+	return nil
+}
+
+// decode reads a Time from d: a string's text, or another value's JSON, as
+// Raw, and the time when the text is one. It fails only on invalid JSON.
+func (t *Time) decode(d *jsonx.Decoder) error {
 	*t = Time{}
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
-		return nil
+	parsed, text, ok, err := d.Time()
+	if err != nil {
+		return err
 	}
-	var s string
-	if json.Unmarshal(b, &s) != nil {
-		t.Raw = string(b)
-		return nil
-	}
-	t.Raw = s
-	if parsed, ok := jsonx.ParseTime(s); ok {
+	t.Raw = string(text)
+	if ok {
 		t.Time = parsed
 	}
 	return nil
@@ -83,17 +145,60 @@ type Email struct {
 
 // UnmarshalJSON implements json.Unmarshaler, tolerating "primary": "true".
 func (e *Email) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		Value   string          `json:"value"`
-		Display string          `json:"display"`
-		Type    string          `json:"type"`
-		Primary json.RawMessage `json:"primary"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	d := jsonx.NewDecoder(b)
+	if err := e.decode(&d); err != nil {
 		return err
 	}
-	*e = Email{Value: raw.Value, Display: raw.Display, Type: raw.Type, Primary: jsonx.Bool(raw.Primary)}
-	return nil
+	return d.Finish()
+}
+
+// emailKeys are the keys of an email object, for case-insensitive matching.
+var emailKeys = []string{"value", "display", "type", "primary"}
+
+// commonEmailTypes are the values of "type" not worth a new string each.
+var commonEmailTypes = []string{"work", "home", "other"}
+
+// decode reads one email object (null gives the zero Email).
+func (e *Email) decode(d *jsonx.Decoder) error {
+	*e = Email{}
+	if d.Null() {
+		return nil
+	}
+	if err := d.Open('{'); err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		more, err := d.More('}', n)
+		if err != nil || !more {
+			return err
+		}
+		key, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if err := e.field(d, key); err != nil {
+			return err
+		}
+	}
+}
+
+func (e *Email) field(d *jsonx.Decoder, key []byte) (err error) {
+	switch string(key) {
+	case "value":
+		e.Value, err = d.String()
+	case "display":
+		e.Display, err = d.String()
+	case "type":
+		e.Type, err = d.Intern(commonEmailTypes)
+	case "primary":
+		e.Primary, err = d.LenientBool()
+	default:
+		if k := jsonx.Fold(key, emailKeys); k != "" {
+			return e.field(d, []byte(k))
+		}
+		err = d.Skip()
+	}
+	return err
 }
 
 // Emails is a user's addresses. It decodes from an array (the current form),
@@ -102,25 +207,40 @@ type Emails []Email
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (es *Emails) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*es = nil
-		return nil
-	case b[0] == '{':
+	d := jsonx.NewDecoder(b)
+	switch d.Peek() {
+	case 'n':
+		if d.Null() {
+			*es = nil
+			return d.Finish()
+		}
+	case '{':
 		var e Email
-		if err := json.Unmarshal(b, &e); err != nil {
+		if err := e.decode(&d); err != nil {
 			return err
 		}
 		*es = Emails{e}
-		return nil
+		return d.Finish()
 	}
-	var list []Email
-	if err := json.Unmarshal(b, &list); err != nil {
+	if err := d.Open('['); err != nil {
 		return err
 	}
+	list := make(Emails, 0, 1)
+	for n := 0; ; n++ {
+		more, err := d.More(']', n)
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+		list = append(list, Email{})
+		if err := list[n].decode(&d); err != nil {
+			return err
+		}
+	}
 	*es = list
-	return nil
+	return d.Finish()
 }
 
 // Primary returns the address marked primary, or else the first one, or "".

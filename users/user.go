@@ -1,10 +1,8 @@
 package users
 
 import (
-	"encoding/json"
 	"time"
 
-	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -98,37 +96,4 @@ func (u *User) PrimaryEmail() string {
 // IsServiceAccount reports whether u is a service account.
 func (u *User) IsServiceAccount() bool {
 	return u != nil && u.AccountType.IsServiceAccount()
-}
-
-// userFields is User without its methods, so decoding it does not recurse.
-type userFields User
-
-// wandbExtension is the W&B User extension object of service-account replies.
-type wandbExtension struct {
-	OrganizationRole string `json:"organizationRole"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler. Only a body that is not a JSON
-// object, or an attribute of the wrong structure (a string where a list
-// belongs), fails; timestamps, daysActive and active are read leniently.
-func (u *User) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		userFields
-		// These shadow the embedded fields of the same name.
-		Active       json.RawMessage `json:"active"`
-		DaysActive   json.RawMessage `json:"daysActive"`
-		LastActiveAt json.RawMessage `json:"lastActiveAt"`
-		Wandb        *wandbExtension `json:"urn:ietf:params:scim:schemas:extension:wandb:2.0:User"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	*u = User(raw.userFields)
-	u.Active = jsonx.Bool(raw.Active)
-	u.DaysActive = jsonx.Int(raw.DaysActive)
-	u.LastActiveAt = jsonx.TimePtr(raw.LastActiveAt)
-	if u.OrganizationRole == "" && raw.Wandb != nil {
-		u.OrganizationRole = raw.Wandb.OrganizationRole
-	}
-	return nil
 }

@@ -66,6 +66,9 @@ func FuzzStreamValues(f *testing.F) {
 		if err == nil {
 			err = s.End()
 		}
+		if err == nil && !json.Valid(b) {
+			t.Fatalf("Stream read %q, which is not valid JSON", b)
+		}
 		var want []json.RawMessage
 		if json.Unmarshal(b, &want) != nil || !bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")) {
 			return // not an array: reading it must only not panic

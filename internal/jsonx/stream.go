@@ -19,15 +19,15 @@ var ErrTooDeep = errors.New("JSON nested too deeply")
 
 // Stream reads JSON values from a reader one at a time, holding only the
 // value being read (and what the last read brought in) in memory: a list of
-// 9,999 resources is read one resource at a time. It checks structure only as
-// far as it needs to find where a value ends; whoever decodes a value checks
-// it fully.
+// 9,999 resources is read one resource at a time. Every value it returns is
+// checked to be valid JSON, in the same pass that finds where it ends.
 type Stream struct {
 	r     io.Reader
 	buf   []byte // buf[pos:] is read but not consumed
 	pos   int
-	err   error // the reader's error, once it failed or ended
-	empty int   // consecutive reads that brought nothing
+	err   error  // the reader's error, once it failed or ended
+	empty int    // consecutive reads that brought nothing
+	stack []byte // the scanner's, kept between values
 }
 
 // NewStream returns a Stream reading from r.
@@ -152,18 +152,17 @@ func (s *Stream) Key() (string, error) {
 	return key, s.Expect(':')
 }
 
-// Value returns the next value's raw bytes. They stay valid only until the
-// next call on s.
+// Value returns the next value's raw bytes, checked to be valid JSON (so a
+// decoder may trust them). They stay valid only until the next call on s.
 func (s *Stream) Value() ([]byte, error) {
-	c, err := s.Peek()
-	if err != nil {
+	if _, err := s.Peek(); err != nil {
 		return nil, err
 	}
-	start := s.pos
-	var sc valueScanner
-	i := s.pos
+	sc := checkScanner{stack: s.stack[:0]}
+	defer func() { s.stack = sc.stack[:0] }()
+	start, i := s.pos, s.pos
 	for {
-		end, done, err := sc.scan(s.buf, i)
+		end, done, err := sc.scan(s.buf, i, false)
 		if err != nil {
 			return nil, err
 		}
@@ -178,10 +177,13 @@ func (s *Stream) Value() ([]byte, error) {
 		start = s.pos
 		i = start + off
 		if !more {
-			if c != '{' && c != '[' && c != '"' && sc.depth == 0 && !sc.inString {
-				// A number or literal that ends with the input.
-				s.pos = len(s.buf)
-				return s.buf[start:], nil
+			end, done, err := sc.scan(s.buf, i, true)
+			switch {
+			case err != nil:
+				return nil, err
+			case done: // a number that ends the input
+				s.pos = end
+				return s.buf[start:end], nil
 			}
 			return nil, s.failure()
 		}
@@ -295,26 +297,32 @@ func unquoteBytes(raw []byte) (string, bool) {
 // ID returns the value of the top-level "id" member of a JSON object when it
 // is a string, or "". It reads only the object's top level.
 func ID(obj []byte) string {
-	s := &Stream{buf: obj, err: io.EOF}
-	if s.Expect('{') != nil {
-		return ""
+	id, _ := IDBytes(obj)
+	return string(id)
+}
+
+// IDBytes is ID without a copy when the id holds no escape: the bytes may be
+// a slice of obj. ok is false when there is no string id.
+func IDBytes(obj []byte) (id []byte, ok bool) {
+	d := NewDecoder(obj)
+	if d.Open('{') != nil {
+		return nil, false
 	}
-	for first := true; ; first = false {
-		more, err := s.Next('}', first)
+	for n := 0; ; n++ {
+		key, more, err := d.Member(n)
 		if err != nil || !more {
-			return ""
+			return nil, false
 		}
-		key, err := s.Key()
-		if err != nil {
-			return ""
+		if string(key) != "id" {
+			if d.Skip() != nil {
+				return nil, false
+			}
+			continue
 		}
-		raw, err := s.Value()
-		if err != nil {
-			return ""
+		if d.Peek() != '"' {
+			return nil, false
 		}
-		if key == "id" {
-			id, _ := unquoteBytes(raw)
-			return id
-		}
+		id, err := d.stringBytes()
+		return id, err == nil
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/internal/retry"
 	"github.com/go-wandb/identity/scim"
 )
@@ -263,7 +264,7 @@ func (r *reply[T]) DecodeReply(body []byte) error {
 		return nil
 	}
 	v := new(T)
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := jsonx.Unmarshal(body, v); err != nil {
 		if !r.strict && !hasID(body) {
 			return nil
 		}
