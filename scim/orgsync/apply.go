@@ -271,7 +271,7 @@ type applier struct {
 	userIDs  map[string]string // by lower-cased userName
 	versions map[string]string // by resource ID: the version Apply's last change returned
 	stale    map[string]bool   // user IDs whose version Apply's own change moved unseen
-	failed   map[string]bool   // keys (see key) of resources whose change failed
+	failed   map[string]bool   // roleKey, userKey, teamKey, memberKey of the changes that failed
 	results  []Result
 
 	report sync.Mutex // serialises OnResult
@@ -306,24 +306,24 @@ func (a *applier) phases() [][]step {
 	for _, c := range a.p.Teams {
 		teamIndex[strings.ToLower(c.Name)] = next()
 	}
-	memberIndex := map[string]int{} // of the new teams' memberships
+	// A new team's members are sent with its create; their result is the
+	// membership change's.
+	newMembers, memberIndex := map[string]MembershipChange{}, map[string]int{}
 	for _, m := range a.p.Memberships {
 		idx := next()
 		if m.TeamID == "" {
-			memberIndex[strings.ToLower(m.Team)] = idx
+			newMembers[strings.ToLower(m.Team)], memberIndex[strings.ToLower(m.Team)] = m, idx
 			continue
 		}
 		memberSteps = append(memberSteps, step{idx, func(ctx context.Context) error { return a.membership(ctx, m) }})
 	}
 	for _, c := range a.p.Teams {
-		idx, midx := teamIndex[strings.ToLower(c.Name)], -1
-		var m MembershipChange
-		for _, x := range a.p.Memberships {
-			if x.TeamID == "" && strings.EqualFold(x.Team, c.Name) {
-				m, midx = x, memberIndex[strings.ToLower(c.Name)]
-			}
+		key := strings.ToLower(c.Name)
+		m, midx := newMembers[key], -1
+		if idx, ok := memberIndex[key]; ok {
+			midx = idx
 		}
-		teamSteps = append(teamSteps, step{idx, func(ctx context.Context) error { return a.createTeam(ctx, c.Name, m, midx) }})
+		teamSteps = append(teamSteps, step{teamIndex[key], func(ctx context.Context) error { return a.createTeam(ctx, c.Name, m, midx) }})
 	}
 	for _, c := range a.p.TeamRoles {
 		teamRoleSteps = append(teamRoleSteps, step{next(), func(ctx context.Context) error { return a.teamRoles(ctx, c) }})
