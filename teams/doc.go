@@ -10,7 +10,8 @@
 // # Two ways to address a team
 //
 // The SCIM methods (Get, List, All, FindByName, Create, AddMembers,
-// RemoveMember, RemoveAllMembers, ReplaceMembers, Patch) address a team by its
+// RemoveMember, RemoveAllMembers, ReplaceMembers, ChangeMembers, Patch)
+// address a team by its
 // SCIM ID and need an organization admin (or an org-scoped service account)
 // as the caller. A team's SCIM ID is an opaque ID ("ghi", or a base64 global ID
 // such as "VGVhbTox") distinct from its name. Its DisplayName is the team's
@@ -34,6 +35,9 @@
 // organization-level service accounts are added automatically to every team
 // created through SCIM (Create). ReplaceMembers and RemoveAllMembers replace or
 // clear the user membership; they do not remove service accounts.
+// CompareMembers computes, without a request, what makes a team's members
+// equal to a wanted list (keeping service accounts), and ChangeMembers
+// applies such a change in one PATCH.
 //
 // # Deleting teams
 //

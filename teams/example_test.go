@@ -92,3 +92,27 @@ func ExampleService_AddMembers() {
 	// Output:
 	// acme-devs 2 members, version W/"2"
 }
+
+func ExampleCompareMembers() {
+	srv := exampleServer()
+	defer srv.Close()
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey("example-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	svc := teams.New(client)
+
+	// The team as read before (GET /scim/Groups/ghi): abc and a service account.
+	team := &teams.Team{ID: "ghi", Members: []teams.MemberRef{{Value: "abc"}, {Value: "sa1"}}, Meta: scim.Meta{Version: `W/"1"`}}
+	isServiceAccount := func(m teams.MemberRef) bool { return m.Value == "sa1" }
+
+	// Make its users exactly def: one PATCH adds def and removes abc, and
+	// fails with scim.ErrPreconditionFailed if the team changed meanwhile.
+	change := teams.CompareMembers(team.Members, []string{"def"}, isServiceAccount)
+	fmt.Printf("add %v, remove %v\n", change.Add, change.Remove)
+	if _, err := svc.ChangeMembers(context.Background(), team.ID, change, scim.IfMatch(team.Meta.Version)); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// add [def], remove [abc]
+}

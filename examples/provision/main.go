@@ -153,7 +153,7 @@ func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if width, ok := terminal(os.Stdout); ok && stdout == io.Writer(os.Stdout) {
+	if width, ok := exampleenv.Terminal(os.Stdout); ok && stdout == io.Writer(os.Stdout) {
 		c.width = cmp.Or(width, 80)
 	}
 	return run(ctx, stdout, c)

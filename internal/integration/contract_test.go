@@ -148,6 +148,9 @@ var methods = []method{
 	{"teams.ReplaceMembers", true, func(ctx context.Context, s services, id string, o scim.RequestOption) error {
 		return errOf(s.teams.ReplaceMembers(ctx, id, "ml", []string{"ada@example.com"}, o))
 	}},
+	{"teams.ChangeMembers", true, func(ctx context.Context, s services, id string, o scim.RequestOption) error {
+		return errOf(s.teams.ChangeMembers(ctx, id, teams.MemberChange{Add: []string{"ada@example.com"}, Remove: []string{"VXNlcjoy"}}, o))
+	}},
 	{"teams.Patch", true, func(ctx context.Context, s services, id string, o scim.RequestOption) error {
 		return errOf(s.teams.Patch(ctx, id, []scim.Operation{scim.Remove("members")}, o))
 	}},

@@ -33,6 +33,15 @@ are ignored):
   WANDB_API_KEY   the API key of an organization admin (required)
   WANDB_USERNAME  optional: send the key as Basic auth for this user`
 
+// ErrPending, returned by a plan-only example (sync) when changes are
+// pending, makes Run exit with ExitPending and print nothing more: the
+// output has shown the changes.
+var ErrPending = errors.New("changes pending")
+
+// ExitPending is the status for ErrPending. It equals ExitUsage, as
+// terraform plan -detailed-exitcode has it: the program's -h says so.
+const ExitPending = 2
+
 // ErrUsage matches, with errors.Is, every error that reports a bad command
 // line; Run exits with ExitUsage for it.
 var ErrUsage = errors.New("usage error")
@@ -128,7 +137,8 @@ func Main(name string, main func(ctx context.Context, args []string, stdout, std
 }
 
 // Run runs main with args and returns the exit status: ExitOK when it
-// returns nil or flag.ErrHelp; ExitUsage for a usage error, printed as
+// returns nil or flag.ErrHelp; ExitPending, silently, for ErrPending;
+// ExitUsage for a usage error, printed as
 // "name: error" and a pointer to -h; ExitFailed for any other error, printed
 // as "name: error" (one caused by cancellation as "name: interrupted").
 // Errors go to stderr.
@@ -138,6 +148,8 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return ExitOK
+	case errors.Is(err, ErrPending):
+		return ExitPending
 	case errors.Is(err, ErrUsage):
 		fmt.Fprintf(stderr, "%s: %v\nRun 'go run ./examples/%s -h' for help.\n", name, err, name)
 		return ExitUsage

@@ -73,6 +73,9 @@ func demo(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		return nil
 	case "cancel":
 		return fmt.Errorf("listing users: %w", context.Canceled)
+	case "pending":
+		fmt.Fprintln(stdout, "1 change pending")
+		return ErrPending
 	}
 	return errors.New(*fail)
 }
@@ -98,6 +101,7 @@ func TestRun(t *testing.T) {
 			wantStderr: "demo: unexpected arguments [\"x\"] (flags go before them; see -h)\nRun 'go run ./examples/demo -h' for help.\n"},
 		{name: "failure", args: []string{"-fail", "boom"}, wantCode: ExitFailed, wantStderr: "demo: boom\n"},
 		{name: "interrupted", args: []string{"-fail", "cancel"}, wantCode: ExitFailed, wantStderr: "demo: interrupted\n"},
+		{name: "changes pending", args: []string{"-fail", "pending"}, wantCode: ExitPending, wantStdout: "1 change pending\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,429 @@
+package orgsync_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-wandb/identity/roles"
+	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/orgsync"
+	"github.com/go-wandb/identity/scim/scimtest"
+	"github.com/go-wandb/identity/users"
+)
+
+func resultLines(r *orgsync.Report) []string {
+	var out []string
+	for _, x := range r.Results {
+		out = append(out, x.String())
+	}
+	return out
+}
+
+// applyError applies p and returns the report of the *ApplyError it must
+// fail with.
+func (fx *fixture) applyError(t *testing.T, p *orgsync.Plan, budget orgsync.Budget) (*orgsync.Report, error) {
+	t.Helper()
+	r, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: budget})
+	var ae *orgsync.ApplyError
+	if r != nil || !errors.As(err, &ae) {
+		t.Fatalf("Apply = %v, %v; want an *ApplyError", r, err)
+	}
+	return ae.Report, err
+}
+
+// TestSavedPlanRefused saves a plan as JSON, changes the organization
+// through the SDK, and applies the saved plan: the changes to the two
+// resources changed since are refused with 412 (If-Match carried the
+// planned versions), the independent ones are applied.
+func TestSavedPlanRefused(t *testing.T) {
+	t.Parallel()
+	seed := scimtest.Options{
+		Roles: []scimtest.Role{{Name: "auditor", InheritedFrom: "viewer", Permissions: []string{"run:stop"}}},
+		Users: []scimtest.User{
+			{UserName: "ada", Email: "ada@example.com"}, {UserName: "bob", Email: "bob@example.com"},
+			{UserName: "carol", Email: "carol@example.com"}, {UserName: "dave", Email: "dave@example.com"},
+		},
+		Teams: []scimtest.Team{{Name: "ml", Members: []string{"ada", "carol"}}},
+	}
+	file := `{
+	  "users": [{"userName": "ada", "organizationRole": "admin"}, {"userName": "bob", "organizationRole": "auditor"}],
+	  "teams": [{"name": "ml", "members": [{"userName": "ada"}, {"userName": "bob"}]}],
+	  "roles": [{"name": "auditor", "inheritedFrom": "viewer", "permissions": ["run:stop", "run:delete"]}]
+	}`
+	inBothFlavours(t, seed, func(t *testing.T, fx *fixture) {
+		ctx := context.Background()
+		p := fx.plan(t, decode(t, file), false)
+		saved, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var loaded orgsync.Plan
+		if err := json.Unmarshal(saved, &loaded); err != nil || !reflect.DeepEqual(&loaded, p) {
+			t.Fatalf("the plan does not survive JSON: %v\n%s", err, saved)
+		}
+
+		ada := must(fx.users.FindByUserName(ctx, "ada"))(t)
+		dave := must(fx.users.FindByUserName(ctx, "dave"))(t)
+		team := must(fx.teams.FindByName(ctx, "ml"))(t)
+		must(fx.users.SetModelsSeat(ctx, ada.ID, users.SeatViewer))(t)
+		must(fx.teams.AddMembers(ctx, team.ID, []string{dave.ID}))(t)
+
+		before := len(fx.srv.Requests())
+		r, err := fx.applyError(t, &loaded, orgsync.MaxRemovals(5))
+		if !errors.Is(err, scim.ErrPreconditionFailed) {
+			t.Errorf("err = %v, want it to match scim.ErrPreconditionFailed", err)
+		}
+		lines := resultLines(r)
+		for i, prefix := range []string{
+			"~ role auditor: permissions +run:delete",
+			"~ user ada: organizationRole member → admin: FAILED: users.Patch: scim: PATCH http://127.0.0.1:",
+			"~ user bob: organizationRole member → auditor",
+			"~ team ml members: +bob -carol: FAILED: teams.ChangeMembers: scim: PATCH http://127.0.0.1:",
+		} {
+			if i >= len(lines) || !strings.HasPrefix(lines[i], prefix) || (strings.Contains(prefix, "FAILED") && !strings.Contains(lines[i], "412 Precondition Failed")) {
+				t.Errorf("result %d = %q, want it to start %q", i, lines[i:][:min(1, len(lines[i:]))], prefix)
+			}
+		}
+		if len(lines) != 4 || r.Summary() != "Applied 2 of 4 changes: 2 failed, 0 not attempted." {
+			t.Errorf("report:\n%s", strings.Join(lines, "\n"))
+		}
+		for _, req := range fx.srv.Requests()[before:] {
+			if req.Status == http.StatusPreconditionFailed && req.Header.Get("If-Match") != `W/"1"` {
+				t.Errorf("%s %s refused with If-Match %q, want the planned W/\"1\"", req.Method, req.Path, req.Header.Get("If-Match"))
+			}
+		}
+		if u, _ := fx.srv.User("ada"); u.OrgRole != "member" {
+			t.Errorf("ada's role changed: %+v", u)
+		}
+		if tm, _ := fx.srv.Team("ml"); strings.Join(tm.Members, ",") != "ada,carol,dave" {
+			t.Errorf("team changed: %v", tm.Members)
+		}
+		if role, _ := fx.srv.Role("auditor"); strings.Join(role.Permissions, ",") != "run:stop,run:delete" {
+			t.Errorf("role = %+v", role)
+		}
+	})
+}
+
+// TestDependentChangesNotAttempted makes a role create and a user create
+// fail (someone created them after the plan) and checks that what depends on
+// them is not attempted, while the rest is applied.
+func TestDependentChangesNotAttempted(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}}})
+	ctx := context.Background()
+	p := fx.plan(t, decode(t, `{
+	  "users": [{"userName": "bob", "email": "bob@example.com", "organizationRole": "auditor"},
+	            {"userName": "carol", "email": "carol@example.com"}],
+	  "teams": [{"name": "ml", "members": [{"userName": "ada", "role": "admin"}, {"userName": "bob", "role": "admin"},
+	                                       {"userName": "carol", "role": "admin"}]}],
+	  "roles": [{"name": "auditor", "inheritedFrom": "viewer"}]
+	}`), false)
+	must(fx.roles.Create(ctx, roles.Params{Name: "auditor", InheritedFrom: "member"}))(t)
+	must(fx.users.Create(ctx, users.CreateParams{UserName: "carol", Email: "carol@example.com"}))(t)
+
+	r, err := fx.applyError(t, p, orgsync.Budget{})
+	if !errors.Is(err, scim.ErrConflict) {
+		t.Errorf("err = %v, want the 409s", err)
+	}
+	want := []string{
+		`+ role auditor: inheritedFrom viewer: FAILED: roles.Create: `,
+		`+ user bob: email bob@example.com, organizationRole auditor: not attempted: the change to role auditor failed`,
+		`+ user carol: email carol@example.com: FAILED: users.Create: `,
+		`+ team ml`,
+		`~ team ml members: +ada +bob +carol: FAILED: not added, since creating them failed: bob, carol`,
+		`~ user ada team roles: ml member → admin`,
+		`~ user bob team roles: ml member → admin: not attempted: the change to user bob failed`,
+		`~ user carol team roles: ml member → admin: not attempted: the change to user carol failed`,
+	}
+	got := resultLines(r)
+	if len(got) != len(want) {
+		t.Fatalf("report:\n%s", strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("result %d:\n got %q\nwant %q…", i, got[i], want[i])
+		}
+	}
+	if tm, _ := fx.srv.Team("ml"); strings.Join(tm.Members, ",") != "ada" || tm.Roles["ada"] != "admin" {
+		t.Errorf("team = %+v", tm)
+	}
+}
+
+// TestBudget checks that Apply refuses, before sending anything, a plan
+// whose removals exceed the budget, and how budgets read and count.
+func TestBudget(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{
+		Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}, {UserName: "bob", Email: "bob@example.com"},
+			{UserName: "carol", Email: "carol@example.com"}},
+		Teams: []scimtest.Team{{Name: "ml", Members: []string{"ada", "bob", "carol"}}},
+	})
+	p := fx.plan(t, decode(t, `{"teams": [{"name": "ml", "members": [{"userName": "ada"}]}]}`), true)
+	checkLines(t, "removals", p.Removals(), []string{
+		"deactivate user bob", "deactivate user carol", "remove bob from team ml", "remove carol from team ml"})
+	before := len(fx.srv.Requests())
+	for _, b := range []orgsync.Budget{{}, orgsync.MaxRemovals(3), orgsync.MaxRemovalsPercent(300)} {
+		_, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: b})
+		var be *orgsync.BudgetError
+		if !errors.As(err, &be) || len(be.Removals) != 4 || be.Managed != 1 {
+			t.Fatalf("budget %s: Apply = %v", b, err)
+		}
+		if !strings.Contains(err.Error(), "nothing was applied") {
+			t.Errorf("error %q", err)
+		}
+	}
+	if n := len(fx.srv.Requests()) - before; n != 0 {
+		t.Errorf("a refused Apply sent %d requests", n)
+	}
+	if _, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: orgsync.MaxRemovalsPercent(400)}); err != nil {
+		t.Errorf("Apply within the budget: %v", err)
+	}
+
+	for _, tt := range []struct {
+		text    string
+		managed int
+		limit   int
+		str     string
+	}{
+		{"", 25, 3, "10%"}, {"", 0, 0, "10%"}, {"7", 1000, 7, "7"}, {"0", 10, 0, "0"},
+		{"25%", 10, 3, "25%"}, {" 2.5% ", 100, 3, "2.5%"}, {"100%", 7, 7, "100%"},
+	} {
+		var b orgsync.Budget
+		if tt.text != "" {
+			if err := b.UnmarshalText([]byte(tt.text)); err != nil {
+				t.Errorf("UnmarshalText(%q) = %v", tt.text, err)
+			}
+		}
+		if got := b.Limit(tt.managed); got != tt.limit || b.String() != tt.str {
+			t.Errorf("%q: Limit(%d) = %d, String %q; want %d, %q", tt.text, tt.managed, got, b.String(), tt.limit, tt.str)
+		}
+	}
+	for _, bad := range []string{"-1", "ten", "10 %%", "101%", "-5%", "NaN%", "1.5"} {
+		var b orgsync.Budget
+		if err := b.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// TestApplyChecksThePlan checks that a plan Apply cannot apply is refused
+// before anything is sent.
+func TestApplyChecksThePlan(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{})
+	for _, tt := range []struct {
+		name string
+		plan *orgsync.Plan
+		want string
+	}{
+		{"nil", nil, "nil plan"},
+		{"format", &orgsync.Plan{Format: 2}, "format 2"},
+		{"deployment", &orgsync.Plan{Format: 1, MultiTenant: true}, "MultiTenant true"},
+		{"update without ID", &orgsync.Plan{Format: 1, Users: []orgsync.UserChange{{Action: orgsync.Update, UserName: "ada"}}}, "no user ID"},
+		{"role without ID", &orgsync.Plan{Format: 1, Roles: []orgsync.RoleChange{{Action: orgsync.Update, Name: "r"}}}, "no role ID"},
+		{"team without ID", &orgsync.Plan{Format: 1, Memberships: []orgsync.MembershipChange{{Team: "ml", Add: []orgsync.UserRef{{UserName: "a"}}}}}, "no team ID"},
+	} {
+		if _, err := fx.sync.Apply(context.Background(), tt.plan, orgsync.ApplyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Apply = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+	if n := len(fx.srv.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestExportThenPlan exports a varied organization and plans the export
+// against it: nothing to change, nothing skipped.
+func TestExportThenPlan(t *testing.T) {
+	t.Parallel()
+	seed := scimtest.Options{
+		Roles: []scimtest.Role{{Name: "auditor", Description: "audits", InheritedFrom: "viewer", Permissions: []string{"run:stop", "project:update"}}},
+		Users: []scimtest.User{
+			{UserName: "ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", OrgRole: "admin"},
+			{UserName: "bob", Email: "bob@example.com", OrgRole: "auditor", WeaveRole: "none"},
+			{UserName: "carol", Email: "carol@example.com", OrgRole: "viewer"},
+			{UserName: "svc", AccountType: scimtest.AccountOrgService},
+		},
+		Teams: []scimtest.Team{
+			{Name: "ml", Members: []string{"ada", "bob", "carol", "svc"}, Roles: map[string]string{"ada": "admin", "bob": "auditor"}},
+			{Name: "empty"},
+		},
+	}
+	inBothFlavours(t, seed, func(t *testing.T, fx *fixture) {
+		ctx := context.Background()
+		if !fx.mt { // Multi-tenant keeps no deactivated users
+			must(fx.users.Create(ctx, users.CreateParams{UserName: "dave", Email: "dave@example.com"}))(t)
+			dave := must(fx.users.FindByUserName(ctx, "dave"))(t)
+			must(fx.users.Deactivate(ctx, dave.ID))(t)
+		}
+		f, err := fx.sync.Export(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.MarshalIndent(f, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			`"userName": "carol",
+      "email": "carol@example.com",
+      "displayName": "carol",
+      "organizationRole": "member",
+      "modelsSeat": "viewer",
+      "weaveRole": "viewer"`,
+			`"name": "ml",
+      "members": [
+        {
+          "userName": "ada",
+          "role": "admin"
+        },
+        {
+          "userName": "bob",
+          "role": "auditor"
+        },
+        {
+          "userName": "carol"
+        }
+      ]`,
+			`"name": "empty",
+      "members": []`,
+			`"name": "auditor",
+      "description": "audits",
+      "inheritedFrom": "viewer",
+      "permissions": [
+        "project:update",
+        "run:stop"
+      ]`,
+		} {
+			if !strings.Contains(string(data), want) {
+				t.Errorf("the export lacks\n%s\nin\n%s", want, data)
+			}
+		}
+		if strings.Contains(string(data), "svc") {
+			t.Errorf("the export holds the service account:\n%s", data)
+		}
+		if !fx.mt && !strings.Contains(string(data), `"userName": "dave",
+      "email": "dave@example.com",
+      "displayName": "dave",
+      "organizationRole": "member",
+      "modelsSeat": "full",
+      "weaveRole": "full",
+      "active": false`) {
+			t.Errorf("the export lacks the deactivated dave:\n%s", data)
+		}
+		p := fx.plan(t, decode(t, string(data)), true)
+		if !p.Empty() || len(p.Warnings) != 0 || len(p.Skipped) != 0 {
+			t.Errorf("plan of the export: %q, skipped %q, warnings %v", p.Lines(), skippedLines(p), p.Warnings)
+		}
+	})
+}
+
+// TestPlanChecksTheFileAgainstTheOrganization checks the problems only the
+// organization reveals, all at once, with their paths, before any change.
+func TestPlanChecksTheFileAgainstTheOrganization(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{Users: []scimtest.User{
+		{UserName: "ada", Email: "ada@example.com"}, {UserName: "svc", AccountType: scimtest.AccountOrgService}}})
+	_, err := fx.sync.Plan(context.Background(), decode(t, `{
+	  "users": [{"userName": "bob"}, {"userName": "SVC"}, {"userName": "ada", "organizationRole": "auditr"},
+	            {"userName": "gone", "active": false}],
+	  "teams": [{"name": "ml", "members": [{"userName": "ada", "role": "ops"}, {"userName": "svc"}, {"userName": "zed"},
+	                                       {"userName": "gone"}]}]
+	}`), orgsync.PlanOptions{})
+	var ve *orgsync.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Plan = %v, want a *ValidationError", err)
+	}
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.String())
+	}
+	checkLines(t, "problems", got, []string{
+		`users[0].email: required: "bob" is not in the organization and is created`,
+		`users[1].userName: "SVC" is a service account: service accounts are managed in the W&B App, not here`,
+		`users[2].organizationRole: "auditr" is neither a predefined role (admin, member, viewer) nor a custom role of the file or the organization`,
+		`teams[0].members[0].role: "ops" is neither a predefined role (admin, member, viewer) nor a custom role of the file or the organization`,
+		`teams[0].members[1].userName: "svc" is a service account: W&B manages team service accounts in the App, and an exact team keeps them`,
+		`teams[0].members[2].userName: "zed" is neither a user of the file nor of the organization`,
+		`teams[0].members[3].userName: "gone" is not in the organization, and the file does not create it ("active": false)`,
+	})
+	if !strings.HasPrefix(err.Error(), "orgsync: 7 problems in the organization file: users[0].email: required") ||
+		!strings.HasSuffix(err.Error(), "; and 2 more") {
+		t.Errorf("error text %q", err)
+	}
+	for _, r := range fx.srv.Requests() {
+		if r.Method != http.MethodGet && r.Path != "/graphql" {
+			t.Errorf("a rejected plan sent %s %s", r.Method, r.Path)
+		}
+	}
+}
+
+// TestIncompleteUserList serves a user list that claims one more user than
+// it holds, as W&B does past 9999 users: a pruning plan is refused, another
+// looks the users it names up one by one.
+func TestIncompleteUserList(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}}})
+	target, _ := url.Parse(srv.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.URL.Path != "/scim/Users" || resp.Request.URL.Query().Get("filter") != "" {
+			return nil
+		}
+		var page map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+			return err
+		}
+		page["totalResults"] = page["totalResults"].(float64) + 1
+		// Hide ada, so that only the lookup finds her.
+		var kept []any
+		for _, u := range page["Resources"].([]any) {
+			if u.(map[string]any)["userName"] != "ada" {
+				kept = append(kept, u)
+			}
+		}
+		page["Resources"] = kept
+		body, _ := json.Marshal(page)
+		resp.Body = httpBody(body)
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	c, err := scim.NewClient(scim.WithBaseURL(front.URL), scim.WithAPIKey(srv.APIKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := orgsync.New(c, orgsync.Options{})
+	f := decode(t, `{"users": [{"userName": "ada", "email": "ada@example.com", "displayName": "Ada"}]}`)
+
+	_, err = s.Plan(context.Background(), f, orgsync.PlanOptions{Prune: true})
+	if !errors.Is(err, scim.ErrIncomplete) || !strings.Contains(err.Error(), "cannot prune: the server returned 1 of 3 users") {
+		t.Errorf("pruning plan = %v, want it refused for the incomplete list", err)
+	}
+	p, err := s.Plan(context.Background(), f, orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "plan", p.Lines(), []string{`~ user ada: displayName "ada" → "Ada"`})
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0].Message, "the server returned 1 of 3 users") {
+		t.Errorf("warnings %v", p.Warnings)
+	}
+	if last := srv.Requests()[len(srv.Requests())-1]; last.RawQuery != "filter=userName%20eq%20%22ada%22" {
+		t.Errorf("last request %s %s?%s, want the lookup of ada", last.Method, last.Path, last.RawQuery)
+	}
+}
+
+func httpBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
