@@ -1,6 +1,7 @@
 package roles
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -61,6 +62,22 @@ func (p Params) body(op string) (*roleBody, error) {
 		Permissions:   perms,
 		InheritedFrom: p.InheritedFrom,
 	}, nil
+}
+
+// made reports whether r is the role this create body makes, rather than
+// another that holds the name: the same name, description and base role,
+// with every permission the body asks for (the server may count one the base
+// role has as inherited).
+func (b *roleBody) made(r *Role) bool {
+	if r.Name != b.Name || r.Description != b.Description || r.InheritedFrom != b.InheritedFrom {
+		return false
+	}
+	for _, p := range b.Permissions {
+		if !slices.ContainsFunc(r.Permissions, func(q Permission) bool { return q.Name == p.Name }) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkName rejects a blank role name.

@@ -94,9 +94,9 @@ func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOpti
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.roles.Create(ctx, body, func(ctx context.Context) (*Role, error) {
+	r, _, err := s.roles.Create(ctx, body, func(ctx context.Context) (*Role, error) {
 		return s.findByName(ctx, p.Name, nil)
-	}, opts)
+	}, body.made, opts)
 	return resource.Done(op, r, err)
 }
 

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -108,10 +111,27 @@ func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.Reque
 		Members:       memberValues(p.Members),
 		StorageBucket: p.StorageBucket,
 	}
-	t, err := s.groups.Create(ctx, body, func(ctx context.Context) (*Team, error) {
+	start := time.Now()
+	t, _, err := s.groups.Create(ctx, body, func(ctx context.Context) (*Team, error) {
 		return s.groups.FindBy(ctx, p.DisplayName, byName, nil)
-	}, opts)
+	}, func(t *Team) bool { return made(t, p, start) }, opts)
 	return resource.Done(op, t, err)
+}
+
+// made reports whether t is the team a create with p made at start, rather
+// than another that holds the name: the same name exactly (W&B compares names
+// ignoring case), created since start, with every member p gave by ID (those
+// given by email appear by ID and cannot be compared).
+func made(t *Team, p CreateParams, start time.Time) bool {
+	if t.DisplayName != p.DisplayName || !resource.CreatedSince(&t.Meta, start) {
+		return false
+	}
+	for _, m := range p.Members {
+		if !strings.Contains(m, "@") && !slices.ContainsFunc(t.Members, func(r MemberRef) bool { return r.Value == m }) {
+			return false
+		}
+	}
+	return true
 }
 
 // AddMembers adds users, each a W&B user ID or an email address, to the team

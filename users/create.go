@@ -110,12 +110,29 @@ func (s *Service) createUser(ctx context.Context, op string, p CreateParams, opt
 // the reply's, or, when the reply holds none, the one found by userName. It
 // also returns the context for follow-up requests.
 func (s *Service) create(ctx context.Context, body *createBody, opts []scim.RequestOption) (*User, context.Context, error) {
-	next := ctx
-	u, err := s.users.Create(ctx, body, func(ctx context.Context) (*User, error) {
-		next = ctx
+	return s.users.Create(ctx, body, func(ctx context.Context) (*User, error) {
 		return s.users.FindBy(ctx, body.UserName, byUserName, nil)
-	}, opts)
-	return u, next, err
+	}, body.made, opts)
+}
+
+// made reports whether u is the account this create body makes, rather than
+// another that holds the name: the same userName exactly (W&B compares names
+// ignoring case, so another case means another account), the same kind of
+// account, and the primary address the body gives.
+func (b *createBody) made(u *User) bool {
+	if u.UserName != b.UserName || (u.AccountType != "" && u.AccountType != b.accountType()) {
+		return false
+	}
+	primary := scim.Emails(b.Emails).Primary()
+	return primary == "" || slices.ContainsFunc(u.Emails, func(e scim.Email) bool { return strings.EqualFold(e.Value, primary) })
+}
+
+// accountType is the account type the body makes: USER unless it says.
+func (b *createBody) accountType() AccountType {
+	if b.AccountType == "" {
+		return AccountUser
+	}
+	return b.AccountType
 }
 
 // body validates p and builds the request body.

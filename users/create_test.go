@@ -3,6 +3,7 @@ package users_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -446,6 +447,53 @@ func TestCreateServiceAccountErrors(t *testing.T) {
 			wantAPIError(t, err, tt.status, tt.sentinel, tt.detail)
 			if errors.Is(err, scim.ErrInvalidInput) {
 				t.Error("a server error matches ErrInvalidInput")
+			}
+		})
+	}
+}
+
+// TestCreateFollowUpAfterRecovery checks the requests after a create whose
+// reply was lost and whose user was found: the role PATCH is an ordinary
+// request again (a 502 on it is its own failure, whose outcome is unknown,
+// not a recovered create), and scim.OnResponse sees every response of the
+// call, the POST's once its outcome is known (after the lookup), the PATCH's
+// last.
+func TestCreateFollowUpAfterRecovery(t *testing.T) {
+	t.Parallel()
+	listed := `{"Resources":[` + dcCreated + `],"totalResults":1}`
+	params := users.CreateParams{Email: "dev-user2@example.com", OrganizationRole: "admin"}
+	tests := []struct {
+		name    string
+		replies []testutil.Reply
+		want    []int // statuses OnResponse sees
+		wantErr error
+	}{
+		{"created, role set", []testutil.Reply{{Status: 201, Body: dcCreated}, ok(dcCreated)}, []int{201, 200}, nil},
+		{"reply lost, user found, role set", []testutil.Reply{{Status: 502}, ok(listed), ok(dcCreated)}, []int{200, 502, 200}, nil},
+		{"reply lost, user found, role PATCH fails", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}}, []int{200, 502, 502}, scim.ErrServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, rec := newService(t, tt.replies...)
+			var seen []int
+			u, err := svc.Create(context.Background(), params, scim.OnResponse(func(r *scim.Response) { seen = append(seen, r.StatusCode) }))
+			if fmt.Sprint(seen) != fmt.Sprint(tt.want) {
+				t.Errorf("OnResponse saw %v, want %v", seen, tt.want)
+			}
+			if len(rec.Requests()) != len(tt.replies) {
+				t.Errorf("%d requests, want %d", len(rec.Requests()), len(tt.replies))
+			}
+			if tt.wantErr == nil {
+				if err != nil || u.ID != "VXNlcjoy" {
+					t.Fatalf("Create = %+v, %v", u, err)
+				}
+				return
+			}
+			var partial *users.PartialCreateError
+			if u != nil || !errors.As(err, &partial) || !errors.Is(err, tt.wantErr) || !errors.Is(err, scim.ErrOutcomeUnknown) ||
+				strings.Contains(err.Error(), "though its reply was lost") {
+				t.Fatalf("Create = %+v, %v; want a PartialCreateError for the role PATCH's own %v", u, err, tt.wantErr)
 			}
 		})
 	}

@@ -31,26 +31,41 @@ func handwritten(tb testing.TB, root string) *twin {
 	return newTwin(server(tb).base + root)
 }
 
+// timed runs op b.N times and reports, besides the wall time, the CPU time
+// the client process spent per call: on a loaded machine the wall time
+// swings with scheduling, the client's own cost much less.
+func timed(b *testing.B, op func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	for range b.N {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkGet reads one user: GET /scim/Users/{id}.
 func BenchmarkGet(b *testing.B) {
 	ctx, id := context.Background(), userID(42)
 	b.Run("impl=sdk", func(b *testing.B) {
 		svc := sdk(b, "/scim")
-		b.ReportAllocs()
-		for range b.N {
-			if u, err := svc.Get(ctx, id); err != nil || u.UserName != "user00042" {
-				b.Fatal(u, err)
-			}
-		}
+		timed(b, func() error {
+			u, err := svc.Get(ctx, id)
+			return check(u, err, u != nil && u.UserName == "user00042")
+		})
 	})
 	b.Run("impl=handwritten", func(b *testing.B) {
 		tw := handwritten(b, "/scim")
-		b.ReportAllocs()
-		for range b.N {
-			if u, err := tw.get(ctx, id); err != nil || u.UserName != "user00042" {
-				b.Fatal(u, err)
-			}
-		}
+		timed(b, func() error {
+			u, err := tw.get(ctx, id)
+			return check(u, err, u != nil && u.UserName == "user00042")
+		})
 	})
 }
 
@@ -59,12 +74,10 @@ func BenchmarkPatch(b *testing.B) {
 	ctx, id := context.Background(), userID(42)
 	b.Run("impl=sdk", func(b *testing.B) {
 		svc := sdk(b, "/scim")
-		b.ReportAllocs()
-		for range b.N {
-			if u, err := svc.SetModelsSeat(ctx, id, users.SeatViewer); err != nil || u.UserName != "user00042" {
-				b.Fatal(u, err)
-			}
-		}
+		timed(b, func() error {
+			u, err := svc.SetModelsSeat(ctx, id, users.SeatViewer)
+			return check(u, err, u != nil && u.UserName == "user00042")
+		})
 	})
 	b.Run("impl=handwritten", func(b *testing.B) {
 		tw := handwritten(b, "/scim")
@@ -72,12 +85,10 @@ func BenchmarkPatch(b *testing.B) {
 			"schemas":    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 			"Operations": []map[string]any{{"op": "replace", "path": "modelsSeat", "value": "viewer"}},
 		}
-		b.ReportAllocs()
-		for range b.N {
-			if u, err := tw.patch(ctx, id, body); err != nil || u.UserName != "user00042" {
-				b.Fatal(u, err)
-			}
-		}
+		timed(b, func() error {
+			u, err := tw.patch(ctx, id, body)
+			return check(u, err, u != nil && u.UserName == "user00042")
+		})
 	})
 }
 
@@ -87,22 +98,26 @@ func BenchmarkList9999(b *testing.B) {
 	ctx := context.Background()
 	b.Run("impl=sdk", func(b *testing.B) {
 		svc := sdk(b, "/scim")
-		b.ReportAllocs()
-		for range b.N {
-			if p, err := svc.List(ctx, nil); err != nil || len(p.Resources) != wandbPage {
-				b.Fatal(err)
-			}
-		}
+		timed(b, func() error {
+			p, err := svc.List(ctx, nil)
+			return check(p, err, p != nil && len(p.Resources) == wandbPage)
+		})
 	})
 	b.Run("impl=handwritten", func(b *testing.B) {
 		tw := handwritten(b, "/scim")
-		b.ReportAllocs()
-		for range b.N {
-			if p, err := tw.list(ctx, 0, 0); err != nil || len(p.Resources) != wandbPage {
-				b.Fatal(err)
-			}
-		}
+		timed(b, func() error {
+			p, err := tw.list(ctx, 0, 0)
+			return check(p, err, p != nil && len(p.Resources) == wandbPage)
+		})
 	})
+}
+
+// check turns a call's result into an error: err, or one when ok is false.
+func check(v any, err error, ok bool) error {
+	if err == nil && !ok {
+		err = fmt.Errorf("unexpected result %+v", v)
+	}
+	return err
 }
 
 // heapObjects reads the bytes of live and not yet swept heap objects.

@@ -3,6 +3,7 @@ package integration_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -204,5 +205,47 @@ func TestCreatesSurviveLostReplies(t *testing.T) {
 	if proxy.posts != creates+proxy.lost {
 		t.Errorf("%d POSTs for %d creates and %d lost before the server: a POST was repeated needlessly or not at all",
 			proxy.posts, creates, proxy.lost)
+	}
+}
+
+// TestLostCreateOfATakenName checks that a create whose reply was lost does
+// not take another resource that holds the name for its own: the first
+// POST of each create fails with a 502 before the server sees it, the lookup
+// finds a different resource, and the call ends with the server's 409.
+func TestLostCreateOfATakenName(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{
+		Users: []scimtest.User{{UserName: "carol", Email: "carol@old.example.com"}},
+		Teams: []scimtest.Team{{Name: "ML-Platform"}},
+		Roles: []scimtest.Role{{Name: "auditor", InheritedFrom: "viewer", Permissions: []string{"project:read"}}},
+	})
+	c := srv.Client(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 4, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	us, ts, rs := users.New(c), teams.New(c), roles.New(c)
+	ctx := context.Background()
+	for name, create := range map[string]func() error{
+		"a user with another address": func() error {
+			_, err := us.Create(ctx, users.CreateParams{UserName: "carol", Email: "carol@new.example.com"})
+			return err
+		},
+		"a service account named as a user": func() error {
+			_, err := us.CreateServiceAccount(ctx, users.ServiceAccountParams{Name: "carol", DefaultTeam: "ML-Platform"})
+			return err
+		},
+		"a team named in another case": func() error {
+			_, err := ts.Create(ctx, teams.CreateParams{DisplayName: "ml-platform"})
+			return err
+		},
+		"a role with other permissions": func() error {
+			_, err := rs.Create(ctx, roles.Params{Name: "auditor", InheritedFrom: roles.InheritViewer, Permissions: []string{"run:stop"}})
+			return err
+		},
+	} {
+		srv.SetFaults(scimtest.Faults{FailFirst: 1, FailStatus: 502})
+		if err := create(); !errors.Is(err, scim.ErrConflict) {
+			t.Errorf("%s: err = %v, want the server's 409", name, err)
+		}
+	}
+	if u, _ := srv.User("carol"); u.Email != "carol@old.example.com" || u.AccountType != scimtest.AccountUser {
+		t.Errorf("carol changed: %+v", u)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/internal/retry"
@@ -146,51 +147,70 @@ func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body 
 	return v, nil
 }
 
-// Create sends POST {Path} with body and returns the new resource: the
-// reply's, or, when the reply holds none, what lookup finds by the
-// resource's unique name (lookup gets the request's context, which carries
-// the call's OnResponse functions).
+// Create sends POST {Path} with body and returns the new resource, and the
+// context for the call's follow-up requests (it carries the call's
+// OnResponse functions). The resource is the reply's or, when the reply holds
+// none, the one find returns: find looks the resource up by its unique name
+// and fails with scim.ErrNotFound when there is none.
 //
 // A create is never duplicated and never lost: when an attempt's reply is
 // lost (the connection failed after the request was sent, a timeout, a 502,
-// 503 or 504), the client asks lookup whether the resource exists. Found, it
-// is the result; not found, the POST is sent again within the retry policy,
-// and a 409 after a lost attempt is resolved by the same lookup. When lookup
-// cannot tell, the error matches scim.ErrOutcomeUnknown.
-func (c *Collection[T]) Create(ctx context.Context, body any, lookup func(context.Context) (*T, error), opts []scim.RequestOption) (*T, error) {
-	var found *T
-	ctx = retry.WithRecovery(ctx, &retry.Recovery{Check: func(ctx context.Context) (bool, error) {
-		v, err := lookup(ctx)
-		switch {
-		case err == nil:
-			found = v
-			return true, nil
-		case errors.Is(err, scim.ErrNotFound):
-			return false, nil
-		}
-		return false, err
-	}})
+// 503 or 504), the client asks find whether the resource exists, and made
+// whether what find returned is the resource this request makes (its name
+// exactly, and what the request set) rather than another that holds the name.
+// Made, it is the result; otherwise the POST is sent again within the retry
+// policy, and a 409 after a lost attempt is resolved by the same question, or
+// returned. When find cannot tell, the error matches scim.ErrOutcomeUnknown.
+func (c *Collection[T]) Create(ctx context.Context, body any, find func(context.Context) (*T, error), made func(*T) bool,
+	opts []scim.RequestOption) (*T, context.Context, error) {
 	req, err := c.Client.NewRequest(ctx, http.MethodPost, c.Path, body, opts...)
 	if err != nil {
-		return nil, err
+		return nil, ctx, err
 	}
+	next := req.Context() // the call's OnResponse functions, for every request that follows
+	var found *T
+	recovery := &retry.Recovery{Check: func(context.Context) (bool, error) {
+		v, err := find(next)
+		switch {
+		case err == nil && made(v):
+			found = v
+			return true, nil
+		case err == nil, errors.Is(err, scim.ErrNotFound):
+			return false, nil // not this request's resource: the POST was not applied
+		}
+		return false, err
+	}}
+	// Only the POST may be checked this way: later requests of the call are
+	// built from next, which does not carry the check.
+	req = req.WithContext(retry.WithRecovery(next, recovery))
 	r := &reply[T]{c: c}
 	resp, err := c.Client.Do(req, r)
-	if errors.Is(err, retry.ErrRecovered) {
-		return found, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if r.v != nil {
+	switch {
+	case errors.Is(err, retry.ErrRecovered):
+		return found, next, nil
+	case err != nil:
+		return nil, next, err
+	case r.v != nil:
 		c.fillVersion(r.v, resp)
-		return r.v, nil
+		return r.v, next, nil
 	}
-	v, err := lookup(req.Context())
+	// The create succeeded (2xx) without the resource in its reply.
+	v, err := find(next)
 	if err != nil {
-		return nil, fmt.Errorf("the create succeeded but its reply held no %s, and looking it up failed: %w", c.Noun, err)
+		return nil, next, fmt.Errorf("the create succeeded but its reply held no %s, and looking it up failed: %w", c.Noun, err)
 	}
-	return v, nil
+	return v, next, nil
+}
+
+// createSkew is how far a server's clock may be behind this one when
+// CreatedSince judges a resource's meta.created.
+const createSkew = 5 * time.Minute
+
+// CreatedSince reports whether m says its resource was created at start or
+// later, allowing for clocks that differ a little; a meta without created
+// says nothing against it.
+func CreatedSince(m *scim.Meta, start time.Time) bool {
+	return m.Created.IsZero() || !m.Created.Before(start.Add(-createSkew))
 }
 
 // Delete sends DELETE {Path}/{id}.

@@ -292,6 +292,7 @@ func TestCreateSurvivesLostReplies(t *testing.T) {
 	const created = `{"id":"u9","name":"ada","meta":{"resourceType":"User"}}`
 	const none = `{"Resources":[],"totalResults":0}`
 	const found = `{"Resources":[{"id":"u9","name":"ada"}],"totalResults":1}`
+	const other = `{"Resources":[{"id":"u1","name":"ADA"}],"totalResults":1}` // W&B names ignore case
 	post := testutil.Want{Method: "POST", Path: "/scim/Users", Body: `{"name":"ada"}`}
 	lookup := testutil.Want{Method: "GET", Path: "/scim/Users", Query: "filter=name%20eq%20%22ada%22"}
 	lost := testutil.Reply{Status: 502, Body: "bad gateway", Header: http.Header{"Content-Type": {"text/plain"}}}
@@ -317,8 +318,10 @@ func TestCreateSurvivesLostReplies(t *testing.T) {
 			[]testutil.Want{post, lookup, lookup, lookup}, scim.ErrOutcomeUnknown, "sending it again is safe for a create"},
 		{"every attempt lost and not applied", []testutil.Reply{lost, {Status: 200, Body: none}, lost, {Status: 200, Body: none}, lost, {Status: 200, Body: none}},
 			[]testutil.Want{post, lookup, post, lookup, post, lookup}, scim.ErrServer, "it was not applied: sending it again is safe"},
+		{"lost, and another resource holds the name: a conflict", []testutil.Reply{lost, {Status: 200, Body: other}, {Status: 409, Body: `{"detail":"exists"}`}, {Status: 200, Body: other}},
+			[]testutil.Want{post, lookup, post, lookup}, scim.ErrConflict, "exists"},
 	}
-	m := Match[thing]{Attr: "name", Keys: func(v *thing) []string { return []string{v.Name} }}
+	m := Match[thing]{Attr: "name", Fold: true, Keys: func(v *thing) []string { return []string{v.Name} }}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -327,9 +330,9 @@ func TestCreateSurvivesLostReplies(t *testing.T) {
 			c := &Collection[thing]{Client: client, Path: "Users", Type: "User", Schema: scim.UserSchema, Noun: "user",
 				ID: func(v *thing) string { return v.ID }, Meta: func(v *thing) *scim.Meta { return &v.Meta },
 				Schemas: func(v *thing) []string { return v.Schemas }}
-			got, err := c.Create(context.Background(), map[string]string{"name": "ada"}, func(ctx context.Context) (*thing, error) {
+			got, _, err := c.Create(context.Background(), map[string]string{"name": "ada"}, func(ctx context.Context) (*thing, error) {
 				return c.FindBy(ctx, "ada", m, nil)
-			}, nil)
+			}, func(v *thing) bool { return v.Name == "ada" }, nil)
 			rec.Check(t, tt.wants...)
 			if tt.wantErr != nil {
 				if got != nil || !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.errText) {
