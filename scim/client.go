@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wandb/identity/internal/clip"
 	"github.com/go-wandb/identity/internal/ratelimit"
 	"github.com/go-wandb/identity/internal/redact"
 	"github.com/go-wandb/identity/internal/retry"
@@ -188,10 +189,10 @@ func parseURL(what, u string, insecure bool) (*url.URL, error) {
 	parsed, err := url.Parse(strings.TrimSpace(u))
 	if err != nil {
 		// url.Error quotes the input, which could hold credentials.
-		return nil, fmt.Errorf("scim: malformed %s: %v", what, truncate(redact.New().String(errors.Unwrap(err).Error()), maxQuoted))
+		return nil, fmt.Errorf("scim: malformed %s: %v", what, clip.String(redact.New().String(errors.Unwrap(err).Error()), maxQuoted))
 	}
 	shown := &url.URL{Scheme: parsed.Scheme, Host: parsed.Host, Path: parsed.Path}
-	quoted := strconv.Quote(truncate(shown.String(), maxQuoted))
+	quoted := strconv.Quote(clip.String(shown.String(), maxQuoted))
 	switch {
 	case parsed.User != nil:
 		return nil, fmt.Errorf("scim: %s must not contain credentials; use WithAPIKey or WithBasicAuth", what)
@@ -219,7 +220,7 @@ func checkHost(u *url.URL) error {
 	host := u.Hostname()
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("invalid port %q", truncate(port, 16))
+			return fmt.Errorf("invalid port %q", clip.String(port, 16))
 		}
 	} else if strings.HasSuffix(u.Host, ":") {
 		return errors.New("empty port")
@@ -235,7 +236,7 @@ func checkHost(u *url.URL) error {
 	}
 	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
 		if label == "" || len(label) > 63 || strings.Trim(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
-			return fmt.Errorf("invalid host name %q", truncate(host, maxQuoted))
+			return fmt.Errorf("invalid host name %q", clip.String(host, maxQuoted))
 		}
 	}
 	return nil

@@ -48,12 +48,27 @@
 //
 // # Retries
 //
-// 429 replies are retried for any method, honouring Retry-After up to a cap.
-// 5xx replies and network errors are retried for GET, PUT and DELETE, and for
-// PATCH only when it carries If-Match (see IfMatch), because W&B's SCIM API has
-// no idempotency keys and a repeated change could apply twice. A POST is
-// retried after a network error only when no connection was made. 409 and
-// other 4xx replies are never retried. See RetryPolicy for the bounds.
+// The client repeats only what cannot apply twice (W&B's SCIM API has no
+// idempotency keys):
+//
+//   - 429 is retried for any method, waiting Retry-After, else
+//     RateLimit-Reset, up to a cap.
+//   - 5xx replies, network errors, attempts that time out (WithTimeout) and
+//     2xx replies whose body breaks off are retried for GET, PUT, DELETE,
+//     PATCH carrying If-Match (see IfMatch) and GraphQL queries; a 503's
+//     Retry-After is honoured.
+//   - A request that could apply twice (a POST, a PATCH without If-Match, a
+//     GraphQL mutation) is retried after a network error only when no
+//     connection was made. When its reply is lost otherwise (the connection
+//     failed after it was sent, a timeout, 502, 503, 504), the services'
+//     creates look the resource up by its unique name and send the POST
+//     again only when it is not there; other requests end with an error
+//     matching ErrOutcomeUnknown.
+//   - Errors that cannot heal (a TLS verification failure, a plain-HTTP
+//     answer to HTTPS, a malformed header, a refused redirect) and 409 and
+//     other 4xx replies are never retried.
+//
+// See RetryPolicy for the bounds.
 //
 // # Concurrency control
 //

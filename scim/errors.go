@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/go-wandb/identity/internal/clip"
 )
 
 // Sentinel errors matched with errors.Is against any *Error.
@@ -48,7 +49,7 @@ type InputError struct {
 
 // Error implements error. A long Msg is cut, so the text stays short however
 // long the rejected input was.
-func (e *InputError) Error() string { return e.Op + ": " + truncate(e.Msg, maxErrorText) }
+func (e *InputError) Error() string { return e.Op + ": " + clip.String(e.Msg, maxErrorText) }
 
 // Is matches ErrInvalidInput.
 func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
@@ -83,13 +84,13 @@ type Error struct {
 // Error implements error.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "scim: %s %s: %d %s", e.Method, truncate(e.URL, maxErrorText), e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "scim: %s %s: %d %s", e.Method, clip.String(e.URL, maxErrorText), e.StatusCode, http.StatusText(e.StatusCode))
 	if e.ScimType != "" {
-		fmt.Fprintf(&b, " (%s)", truncate(e.ScimType, maxQuoted))
+		fmt.Fprintf(&b, " (%s)", clip.String(e.ScimType, maxQuoted))
 	}
 	if e.Detail != "" {
 		b.WriteString(": ")
-		b.WriteString(truncate(e.Detail, maxErrorText))
+		b.WriteString(clip.String(e.Detail, maxErrorText))
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
@@ -135,9 +136,9 @@ func (e *GraphQLError) Error() string {
 	case 0:
 		return "scim: graphql: request failed"
 	case 1:
-		return "scim: graphql: " + truncate(e.Messages[0], maxErrorText)
+		return "scim: graphql: " + clip.String(e.Messages[0], maxErrorText)
 	}
-	return "scim: graphql: [" + truncate(strings.Join(e.Messages, "; "), maxErrorText) + "]"
+	return "scim: graphql: [" + clip.String(strings.Join(e.Messages, "; "), maxErrorText) + "]"
 }
 
 // newError builds the *Error for a non-2xx reply, reading at most 1 MiB of its
@@ -200,7 +201,7 @@ func (c *Client) jsonText(raw json.RawMessage) string {
 		}
 		s = string(raw)
 	}
-	return truncate(c.redactor.String(s), 4*maxQuoted)
+	return clip.String(c.redactor.String(s), 4*maxQuoted)
 }
 
 // firstMessage returns the first entry of an "errors" array: its "message",
@@ -227,19 +228,7 @@ func (c *Client) quoteBody(what string, resp *http.Response, body []byte) string
 	if ct == "" {
 		ct = "no Content-Type"
 	}
-	return fmt.Sprintf("%s (%s): %q", what, ct, truncate(c.redactor.String(string(body)), maxQuoted))
-}
-
-// truncate cuts s to at most n bytes on a UTF-8 boundary, marking the cut.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return fmt.Sprintf("%s (%s): %q", what, ct, clip.String(c.redactor.String(string(body)), maxQuoted))
 }
 
 // safeURL is the request URL as errors show it: without user info, with any
@@ -247,5 +236,5 @@ func truncate(s string, n int) string {
 func (c *Client) safeURL(req *http.Request) string {
 	u := *req.URL
 	u.User = nil
-	return truncate(c.redactor.String(u.String()), maxErrorText)
+	return clip.String(c.redactor.String(u.String()), maxErrorText)
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/go-wandb/identity/internal/clip"
 )
 
 // Log records. Every record names the request by method and path only: never
@@ -73,7 +75,7 @@ func (c *Client) logGiveUp(ctx context.Context, req *http.Request, attempts, sta
 
 // logPath is the request's path, bounded, without its query.
 func (c *Client) logPath(req *http.Request) string {
-	return truncate(req.URL.EscapedPath(), maxQuoted)
+	return clip.String(req.URL.EscapedPath(), maxQuoted)
 }
 
 // logError is err's text for a record: without req's query string (errors
@@ -84,5 +86,5 @@ func (c *Client) logError(req *http.Request, err error) string {
 		s = strings.ReplaceAll(s, "?"+c.redactor.String(q), "")
 		s = strings.ReplaceAll(s, "?"+q, "")
 	}
-	return truncate(c.redactor.String(s), maxErrorText)
+	return clip.String(c.redactor.String(s), maxErrorText)
 }

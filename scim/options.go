@@ -26,9 +26,12 @@ type Option func(*config) error
 // A wait that would outlast the call's context deadline is not started; the
 // last error is returned instead.
 //
-// What is retried is fixed: 429 for any method; 5xx and network errors for GET,
-// PUT, DELETE, and PATCH carrying If-Match; a POST only when its connection was
-// never made. 409 and other 4xx replies are never retried.
+// What is retried is fixed (see the package documentation): 429 for any
+// method; 5xx, network errors and timeouts for GET, PUT, DELETE, PATCH
+// carrying If-Match and GraphQL queries; a request that could apply twice only
+// when its connection was never made, or, for the services' creates, after a
+// lookup found its resource missing. 409, other 4xx replies and errors that
+// cannot heal are never retried.
 type RetryPolicy struct {
 	MaxAttempts   int
 	MinBackoff    time.Duration
@@ -246,8 +249,10 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithLogger logs one debug record per attempt (method, path, status, attempt,
-// duration). Credentials are never logged. By default nothing is logged.
+// WithLogger logs a record at Info level for each retry, rate-limit wait and
+// give-up (method, path, status, attempt, wait), and one at Debug level per
+// attempt (method, path, status, attempt, duration). Records never hold a
+// credential, a query string or a body. By default nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l

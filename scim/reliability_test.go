@@ -484,3 +484,63 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestContextEndsInALaterAttempt checks that when the context ends during a
+// retry's attempt, the error still reaches the previous attempt's *Error.
+func TestContextEndsInALaterAttempt(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.WriteHeader(503)
+			fmt.Fprint(w, `{"detail":"warming up","status":"503"}`)
+			return
+		}
+		<-r.Context().Done() // the second attempt hangs until the caller gives up
+	}))
+	defer srv.Close()
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(key),
+		scim.WithRetry(scim.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = call(c, ctx, "GET", "Users/u1", nil, nil)
+	var se *scim.Error
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &se) || se.StatusCode != 503 || se.Detail != "warming up" {
+		t.Errorf("err = %v, want the deadline and the first attempt's 503", err)
+	}
+}
+
+// TestBrokenReplyRetried checks that a 2xx reply whose body breaks off is
+// tried again for a read, and ends a create with a lookup.
+func TestBrokenReplyRetried(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(200)
+			fmt.Fprint(w, `{"id":"u1","use`) // then the connection drops
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+			return
+		}
+		fmt.Fprint(w, `{"id":"u1","userName":"ada"}`)
+	}))
+	defer srv.Close()
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(key), fastRetry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ ID, UserName string }
+	if _, err := call(c, context.Background(), "GET", "Users/u1", nil, &v); err != nil || v.UserName != "ada" || n.Load() != 2 {
+		t.Errorf("GET after a broken reply: %+v, %v after %d requests", v, err, n.Load())
+	}
+	n.Store(0)
+	_, err = call(c, context.Background(), "POST", "Users", map[string]string{"userName": "ada"}, &v)
+	if err == nil || !strings.Contains(err.Error(), "reading the reply") || n.Load() != 1 {
+		t.Errorf("POST after a broken reply: %v after %d requests, want one request and a read error", err, n.Load())
+	}
+}

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-wandb/identity/internal/clip"
 	"github.com/go-wandb/identity/internal/retry"
 )
 
@@ -114,17 +116,17 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	}
 	ref, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", truncate(path, maxQuoted), errors.Unwrap(err))
+		return nil, fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
 	}
 	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
-		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
+		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
 	}
 	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
 	for rest, more := escaped, true; more; {
 		var seg string
 		seg, rest, more = strings.Cut(rest, "/")
 		if dotSegment(seg) {
-			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, truncate(path, maxQuoted))
+			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
 		}
 	}
 	u := *c.baseURL
@@ -152,7 +154,7 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 	if body != nil {
 		buf, err := json.Marshal(body)
 		if err != nil {
-			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, truncate(u.Path, maxQuoted), err)
+			return nil, fmt.Errorf("scim: encoding %s %s body: %w", method, clip.String(u.Path, maxQuoted), err)
 		}
 		rd = bytes.NewReader(buf)
 	}
@@ -221,9 +223,6 @@ type openBody struct{ io.ReadCloser }
 // do is Do without the response hooks.
 func (c *Client) do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
-	if err := c.wait(ctx); err != nil {
-		return nil, c.contextError(req, ctx, err)
-	}
 	call := callFrom(ctx)
 	_, streaming := v.(*openBody)
 	_, isPage := v.(pageDecoder)
@@ -236,51 +235,60 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 	}
 	recovery := retry.RecoveryFrom(ctx)
 	mayHaveApplied := false // an earlier attempt may have reached the server
+	var prev error          // the previous attempt's error
 	for attempt := 1; ; attempt++ {
-		if attempt > 1 {
-			if err := c.wait(ctx); err != nil {
-				return nil, c.contextError(req, ctx, err)
-			}
+		if err := c.wait(ctx); err != nil {
+			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 		}
 		resp, err := c.send(req, attempt)
 		outcome := base
 		var r *Response
-		var last error
-		lost := false // the request may have reached the server, its reply lost
-		if err != nil {
+		var last error // this attempt's error
+		lost := false  // the request may have reached the server, its reply lost
+		switch {
+		case err != nil:
 			if ctx.Err() != nil {
-				return nil, c.contextError(req, ctx, err)
+				return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 			}
 			last = err
 			outcome.Err = err
 			outcome.Permanent = permanent(err)
 			outcome.NeverConnected = neverConnected(err)
 			lost = !outcome.NeverConnected && !outcome.Permanent
-		} else {
+		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
-			status := resp.StatusCode
-			if status >= 200 && status <= 299 {
-				if streaming {
-					v.(*openBody).ReadCloser = resp.Body
-					return r, nil
-				}
-				return r, c.decode(req, resp, v, r.ETag)
+			if streaming {
+				v.(*openBody).ReadCloser = resp.Body
+				return r, nil
 			}
+			err := c.decode(req, resp, v, r.ETag)
+			var failedRead *readError
+			if !errors.As(err, &failedRead) || ctx.Err() != nil {
+				return r, err
+			}
+			// The reply broke off: as if no reply had come, except that it
+			// was applied, which a create's check will find.
+			last, outcome.Err, lost = err, err, true
+		default:
+			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
 			apiErr := c.newError(req, resp, listing)
 			drainAndClose(resp.Body)
 			apiErr.Attempts = attempt
 			apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			last = apiErr
-			outcome.StatusCode = status
+			outcome.StatusCode = resp.StatusCode
 			outcome.RetryAfter = resp.Header.Get("Retry-After")
 			outcome.RateLimitReset = resp.Header.Get("RateLimit-Reset")
-			lost = status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
-			if status == http.StatusConflict && mayHaveApplied {
-				lost = true // the first copy may be what conflicts
+			switch resp.StatusCode {
+			case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+				lost = true
+			case http.StatusConflict:
+				lost = mayHaveApplied // the first copy may be what conflicts
 			}
 		}
+		lost = lost && outcome.MayApplyTwice()
 
-		if lost && recovery != nil && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) {
+		if lost && recovery != nil {
 			mayHaveApplied = true
 			applied, checkErr := recovery.Check(ctx)
 			switch {
@@ -294,7 +302,7 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		}
 
 		wait, again := c.retry.Next(attempt, outcome, time.Now())
-		if lost && !again && !outcome.NotApplied && !outcome.Query && !idempotentMethod(req.Method, outcome.IfMatch) && outcome.StatusCode != http.StatusConflict {
+		if lost && !again && !outcome.NotApplied && outcome.StatusCode != http.StatusConflict {
 			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
 		}
 		if !again || !fitsDeadline(ctx, wait) {
@@ -313,17 +321,8 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		if sleep(ctx, wait) != nil {
 			return r, c.contextError(req, ctx, last)
 		}
+		prev = last
 	}
-}
-
-// idempotentMethod reports whether repeating a request of this method cannot
-// apply a change twice.
-func idempotentMethod(method string, ifMatch bool) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
-		return true
-	}
-	return method == http.MethodPatch && ifMatch
 }
 
 // unknownOutcome is the error of a change whose reply was lost and whose
@@ -346,9 +345,9 @@ type outcomeError struct {
 
 // Error implements error.
 func (e *outcomeError) Error() string {
-	s := e.msg + ": " + truncate(e.last.Error(), maxErrorText)
+	s := e.msg + ": " + clip.String(e.last.Error(), maxErrorText)
 	if e.check != nil {
-		s += "; checking: " + truncate(e.check.Error(), maxErrorText)
+		s += "; checking: " + clip.String(e.check.Error(), maxErrorText)
 	}
 	return s
 }
@@ -442,8 +441,9 @@ func (c *Client) replyError(req *http.Request, err error) error {
 // asked for, quoting (redacted) the start of its body.
 func (c *Client) replyErrorQuoting(req *http.Request, resp *http.Response, err error, body []byte) error {
 	var tooLarge *bodyTooLargeError
-	if req.Context().Err() != nil || errors.As(err, &tooLarge) {
-		return c.replyError(req, err)
+	var failedRead *readError
+	if req.Context().Err() != nil || errors.As(err, &tooLarge) || errors.As(err, &failedRead) {
+		return c.replyError(req, err) // what arrived is not the problem
 	}
 	return fmt.Errorf("scim: %s %s: unexpected %d reply: %w; %s", req.Method, c.safeURL(req), resp.StatusCode, err,
 		c.quoteBody("body", resp, bytes.TrimSpace(body)))

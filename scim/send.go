@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wandb/identity/internal/clip"
 	"github.com/go-wandb/identity/internal/retry"
 )
 
@@ -219,9 +220,21 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
-	b.eof = b.eof || err == io.EOF
+	switch {
+	case err == io.EOF:
+		b.eof = true
+	case err != nil:
+		err = &readError{err}
+	}
 	return n, err
 }
+
+// readError is a reply whose body broke off (a reset connection, a stall
+// past the timeout): for a request that may be repeated, do tries again.
+type readError struct{ err error }
+
+func (e *readError) Error() string { return e.err.Error() }
+func (e *readError) Unwrap() error { return e.err }
 
 func (b *limitedBody) Close() error { return b.rc.Close() }
 
@@ -254,7 +267,7 @@ func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 		loc.User, loc.RawQuery, loc.ForceQuery, loc.Fragment, loc.RawFragment = nil, "", false, "", ""
 		switch {
 		case origin(req.URL) != origin(first.URL):
-			return &redirectError{fmt.Sprintf("redirect (%d) to another origin, %s, not followed", code, truncate(loc.String(), maxQuoted))}
+			return &redirectError{fmt.Sprintf("redirect (%d) to another origin, %s, not followed", code, clip.String(loc.String(), maxQuoted))}
 		case req.Method != prev.Method:
 			return &redirectError{fmt.Sprintf("a %d redirect would turn the %s into a %s: not followed (check the base URL)", code, prev.Method, req.Method)}
 		case len(via) >= 10:

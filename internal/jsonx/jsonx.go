@@ -1,60 +1,17 @@
-// Package jsonx holds the SDK's lenient JSON readers: the one place that
-// decides how a timestamp, a boolean or a number sent in an unexpected shape
-// is read. W&B's replies are not always what their documentation shows
-// (unpadded dates, booleans and numbers sent as strings), and a reply should
-// never fail to decode over such a field.
+// Package jsonx reads JSON for the SDK without reflection: a Decoder for
+// one value in memory, a Stream for a long list read as it arrives, and the
+// lenient readers (Decoder.LenientBool, LenientInt, Time, ParseTime) that are
+// the one place deciding how a timestamp, a boolean or a number sent in an
+// unexpected shape is read. W&B's replies are not always what their
+// documentation shows (unpadded dates, booleans and numbers sent as strings),
+// and a reply should never fail to decode over such a field.
 package jsonx
 
 import (
-	"bytes"
-	"encoding/json"
 	"regexp"
 	"strconv"
 	"time"
 )
-
-// Text returns the text of a JSON string, or the raw token otherwise (a
-// number, true, null), with surrounding white space removed.
-func Text(b []byte) string {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if json.Unmarshal(b, &s) == nil {
-			return s
-		}
-	}
-	return string(b)
-}
-
-// Bool reads true, false, "true", "True", "1" and the like; anything else is
-// false.
-func Bool(b []byte) bool {
-	v, _ := strconv.ParseBool(Text(b))
-	return v
-}
-
-// Int reads 3, 3.0 and "3"; anything else is 0.
-func Int(b []byte) int {
-	f, err := strconv.ParseFloat(Text(b), 64)
-	if err != nil {
-		return 0
-	}
-	return int(f)
-}
-
-// TimePtr reads a timestamp as ParseTime does; null, an empty value and text
-// that is not a time give nil.
-func TimePtr(b []byte) *time.Time {
-	s := Text(b)
-	if s == "" || s == "null" {
-		return nil
-	}
-	t, ok := ParseTime(s)
-	if !ok {
-		return nil
-	}
-	return &t
-}
 
 // lenientTime matches RFC 3339-like text with fields that may lack zero padding.
 var lenientTime = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d+)?)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?$`)

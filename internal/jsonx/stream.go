@@ -294,15 +294,10 @@ func unquoteBytes(raw []byte) (string, bool) {
 	return s, json.Unmarshal(raw, &s) == nil
 }
 
-// ID returns the value of the top-level "id" member of a JSON object when it
-// is a string, or "". It reads only the object's top level.
-func ID(obj []byte) string {
-	id, _ := IDBytes(obj)
-	return string(id)
-}
-
-// IDBytes is ID without a copy when the id holds no escape: the bytes may be
-// a slice of obj. ok is false when there is no string id.
+// IDBytes returns the value of the top-level "id" member of a JSON object
+// when it is a string, without a copy when it holds no escape (the bytes may
+// be a slice of obj, valid until obj changes). ok is false when there is no
+// string id.
 func IDBytes(obj []byte) (id []byte, ok bool) {
 	d := NewDecoder(obj)
 	if d.Open('{') != nil {

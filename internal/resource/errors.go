@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"iter"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/go-wandb/identity/internal/clip"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -92,16 +92,7 @@ func Quote(s string) string { return fmt.Sprintf("%q", Cut(s)) }
 func Cut(s string) string { return CutN(s, maxQuoted) }
 
 // CutN is Cut with an explicit bound n, in bytes.
-func CutN(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func CutN(s string, n int) string { return clip.String(s, n) }
 
 // CheckOperations rejects, with an *scim.InputError naming op, an empty list
 // and any operation whose op is not add, replace or remove (in any case).

@@ -1,11 +1,14 @@
 // Package retry holds the SDK's single retry policy: which failed attempts may be
 // repeated, and how long to wait before the next one.
 //
-// The rules (spec §17): 429 is retried for any method, honouring Retry-After up to
-// a cap; 5xx replies and network errors are retried only for idempotent requests
-// (GET, HEAD, OPTIONS, PUT, DELETE, and PATCH carrying If-Match); a POST is
-// retried after a network error only when no connection was ever made, so its
-// bytes cannot have reached the server; 409 and every other 4xx are final.
+// The rules (spec §17, extended): 429 is retried for any method, honouring
+// Retry-After (else RateLimit-Reset) up to a cap; 5xx replies and network
+// errors are retried only for requests that cannot apply twice (GET, HEAD,
+// OPTIONS, PUT, DELETE, PATCH carrying If-Match, and GraphQL queries), a 503's
+// Retry-After honoured; a request that could apply twice is retried after a
+// network error only when no connection was ever made, or when a Recovery
+// check found it not applied; errors that cannot heal, 409 and every other
+// 4xx are final.
 package retry
 
 import (
@@ -83,7 +86,14 @@ type Outcome struct {
 // repeatable reports whether sending the request again cannot apply a change
 // twice.
 func (o Outcome) repeatable() bool {
-	return o.Query || o.NotApplied || idempotent(o.Method, o.IfMatch)
+	return o.NotApplied || !o.MayApplyTwice()
+}
+
+// MayApplyTwice reports whether the request changes something that a second
+// copy could change again: a POST, a PATCH without If-Match; not a read (a
+// GET, a GraphQL query) nor a PUT or DELETE.
+func (o Outcome) MayApplyTwice() bool {
+	return !o.Query && !Idempotent(o.Method, o.IfMatch)
 }
 
 // Next reports whether another attempt should follow the attempt-th one
@@ -146,8 +156,9 @@ func (p Policy) Backoff(attempt int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// idempotent reports whether repeating the request cannot apply a change twice.
-func idempotent(method string, ifMatch bool) bool {
+// Idempotent reports whether repeating a request of this method (with or
+// without If-Match) cannot apply a change twice.
+func Idempotent(method string, ifMatch bool) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
 		return true
