@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -185,10 +186,18 @@ func errChanged(format string, args ...any) error {
 // refused (scim.ErrPreconditionFailed) and changes that depend on it are
 // not attempted, while independent ones go on.
 //
+// A server that sends no version with its lists gives a plan without
+// versions; Apply then reads each resource before changing it, refuses it
+// when it no longer holds what the plan saw, and makes the change conditional
+// on the version it read.
+//
 // Before sending anything, Apply checks p and refuses, with a
-// *BudgetError, a plan whose removals exceed opts.MaxRemovals. When every
-// change is applied it returns the Report; otherwise nil and an
-// *ApplyError holding it.
+// *BudgetError, a plan whose removals exceed opts.MaxRemovals. When the
+// plan deactivates or demotes someone, it reads the caller and the users
+// again and refuses those changes that would now deactivate or demote the
+// calling account or the last organization admin. When every change is
+// applied it returns the Report; otherwise nil and an *ApplyError holding
+// it.
 func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report, error) {
 	if err := s.checkPlan(p); err != nil {
 		return nil, err
@@ -199,6 +208,11 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 	a := &applier{s: s, p: p, opts: opts,
 		userIDs: map[string]string{}, versions: map[string]string{},
 		stale: map[string]bool{}, failed: map[string]bool{}}
+	protected, err := s.protected(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	a.protected = protected
 	for _, u := range p.Users {
 		if u.ID != "" {
 			a.userIDs[strings.ToLower(u.UserName)] = u.ID
@@ -221,6 +235,63 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, &ApplyError{Report: r}
 	}
 	return r, nil
+}
+
+// removesAdmin reports whether c deactivates its user or demotes it from
+// organization admin.
+func removesAdmin(c UserChange) bool {
+	return c.Action == Deactivate || slices.ContainsFunc(c.Fields, func(f FieldChange) bool {
+		return f.Field == "organizationRole" && strings.EqualFold(f.From, "admin") && !strings.EqualFold(f.To, "admin")
+	})
+}
+
+// protected checks again, at apply time, the rule the plan applied: the
+// calling account and the last organization admin are never deactivated or
+// demoted, however the organization changed since the plan (another admin
+// demoted elsewhere). It returns the users whose change must not be made,
+// with the reason, reading the caller and every user only when the plan
+// deactivates or demotes someone.
+func (s *Syncer) protected(ctx context.Context, p *Plan) (map[string]string, error) {
+	var targets []string
+	for _, c := range p.Users {
+		if removesAdmin(c) {
+			targets = append(targets, strings.ToLower(c.UserName))
+		}
+	}
+	if len(targets) == 0 {
+		return nil, nil
+	}
+	caller, err := s.users.Viewer(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("orgsync: finding the calling account, which is never deactivated or demoted: %w", err)
+	}
+	admins := map[string]bool{}
+	for u, err := range s.users.All(ctx, nil) {
+		if err != nil && !errors.Is(err, scim.ErrIncomplete) {
+			return nil, fmt.Errorf("orgsync: counting the organization's admins: %w", err)
+		}
+		if u != nil && u.Active && !u.IsServiceAccount() && strings.EqualFold(u.OrganizationRole, "admin") {
+			admins[strings.ToLower(u.UserName)] = true
+		}
+	}
+	out := map[string]string{}
+	remaining := len(admins)
+	for _, t := range targets {
+		switch {
+		case strings.EqualFold(t, caller.Username):
+			out[t] = "protected: it is the calling account"
+		case admins[t]:
+			remaining--
+		}
+	}
+	if remaining <= 0 { // every admin left would go: keep them all
+		for _, t := range targets {
+			if admins[t] {
+				out[t] = "protected: the organization would have no admin left"
+			}
+		}
+	}
+	return out, nil
 }
 
 // checkPlan rejects a plan Apply cannot apply: another format, another
@@ -274,6 +345,8 @@ type applier struct {
 	failed   map[string]bool   // roleKey, userKey, teamKey, memberKey of the changes that failed
 	results  []Result
 
+	protected map[string]string // lower-cased userName: why its deactivation or demotion is refused
+
 	report sync.Mutex // serialises OnResult
 }
 
@@ -294,6 +367,14 @@ func (a *applier) phases() [][]step {
 	}
 	for _, c := range a.p.Users {
 		st := step{index: next()}
+		if reason, ok := a.protected[strings.ToLower(c.UserName)]; ok {
+			st.run = func(context.Context) error {
+				a.fail(userKey(c.UserName))
+				return notAttempted("%s", reason)
+			}
+			userSteps = append(userSteps, st)
+			continue
+		}
 		if c.Action == Deactivate {
 			st.run = func(ctx context.Context) error { return a.deactivate(ctx, c) }
 			deactivations = append(deactivations, st)
@@ -428,14 +509,19 @@ func (a *applier) moved(ids []string) {
 // userVersion returns the version to send as If-Match for a change to user
 // id planned at version planned: the version Apply's last change to it
 // returned, else the planned one; or, when Apply's own change moved it
-// unseen, that of the user read again, which it also returns.
+// unseen or the plan has none (a server that sends no version in lists),
+// that of the user read again, which it also returns for the caller to
+// check against the plan.
 func (a *applier) userVersion(ctx context.Context, id, planned string) (string, *users.User, error) {
 	a.mu.Lock()
 	stale := a.stale[id]
 	v, ok := a.versions[id]
 	a.mu.Unlock()
 	switch {
-	case stale:
+	case stale, !ok && planned == "":
+		// Apply's own change moved the version, or the server sent none
+		// with the list the plan was made from: read the user, so the
+		// caller checks it against the plan and sends its version.
 		u, err := a.s.users.Get(ctx, id)
 		if err != nil {
 			return "", nil, err
@@ -460,15 +546,25 @@ func (a *applier) role(ctx context.Context, c RoleChange) (err error) {
 		}
 	}()
 	params := roles.Params{Name: c.Name, Description: c.Description, InheritedFrom: c.InheritedFrom, Permissions: c.Permissions}
-	switch {
-	case c.Action == Create:
+	if c.Action == Create {
 		_, err = a.s.roles.Create(ctx, params)
-		return err
-	case len(c.Fields) > 0:
-		_, err = a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(c.Version))
 		return err
 	}
 	version := c.Version
+	if version == "" { // a server that sends no version in lists: read it, and check
+		r, err := a.s.roles.Get(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := roleUnchanged(r, c); err != nil {
+			return err
+		}
+		version = r.Meta.Version
+	}
+	if len(c.Fields) > 0 {
+		_, err = a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(version))
+		return err
+	}
 	if len(c.Add) > 0 {
 		r, err := a.s.roles.AddPermissions(ctx, c.ID, c.Add, scim.IfMatch(version))
 		if err != nil {
@@ -556,12 +652,81 @@ func (a *applier) user(ctx context.Context, c UserChange) (err error) {
 	for _, f := range c.Fields {
 		ops = append(ops, users.AttributeChange{Attr: f.Field, From: f.From, To: f.To}.Operation())
 	}
-	u, err := a.s.users.Patch(ctx, c.ID, ops, scim.IfMatch(c.Version))
+	version, fresh, err := a.userVersion(ctx, c.ID, c.Version)
+	if err != nil {
+		a.fail(userKey(c.UserName))
+		return err
+	}
+	if fresh != nil {
+		if err := unchanged(fresh, c); err != nil {
+			a.fail(userKey(c.UserName))
+			return err
+		}
+	}
+	u, err := a.s.users.Patch(ctx, c.ID, ops, scim.IfMatch(version))
 	if err != nil {
 		a.fail(userKey(c.UserName))
 		return err
 	}
 	a.seen(u.ID, u.Meta.Version)
+	return nil
+}
+
+// unchanged checks a user read at apply time against the state change c was
+// planned from: the fields it changes still hold their From values, and a
+// user to reactivate is still inactive.
+func unchanged(u *users.User, c UserChange) error {
+	if c.Action == Reactivate && u.Active {
+		return errChanged("user %s was reactivated", c.UserName)
+	}
+	from := make([]FieldChange, len(c.Fields))
+	for i, f := range c.Fields {
+		from[i] = FieldChange{Field: f.Field, To: f.From}
+	}
+	if diff := users.Compare(u, wanted(from)); len(diff) > 0 {
+		return errChanged("user %s's %s changed", c.UserName, diff[0].Attr)
+	}
+	return nil
+}
+
+// roleUnchanged checks a role read at apply time against the state change c
+// was planned from.
+func roleUnchanged(r *roles.Role, c RoleChange) error {
+	for _, f := range c.Fields {
+		if (f.Field == "description" && r.Description != f.From) || (f.Field == "inheritedFrom" && r.InheritedFrom != f.From) {
+			return errChanged("role %s's %s changed", c.Name, f.Field)
+		}
+	}
+	custom := r.CustomPermissions()
+	for _, p := range c.Add {
+		if slices.Contains(custom, p) {
+			return errChanged("role %s gained %s", c.Name, p)
+		}
+	}
+	for _, p := range c.Remove {
+		if !slices.Contains(custom, p) {
+			return errChanged("role %s lost %s", c.Name, p)
+		}
+	}
+	return nil
+}
+
+// membersUnchanged checks a team read at apply time against the membership
+// change planned for it: those to add are not members, those to remove are.
+func membersUnchanged(t *teams.Team, name string, add, remove []string) error {
+	member := func(id string) bool {
+		return slices.ContainsFunc(t.Members, func(m teams.MemberRef) bool { return m.Value == id })
+	}
+	for _, id := range add {
+		if member(id) {
+			return errChanged("team %s's members changed", name)
+		}
+	}
+	for _, id := range remove {
+		if !member(id) {
+			return errChanged("team %s's members changed", name)
+		}
+	}
 	return nil
 }
 
@@ -623,7 +788,21 @@ func (a *applier) membership(ctx context.Context, m MembershipChange) error {
 	if len(add)+len(remove) == 0 {
 		return notAttempted("%v", notAdded(missing))
 	}
-	_, err := a.s.teams.ChangeMembers(ctx, m.TeamID, teams.MemberChange{Add: add, Remove: remove}, scim.IfMatch(m.Version))
+	version := m.Version
+	if version == "" { // a server that sends no version in lists: read it, and check
+		t, err := a.s.teams.Get(ctx, m.TeamID)
+		if err == nil {
+			err = membersUnchanged(t, m.Team, add, remove)
+		}
+		if err != nil {
+			for _, u := range m.Add {
+				a.fail(memberKey(m.Team, u.UserName))
+			}
+			return err
+		}
+		version = t.Meta.Version
+	}
+	_, err := a.s.teams.ChangeMembers(ctx, m.TeamID, teams.MemberChange{Add: add, Remove: remove}, scim.IfMatch(version))
 	if err != nil {
 		for _, u := range m.Add {
 			a.fail(memberKey(m.Team, u.UserName))
@@ -679,12 +858,7 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 
 // hasTeamRole reports whether u's role in team is role.
 func hasTeamRole(u *users.User, team, role string) bool {
-	for _, r := range u.TeamRoles {
-		if strings.EqualFold(r.TeamName, team) {
-			return sameRole(r.RoleName, role)
-		}
-	}
-	return false
+	return sameRole(teamRole(u, team), role)
 }
 
 // deactivate deactivates a user, conditional on its version.

@@ -427,3 +427,177 @@ func TestIncompleteUserList(t *testing.T) {
 }
 
 func httpBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
+
+// stripping returns a client whose replies from srv lose the user keys
+// named in drop wherever they appear (a server that leaves optional fields
+// out), and every meta.version when noVersions (a server that sends the
+// version only as an ETag header).
+func stripping(t *testing.T, srv *scimtest.Server, noVersions bool, drop ...string) *scim.Client {
+	t.Helper()
+	target, _ := url.Parse(srv.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		if !strings.HasPrefix(resp.Request.URL.Path, "/scim/") {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil || len(body) == 0 {
+			resp.Body = httpBody(body)
+			return err
+		}
+		var v any
+		if json.Unmarshal(body, &v) != nil {
+			resp.Body = httpBody(body)
+			return nil
+		}
+		var walk func(any)
+		walk = func(x any) {
+			switch x := x.(type) {
+			case map[string]any:
+				for _, k := range drop {
+					delete(x, k)
+				}
+				if m, ok := x["meta"].(map[string]any); ok && noVersions {
+					delete(m, "version")
+				}
+				for _, y := range x {
+					walk(y)
+				}
+			case []any:
+				for _, y := range x {
+					walk(y)
+				}
+			}
+		}
+		walk(v)
+		body, _ = json.Marshal(v)
+		resp.Body = httpBody(body)
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	c, err := scim.NewClient(scim.WithBaseURL(front.URL), scim.WithAPIKey(srv.APIKey), scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestWithoutTeamRoles plans against a server that leaves teamRoles out (it
+// is optional): a member without an entry has W&B's default role, member, so
+// a plan after apply, and a plan of an export, find nothing to change.
+func TestWithoutTeamRoles(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}, {UserName: "bob", Email: "bob@example.com"}}})
+	s := orgsync.New(stripping(t, srv, false, "teamRoles"), orgsync.Options{})
+	ctx := context.Background()
+	f := decode(t, `{"teams": [{"name": "ml", "members": [{"userName": "ada"}, {"userName": "bob", "role": "member"}]}]}`)
+	p, err := s.Plan(ctx, f, orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, p, orgsync.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = s.Plan(ctx, f, orgsync.PlanOptions{}); err != nil || !p.Empty() {
+		t.Fatalf("plan after apply: %v %q", err, p.Lines())
+	}
+	x, err := s.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = s.Plan(ctx, x, orgsync.PlanOptions{}); err != nil || !p.Empty() {
+		t.Errorf("plan of the export: %v %q", err, p.Lines())
+	}
+}
+
+// TestSavedPlanWithoutVersions applies a saved plan on a server that sends
+// no meta.version in lists: Apply reads each resource it changes, refuses
+// those changed since the plan, and makes the rest conditional on the
+// version it read.
+func TestSavedPlanWithoutVersions(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{
+		Roles: []scimtest.Role{{Name: "auditor", InheritedFrom: "viewer", Permissions: []string{"run:stop"}}},
+		Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}, {UserName: "bob", Email: "bob@example.com"}},
+		Teams: []scimtest.Team{{Name: "ml", Members: []string{"ada"}}},
+	})
+	c := stripping(t, srv, true)
+	s, us := orgsync.New(c, orgsync.Options{}), users.New(c)
+	ctx := context.Background()
+	f := decode(t, `{
+	  "users": [{"userName": "ada", "modelsSeat": "viewer"}, {"userName": "bob", "modelsSeat": "viewer"}],
+	  "teams": [{"name": "ml", "members": [{"userName": "ada"}, {"userName": "bob"}]}],
+	  "roles": [{"name": "auditor", "inheritedFrom": "viewer", "permissions": ["run:stop", "run:delete"]}]
+	}`)
+	p, err := s.Plan(ctx, f, orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Users[0].Version != "" {
+		t.Fatalf("the proxy left a version: %+v", p.Users[0])
+	}
+	ada := must(us.FindByUserName(ctx, "ada"))(t)
+	must(us.SetModelsSeat(ctx, ada.ID, users.SeatNone))(t) // changed since the plan
+	before := len(srv.Requests())
+	r, err := s.Apply(ctx, p, orgsync.ApplyOptions{})
+	if !errors.Is(err, scim.ErrPreconditionFailed) {
+		t.Fatalf("err = %v, want ada's change refused", err)
+	}
+	var ae *orgsync.ApplyError
+	if errors.As(err, &ae) {
+		r = ae.Report
+	}
+	lines := resultLines(r)
+	if len(lines) != 4 || !strings.Contains(lines[1], "~ user ada") || !strings.Contains(lines[1], "changed since the plan was made") ||
+		strings.Contains(lines[2], "FAILED") || strings.Contains(lines[3], "FAILED") {
+		t.Errorf("report:\n%s", strings.Join(lines, "\n"))
+	}
+	if u, _ := srv.User("ada"); u.ModelsSeat != "none" {
+		t.Errorf("ada was changed: %+v", u)
+	}
+	if u, _ := srv.User("bob"); u.ModelsSeat != "viewer" {
+		t.Errorf("bob was not changed: %+v", u)
+	}
+	for _, req := range srv.Requests()[before:] {
+		if (req.Method == http.MethodPatch || req.Method == http.MethodPut) && req.Header.Get("If-Match") == "" {
+			t.Errorf("%s %s without If-Match", req.Method, req.Path)
+		}
+	}
+}
+
+// TestProtectionAtApply makes the organization change between plan and
+// apply so that a planned demotion would leave it without an admin: Apply
+// refuses it.
+func TestProtectionAtApply(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{Users: []scimtest.User{
+		{UserName: "ada", Email: "ada@example.com", OrgRole: "admin"},
+		{UserName: "svc", AccountType: scimtest.AccountOrgService},
+	}})
+	key, err := fx.srv.NewAPIKey("svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := scim.NewClient(scim.WithBaseURL(fx.srv.URL), scim.WithAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ctx := orgsync.New(c, orgsync.Options{}), context.Background()
+	p, err := s.Plan(ctx, decode(t, `{"users": [{"userName": "ada", "organizationRole": "member"}]}`), orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "plan", p.Lines(), []string{"~ user ada: organizationRole admin → member"}) // admin is another admin
+	admin := must(fx.users.FindByUserName(ctx, "admin"))(t)
+	must(fx.users.SetOrganizationRole(ctx, admin.ID, "member"))(t) // now ada is the last
+	_, err = s.Apply(ctx, p, orgsync.ApplyOptions{})
+	if err == nil || !strings.Contains(err.Error(), "the organization would have no admin left") {
+		t.Errorf("err = %v, want the demotion refused", err)
+	}
+	if u, _ := fx.srv.User("ada"); u.OrgRole != "admin" {
+		t.Errorf("ada was demoted: %+v", u)
+	}
+}

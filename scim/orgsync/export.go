@@ -59,10 +59,8 @@ func (s *Syncer) Export(ctx context.Context) (*File, error) {
 
 // exportedRole is u's role in team as a file writes it: "" for member.
 func exportedRole(u *users.User, team string) string {
-	for _, r := range u.TeamRoles {
-		if strings.EqualFold(r.TeamName, team) && !strings.EqualFold(r.RoleName, "member") {
-			return r.RoleName
-		}
+	if r := teamRole(u, team); !strings.EqualFold(r, "member") {
+		return r
 	}
 	return ""
 }

@@ -540,15 +540,10 @@ func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 		if predefined(want) {
 			want = strings.ToLower(want)
 		}
-		from := "member" // a new member's role
 		u := b.o.user(mem.UserName)
+		from := "member" // a new member's role
 		if u != nil && cur != nil && slices.ContainsFunc(cur.Members, func(m teams.MemberRef) bool { return m.Value == u.ID }) {
-			from = ""
-			for _, r := range u.TeamRoles {
-				if strings.EqualFold(r.TeamName, cur.DisplayName) {
-					from = r.RoleName
-				}
-			}
+			from = teamRole(u, cur.DisplayName)
 		}
 		if sameRole(from, want) {
 			continue
@@ -570,6 +565,17 @@ func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 		}
 		b.p.TeamRoles[i].Roles = append(b.p.TeamRoles[i].Roles, TeamRole{Team: team, From: from, To: want})
 	}
+}
+
+// teamRole is u's role in team: its teamRoles entry, or "member", W&B's
+// default, when the reply lists none (teamRoles is optional).
+func teamRole(u *users.User, team string) string {
+	for _, r := range u.TeamRoles {
+		if strings.EqualFold(r.TeamName, team) {
+			return r.RoleName
+		}
+	}
+	return "member"
 }
 
 // sameRole compares role names as W&B does: the predefined roles ignoring
