@@ -60,7 +60,7 @@ func Compare(u *User, want Attributes) []AttributeChange {
 	case "admin", "member":
 		role = lower
 	}
-	if role != "" && !sameRole(cur.OrganizationRole, role) {
+	if role != "" && !SameRole(cur.OrganizationRole, role) {
 		add("organizationRole", cur.OrganizationRole, role)
 	}
 	if models != "" && cur.ModelsSeat != models {
@@ -80,14 +80,24 @@ func defaultSeat(s, def Seat) Seat {
 	return s
 }
 
-// sameRole compares role names as W&B does: the predefined roles ignoring
-// case, custom roles exactly.
-func sameRole(a, b string) bool {
-	switch strings.ToLower(b) {
-	case "admin", "member", "viewer":
+// SameRole compares two organization or team role names as W&B does: the
+// predefined roles (admin, member, viewer) ignoring case, custom roles
+// exactly. It sends nothing.
+func SameRole(a, b string) bool {
+	if PredefinedRole(a) || PredefinedRole(b) {
 		return strings.EqualFold(a, b)
 	}
 	return a == b
+}
+
+// PredefinedRole reports whether name is one of W&B's predefined roles,
+// admin, member or viewer, in any case; any other name is a custom role's.
+func PredefinedRole(name string) bool {
+	switch strings.ToLower(name) {
+	case "admin", "member", "viewer":
+		return true
+	}
+	return false
 }
 
 // Operation returns the PATCH operation that sets c's attribute to c.To,

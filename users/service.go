@@ -136,10 +136,17 @@ func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOpt
 	return resource.Wrap(op, s.users.Delete(ctx, op, id, opts))
 }
 
-// checkEmail rejects an address without text on both sides of an "@".
-func checkEmail(op, email string) error {
+// ValidEmail reports whether email is an address this package sends: text on
+// both sides of the last "@", without white space around it. It is the check
+// every method that takes an address makes before sending.
+func ValidEmail(email string) bool {
 	at := strings.LastIndex(email, "@")
-	if at <= 0 || at == len(email)-1 || strings.TrimSpace(email) != email {
+	return at > 0 && at < len(email)-1 && strings.TrimSpace(email) == email
+}
+
+// checkEmail rejects an address ValidEmail refuses.
+func checkEmail(op, email string) error {
+	if !ValidEmail(email) {
 		return resource.Invalid(op, "invalid email address %s: want local@domain", resource.Quote(email))
 	}
 	return nil

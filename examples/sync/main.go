@@ -49,7 +49,7 @@ const samplePath = "examples/sync/org.json"
 //go:embed org.json
 var sampleOrg []byte
 
-func main() { exampleenv.Main("sync", command) }
+func main() { exampleenv.Main("sync", exampleenv.UsageFails(command)) }
 
 var help = exampleenv.Help{
 	Usage: "go run ./examples/sync [flags]",
@@ -99,11 +99,10 @@ when the host is api.wandb.ai), as an organization admin.`,
 	Env:     exampleenv.LiveEnv,
 	Example: "go run ./examples/sync -live -file org.json -out plan.json\ngo run ./examples/sync -live -apply -plan plan.json",
 	Exit: `Exit status: 0 when there is nothing to change or every change was applied;
-1 when something failed (the file, a request, a change, the removal budget),
-after doing what could be done;
+1 when something failed (the command line, the file, a request, a change,
+the removal budget), after doing what could be done;
 2 when changes are pending (a plan without -apply, as terraform plan
--detailed-exitcode has it), and
-2 for a bad command line.`,
+-detailed-exitcode has it), and only then, so that a CI job can trust it.`,
 }
 
 // config is the command line.

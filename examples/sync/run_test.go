@@ -18,8 +18,8 @@ import (
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelp(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
-		`"membership": "exact"`, "\n2 when changes are pending")
+	exampleenv.CheckHelpExit(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
+		`"membership": "exact"`, "\n2 when changes are pending", "1 when something failed (the command line,")
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -36,7 +36,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampleenv.CheckUsageError(t, "sync", command, tt.args, tt.want)
+		exampleenv.CheckUsageErrorExit(t, "sync", exampleenv.UsageFails(command), tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 

@@ -858,7 +858,7 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 
 // hasTeamRole reports whether u's role in team is role.
 func hasTeamRole(u *users.User, team, role string) bool {
-	return sameRole(teamRole(u, team), role)
+	return users.SameRole(teamRole(u, team), role)
 }
 
 // deactivate deactivates a user, conditional on its version.

@@ -334,7 +334,7 @@ func (v *validator) users(list []User) {
 			v.unique(names, strings.ToLower(u.UserName), path+".userName", "userName", u.UserName)
 		}
 		if u.Email != "" {
-			if !validEmail(u.Email) {
+			if !users.ValidEmail(u.Email) {
 				v.fail(path+".email", "%q is not an email address (want local@domain)", cut(u.Email))
 			} else {
 				v.unique(emails, strings.ToLower(u.Email), path+".email", "email", u.Email)
@@ -410,7 +410,7 @@ func (v *validator) customRoles(list []Role) {
 		switch {
 		case blank(r.Name):
 			v.fail(path+".name", "required")
-		case predefined(r.Name):
+		case users.PredefinedRole(r.Name):
 			v.fail(path+".name", "%q is a predefined role, not a custom one", r.Name)
 		default:
 			v.unique(names, r.Name, path+".name", "role", r.Name)
@@ -432,23 +432,6 @@ func (v *validator) customRoles(list []Role) {
 			v.unique(perms, p, ppath, "permission", p)
 		}
 	}
-}
-
-// predefined reports whether name is one of W&B's predefined roles, which
-// W&B names ignoring case.
-func predefined(name string) bool {
-	switch strings.ToLower(name) {
-	case "admin", "member", "viewer":
-		return true
-	}
-	return false
-}
-
-// validEmail accepts text on both sides of the last "@", without white
-// space around it, as the users package does.
-func validEmail(s string) bool {
-	at := strings.LastIndex(s, "@")
-	return at > 0 && at < len(s)-1 && strings.TrimSpace(s) == s
 }
 
 func blank(s string) bool { return resource.Blank(s) }

@@ -318,7 +318,7 @@ func (b *planner) check() error {
 // checkRole reports a role name that is neither predefined nor a custom
 // role of the file or the organization.
 func (b *planner) checkRole(v *validator, path, name string) {
-	if predefined(name) || b.o.roles[name] != nil || slices.ContainsFunc(b.f.Roles, func(r Role) bool { return r.Name == name }) {
+	if users.PredefinedRole(name) || b.o.roles[name] != nil || slices.ContainsFunc(b.f.Roles, func(r Role) bool { return r.Name == name }) {
 		return
 	}
 	v.fail(path, "%q is neither a predefined role (admin, member, viewer) nor a custom role of the file or the organization", cut(name))
@@ -537,7 +537,7 @@ func (b *planner) planTeams() {
 func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 	for _, mem := range t.Members {
 		want := cmp.Or(mem.Role, "member")
-		if predefined(want) {
+		if users.PredefinedRole(want) {
 			want = strings.ToLower(want)
 		}
 		u := b.o.user(mem.UserName)
@@ -545,7 +545,7 @@ func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 		if u != nil && cur != nil && slices.ContainsFunc(cur.Members, func(m teams.MemberRef) bool { return m.Value == u.ID }) {
 			from = teamRole(u, cur.DisplayName)
 		}
-		if sameRole(from, want) {
+		if users.SameRole(from, want) {
 			continue
 		}
 		r := b.ref(mem.UserName)
@@ -576,15 +576,6 @@ func teamRole(u *users.User, team string) string {
 		}
 	}
 	return "member"
-}
-
-// sameRole compares role names as W&B does: the predefined roles ignoring
-// case, custom roles exactly.
-func sameRole(a, b string) bool {
-	if predefined(a) || predefined(b) {
-		return strings.EqualFold(a, b)
-	}
-	return a == b
 }
 
 // sortPlan puts every section in name order; a user's update comes before

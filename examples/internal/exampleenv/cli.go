@@ -42,6 +42,25 @@ var ErrPending = errors.New("changes pending")
 // terraform plan -detailed-exitcode has it: the program's -h says so.
 const ExitPending = 2
 
+// UsageFails wraps main so that a bad command line exits with ExitFailed
+// rather than ExitUsage (still pointing to -h): for a program whose status 2
+// means something else (sync: changes pending), so that a script never
+// reads a typo as that.
+func UsageFails(main func(ctx context.Context, args []string, stdout, stderr io.Writer) error) func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		err := main(ctx, args, stdout, stderr)
+		if errors.Is(err, ErrUsage) {
+			return usageFailure{err}
+		}
+		return err
+	}
+}
+
+// usageFailure is a usage error that exits with ExitFailed.
+type usageFailure struct{ error }
+
+func (u usageFailure) Unwrap() error { return u.error }
+
 // ErrUsage matches, with errors.Is, every error that reports a bad command
 // line; Run exits with ExitUsage for it.
 var ErrUsage = errors.New("usage error")
@@ -152,6 +171,9 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		return ExitPending
 	case errors.Is(err, ErrUsage):
 		fmt.Fprintf(stderr, "%s: %v\nRun 'go run ./examples/%s -h' for help.\n", name, err, name)
+		if _, failed := err.(usageFailure); failed {
+			return ExitFailed
+		}
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "%s: interrupted\n", name)

@@ -68,12 +68,24 @@ func RunMain(t testing.TB, name string, args []string, main func(ctx context.Con
 // example's -h text needs, with want among them.
 func CheckHelp(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, want ...string) {
 	t.Helper()
+	checkHelp(t, name, main, append([]string{"\n2 for a bad command line.\n"}, want...)...)
+}
+
+// CheckHelpExit is CheckHelp for a program with its own exit statuses
+// (sync), whose -h text want must name.
+func CheckHelpExit(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, want ...string) {
+	t.Helper()
+	checkHelp(t, name, main, want...)
+}
+
+func checkHelp(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, want ...string) {
+	t.Helper()
 	r := RunMain(t, name, []string{"-h"}, main)
 	if r.Code != ExitOK || r.Stderr != "" {
 		t.Errorf("-h: exit %d, stderr %q; want 0 and nothing", r.Code, r.Stderr)
 	}
 	parts := append([]string{"Usage: go run ./examples/" + name, "\nFlags:\n", "\nEnvironment:", "\nExample:\n  go run ./examples/" + name,
-		"Exit status: 0 ", "\n2 for a bad command line.\n"}, want...)
+		"Exit status: 0 "}, want...)
 	for _, p := range parts {
 		if !strings.Contains(r.Stdout, p) {
 			t.Errorf("-h lacks %q:\n%s", p, r.Stdout)
@@ -86,9 +98,16 @@ func CheckHelp(t *testing.T, name string, main func(ctx context.Context, args []
 // written to stdout.
 func CheckUsageError(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, args []string, want string) {
 	t.Helper()
+	CheckUsageErrorExit(t, name, main, args, want, ExitUsage)
+}
+
+// CheckUsageErrorExit is CheckUsageError for a program whose bad command
+// line exits with code (see UsageFails).
+func CheckUsageErrorExit(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, args []string, want string, code int) {
+	t.Helper()
 	r := RunMain(t, name, args, main)
-	if r.Code != ExitUsage || !strings.HasPrefix(r.Stderr, name+": ") || !strings.Contains(r.Stderr, want) ||
+	if r.Code != code || !strings.HasPrefix(r.Stderr, name+": ") || !strings.Contains(r.Stderr, want) ||
 		!strings.Contains(r.Stderr, "-h' for help") || r.Stdout != "" {
-		t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and an error mentioning %q", args, r.Code, r.Stdout, r.Stderr, want)
+		t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and an error mentioning %q", args, r.Code, r.Stdout, r.Stderr, code, want)
 	}
 }
