@@ -42,28 +42,10 @@ var resourceTypes = []string{"User", "Group", "Role"}
 // one pass (null leaves m as it is, as encoding/json does).
 func (m *Meta) UnmarshalJSON(b []byte) error {
 	d := jsonx.NewDecoder(b)
-	if d.Null() {
-		return d.Finish()
-	}
-	if err := d.Open('{'); err != nil {
+	if err := d.Object(func(key []byte) error { return m.field(&d, key) }); err != nil {
 		return err
 	}
-	for n := 0; ; n++ {
-		more, err := d.More('}', n)
-		if err != nil {
-			return err
-		}
-		if !more {
-			return d.Finish()
-		}
-		key, err := d.Key()
-		if err != nil {
-			return err
-		}
-		if err := m.field(&d, key); err != nil {
-			return err
-		}
-	}
+	return d.Finish()
 }
 
 func (m *Meta) field(d *jsonx.Decoder, key []byte) (err error) {
@@ -161,25 +143,7 @@ var commonEmailTypes = []string{"work", "home", "other"}
 // decode reads one email object (null gives the zero Email).
 func (e *Email) decode(d *jsonx.Decoder) error {
 	*e = Email{}
-	if d.Null() {
-		return nil
-	}
-	if err := d.Open('{'); err != nil {
-		return err
-	}
-	for n := 0; ; n++ {
-		more, err := d.More('}', n)
-		if err != nil || !more {
-			return err
-		}
-		key, err := d.Key()
-		if err != nil {
-			return err
-		}
-		if err := e.field(d, key); err != nil {
-			return err
-		}
-	}
+	return d.Object(func(key []byte) error { return e.field(d, key) })
 }
 
 func (e *Email) field(d *jsonx.Decoder, key []byte) (err error) {

@@ -37,24 +37,9 @@ var (
 func (u *User) UnmarshalJSON(b []byte) error {
 	*u = User{}
 	d := jsonx.NewDecoder(b)
-	if d.Null() {
-		return d.Finish()
-	}
-	if err := d.Open('{'); err != nil {
-		return err
-	}
 	var extRole string // organizationRole from the W&B extension
-	for n := 0; ; n++ {
-		key, more, err := d.Member(n)
-		if err != nil {
-			return err
-		}
-		if !more {
-			break
-		}
-		if err := u.field(&d, key, &extRole); err != nil {
-			return err
-		}
+	if err := d.Object(func(key []byte) error { return u.field(&d, key, &extRole) }); err != nil {
+		return err
 	}
 	if u.OrganizationRole == "" {
 		u.OrganizationRole = extRole
@@ -142,34 +127,20 @@ func decodeList[T any](d *jsonx.Decoder, list []T, decode func(*jsonx.Decoder, *
 		if err != nil || !more {
 			return list, err
 		}
-		var v T
-		if !d.Null() {
-			if err := decode(d, &v); err != nil {
+		var zero T
+		list = append(list, zero)
+		if !d.Null() { // decoded in place: no element of its own on the heap
+			if err := decode(d, &list[len(list)-1]); err != nil {
 				return nil, err
 			}
 		}
-		list = append(list, v)
 	}
-}
-
-// openObject consumes the start of an object; null gives false (the target
-// stays as it is).
-func openObject(d *jsonx.Decoder) (bool, error) {
-	if d.Null() {
-		return false, nil
-	}
-	return true, d.Open('{')
 }
 
 var teamRoleKeys = []string{"teamName", "roleName"}
 
 func decodeTeamRole(d *jsonx.Decoder, r *TeamRole) error {
-	ok, err := openObject(d)
-	for n := 0; ok && err == nil; n++ {
-		var key []byte
-		if key, ok, err = d.Member(n); !ok {
-			break
-		}
+	return d.Object(func(key []byte) (err error) {
 		switch jsonx.Match(key, teamRoleKeys) {
 		case "teamName":
 			r.TeamName, err = d.String()
@@ -178,19 +149,14 @@ func decodeTeamRole(d *jsonx.Decoder, r *TeamRole) error {
 		default:
 			err = d.Skip()
 		}
-	}
-	return err
+		return err
+	})
 }
 
 var registryRoleKeys = []string{"registryName", "roleName"}
 
 func decodeRegistryRole(d *jsonx.Decoder, r *RegistryRole) error {
-	ok, err := openObject(d)
-	for n := 0; ok && err == nil; n++ {
-		var key []byte
-		if key, ok, err = d.Member(n); !ok {
-			break
-		}
+	return d.Object(func(key []byte) (err error) {
 		switch jsonx.Match(key, registryRoleKeys) {
 		case "registryName":
 			r.RegistryName, err = d.String()
@@ -199,19 +165,14 @@ func decodeRegistryRole(d *jsonx.Decoder, r *RegistryRole) error {
 		default:
 			err = d.Skip()
 		}
-	}
-	return err
+		return err
+	})
 }
 
 var groupRefKeys = []string{"value", "display"}
 
 func decodeGroupRef(d *jsonx.Decoder, g *GroupRef) error {
-	ok, err := openObject(d)
-	for n := 0; ok && err == nil; n++ {
-		var key []byte
-		if key, ok, err = d.Member(n); !ok {
-			break
-		}
+	return d.Object(func(key []byte) (err error) {
 		switch jsonx.Match(key, groupRefKeys) {
 		case "value":
 			g.Value, err = d.String()
@@ -220,25 +181,20 @@ func decodeGroupRef(d *jsonx.Decoder, g *GroupRef) error {
 		default:
 			err = d.Skip()
 		}
-	}
-	return err
+		return err
+	})
 }
 
 var extensionKeys = []string{"organizationRole"}
 
 // decodeExtension reads the W&B User extension's organizationRole.
 func decodeExtension(d *jsonx.Decoder) (role string, err error) {
-	ok, err := openObject(d)
-	for n := 0; ok && err == nil; n++ {
-		var key []byte
-		if key, ok, err = d.Member(n); !ok {
-			break
-		}
+	err = d.Object(func(key []byte) (err error) {
 		if jsonx.Match(key, extensionKeys) == "organizationRole" {
 			role, err = d.Intern(orgRoles)
-		} else {
-			err = d.Skip()
+			return err
 		}
-	}
+		return d.Skip()
+	})
 	return role, err
 }

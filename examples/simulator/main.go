@@ -198,7 +198,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		}
 	}
 	fmt.Fprintf(stderr, "W&B simulator (%s) listening on %s: %s, %s, %s.\n",
-		c.flavor, srv.URL, count(active, "user"), count(len(st.Teams), "team"), count(len(st.Roles), "custom role"))
+		c.flavor, srv.URL, exampleenv.Count(active, "user"), exampleenv.Count(len(st.Teams), "team"), exampleenv.Count(len(st.Roles), "custom role"))
 	fmt.Fprintf(stderr, "Organization: %s.\n", origin)
 	fmt.Fprintln(stderr, "To use it from a shell (the examples need -live):")
 	fmt.Fprintf(stdout, "export %s=%s\nexport %s=%s\n", scim.EnvBaseURL, srv.URL, scim.EnvAPIKey, srv.APIKey)
@@ -216,14 +216,6 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	}
 	fmt.Fprintf(stderr, "Stopped; the organization is in %s.\n", c.state)
 	return nil
-}
-
-// count says "1 user" or "2 users".
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // startError explains why the server could not start: the address, or the

@@ -208,7 +208,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	defer env.Close()
 	if file != nil {
 		fmt.Fprintf(info, "Read %s: %s, %s, %s.\n", inputName(c.file),
-			count(len(file.Users), "user"), count(len(file.Teams), "team"), count(len(file.Roles), "role"))
+			exampleenv.Count(len(file.Users), "user"), exampleenv.Count(len(file.Teams), "team"), exampleenv.Count(len(file.Roles), "role"))
 	}
 	s := orgsync.New(env.Client, orgsync.Options{MultiTenant: multiTenant(env.Client)})
 	if plan == nil {
@@ -275,7 +275,7 @@ func describe(name string, err error) error {
 	for i, p := range ve.Problems {
 		lines[i] = "  " + p.String()
 	}
-	return fmt.Errorf("%s: %s, nothing was read or changed:\n%s", name, count(len(lines), "problem"), strings.Join(lines, "\n"))
+	return fmt.Errorf("%s: %s, nothing was read or changed:\n%s", name, exampleenv.Count(len(lines), "problem"), strings.Join(lines, "\n"))
 }
 
 // readPlan reads a plan saved with -out.
@@ -336,7 +336,7 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 			"nothing was applied. Raise -max-removals if these are meant:\n  %s",
 			len(be.Removals), be.Budget, be.Limit, be.Managed, strings.Join(be.Removals, "\n  "))
 	}
-	fmt.Fprintf(info, "Applying %s:\n", count(total, "change"))
+	fmt.Fprintf(info, "Applying %s:\n", exampleenv.Count(total, "change"))
 	report, err := s.Apply(ctx, p, opts)
 	if c.progress != nil && done > 0 {
 		fmt.Fprint(c.progress, "\r"+strings.Repeat(" ", 60)+"\r")
@@ -378,7 +378,7 @@ func export(ctx context.Context, stdout, info io.Writer, c config) error {
 	if err := writeJSON(c.export, f); err != nil {
 		return err
 	}
-	fmt.Fprintf(info, "Exported %s, %s and %s to %s.\n", count(len(f.Users), "user"), count(len(f.Teams), "team"), count(len(f.Roles), "role"), c.export)
+	fmt.Fprintf(info, "Exported %s, %s and %s to %s.\n", exampleenv.Count(len(f.Users), "user"), exampleenv.Count(len(f.Teams), "team"), exampleenv.Count(len(f.Roles), "role"), c.export)
 	return nil
 }
 
@@ -402,12 +402,4 @@ func writeJSON(name string, v any) error {
 func multiTenant(c *scim.Client) bool {
 	u, err := url.Parse(c.BaseURL())
 	return err == nil && strings.EqualFold(u.Hostname(), "api.wandb.ai")
-}
-
-// count returns "1 user" or "n users".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

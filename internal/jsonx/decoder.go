@@ -162,6 +162,27 @@ func (d *Decoder) Member(n int) (key []byte, more bool, err error) {
 	return key, err == nil, err
 }
 
+// Object reads an object, calling field with each member's key (valid during
+// the call) for field to read the value; null reads as no members. A value of
+// another kind is a *json.UnmarshalTypeError.
+func (d *Decoder) Object(field func(key []byte) error) error {
+	if d.Null() {
+		return nil
+	}
+	if err := d.Open('{'); err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		key, more, err := d.Member(n)
+		if err != nil || !more {
+			return err
+		}
+		if err := field(key); err != nil {
+			return err
+		}
+	}
+}
+
 // Key reads a member's name and the colon after it. The bytes are valid
 // until the next read.
 func (d *Decoder) Key() ([]byte, error) {

@@ -346,3 +346,23 @@ func TestCreateSurvivesLostReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateReadBackReports checks that scim.OnResponse sees both requests of
+// a change whose reply held no resource, the read-back last.
+func TestUpdateReadBackReports(t *testing.T) {
+	t.Parallel()
+	c, rec := things(t,
+		testutil.Reply{Status: 200, Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}`, Header: http.Header{"Etag": {`W/"1"`}}},
+		testutil.Reply{Status: 200, Body: `{"id":"u1"}`, Header: http.Header{"Etag": {`W/"2"`}}})
+	var seen []string
+	v, err := c.Update(context.Background(), "users.Patch", "u1", "PATCH", scim.NewPatchOp(scim.Replace("displayName", "Ada")),
+		[]scim.RequestOption{scim.IfMatch(`W/"1"`), scim.OnResponse(func(r *scim.Response) { seen = append(seen, r.Request.Method+" "+r.ETag) })})
+	rec.Check(t,
+		testutil.Want{Method: "PATCH", Path: "/scim/Users/u1", Header: map[string]string{"If-Match": `W/"1"`},
+			Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Ada"}]}`},
+		testutil.Want{Method: "GET", Path: "/scim/Users/u1", Header: map[string]string{"If-Match": ""}}, // the read-back is not conditional
+	)
+	if err != nil || v.Meta.Version != `W/"2"` || strings.Join(seen, ",") != `PATCH W/"1",GET W/"2"` {
+		t.Errorf("Update = %+v, %v; OnResponse saw %v", v, err, seen)
+	}
+}

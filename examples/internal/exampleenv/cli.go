@@ -197,3 +197,11 @@ func ReadInput(file, sampleName string, sample []byte) (name string, data []byte
 	}
 	return file, data, nil
 }
+
+// Count writes n and a noun, plural unless n is 1: "1 user", "3 users".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
