@@ -375,15 +375,10 @@ func TestPlanChecksTheFileAgainstTheOrganization(t *testing.T) {
 func TestIncompleteUserList(t *testing.T) {
 	t.Parallel()
 	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "ada", Email: "ada@example.com"}}})
-	target, _ := url.Parse(srv.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.URL.Path != "/scim/Users" || resp.Request.URL.Query().Get("filter") != "" {
-			return nil
-		}
-		var page map[string]any
-		if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
-			return err
+	c := rewriting(t, srv, func(r *http.Request, v any) {
+		page, ok := v.(map[string]any)
+		if r.URL.Path != "/scim/Users" || r.URL.Query().Get("filter") != "" || !ok {
+			return
 		}
 		page["totalResults"] = page["totalResults"].(float64) + 1
 		// Hide ada, so that only the lookup finds her.
@@ -394,22 +389,11 @@ func TestIncompleteUserList(t *testing.T) {
 			}
 		}
 		page["Resources"] = kept
-		body, _ := json.Marshal(page)
-		resp.Body = httpBody(body)
-		resp.ContentLength = int64(len(body))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-		return nil
-	}
-	front := httptest.NewServer(proxy)
-	t.Cleanup(front.Close)
-	c, err := scim.NewClient(scim.WithBaseURL(front.URL), scim.WithAPIKey(srv.APIKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	s := orgsync.New(c, orgsync.Options{})
 	f := decode(t, `{"users": [{"userName": "ada", "email": "ada@example.com", "displayName": "Ada"}]}`)
 
-	_, err = s.Plan(context.Background(), f, orgsync.PlanOptions{Prune: true})
+	_, err := s.Plan(context.Background(), f, orgsync.PlanOptions{Prune: true})
 	if !errors.Is(err, scim.ErrIncomplete) || !strings.Contains(err.Error(), "cannot prune: the server returned 1 of 3 users") {
 		t.Errorf("pruning plan = %v, want it refused for the incomplete list", err)
 	}
@@ -428,48 +412,20 @@ func TestIncompleteUserList(t *testing.T) {
 
 func httpBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
 
-// stripping returns a client whose replies from srv lose the user keys
-// named in drop wherever they appear (a server that leaves optional fields
-// out), and every meta.version when noVersions (a server that sends the
-// version only as an ETag header).
-func stripping(t *testing.T, srv *scimtest.Server, noVersions bool, drop ...string) *scim.Client {
+// rewriting returns a client whose replies from srv's SCIM endpoints pass
+// through rewrite as decoded JSON (a server that differs from the simulator).
+func rewriting(t *testing.T, srv *scimtest.Server, rewrite func(r *http.Request, v any)) *scim.Client {
 	t.Helper()
 	target, _ := url.Parse(srv.URL)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.ModifyResponse = func(resp *http.Response) error {
-		if !strings.HasPrefix(resp.Request.URL.Path, "/scim/") {
-			return nil
-		}
 		body, err := io.ReadAll(resp.Body)
-		if err != nil || len(body) == 0 {
+		var v any
+		if err != nil || !strings.HasPrefix(resp.Request.URL.Path, "/scim/") || json.Unmarshal(body, &v) != nil {
 			resp.Body = httpBody(body)
 			return err
 		}
-		var v any
-		if json.Unmarshal(body, &v) != nil {
-			resp.Body = httpBody(body)
-			return nil
-		}
-		var walk func(any)
-		walk = func(x any) {
-			switch x := x.(type) {
-			case map[string]any:
-				for _, k := range drop {
-					delete(x, k)
-				}
-				if m, ok := x["meta"].(map[string]any); ok && noVersions {
-					delete(m, "version")
-				}
-				for _, y := range x {
-					walk(y)
-				}
-			case []any:
-				for _, y := range x {
-					walk(y)
-				}
-			}
-		}
-		walk(v)
+		rewrite(resp.Request, v)
 		body, _ = json.Marshal(v)
 		resp.Body = httpBody(body)
 		resp.ContentLength = int64(len(body))
@@ -483,6 +439,34 @@ func stripping(t *testing.T, srv *scimtest.Server, noVersions bool, drop ...stri
 		t.Fatal(err)
 	}
 	return c
+}
+
+// stripping returns a client whose replies from srv lose the keys named in
+// drop wherever they appear (a server that leaves optional fields out), and
+// every meta.version when noVersions (a server that sends the version only
+// as an ETag header).
+func stripping(t *testing.T, srv *scimtest.Server, noVersions bool, drop ...string) *scim.Client {
+	t.Helper()
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			for _, k := range drop {
+				delete(x, k)
+			}
+			if m, ok := x["meta"].(map[string]any); ok && noVersions {
+				delete(m, "version")
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	return rewriting(t, srv, func(_ *http.Request, v any) { walk(v) })
 }
 
 // TestWithoutTeamRoles plans against a server that leaves teamRoles out (it
