@@ -1,7 +1,9 @@
 package orgsync_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -87,10 +89,12 @@ func (fx *fixture) apply(t *testing.T, p *orgsync.Plan, budget orgsync.Budget) *
 }
 
 // writes returns the write requests the server received after the first
-// skip requests, as "METHOD /scim/Kind/name If-Match", with resources named
-// rather than by ID (IDs depend on the order of concurrent creates), in
-// order except that each run of requests to one collection is sorted (they
-// run concurrently).
+// skip requests, as "METHOD /scim/Kind/name If-Match" (a create as
+// "POST /scim/Kind name"), with resources named rather than by ID (IDs
+// depend on the order of concurrent creates). Requests to different
+// resources of one collection run concurrently, so each run of requests to
+// one collection is ordered by resource name, keeping each resource's own
+// requests in the order they were sent.
 func (fx *fixture) writes(skip int) []string {
 	st := fx.srv.State()
 	names := map[string]string{}
@@ -103,34 +107,47 @@ func (fx *fixture) writes(skip int) []string {
 	for _, r := range st.Roles {
 		names[r.ID] = r.Name
 	}
-	var out []string
+	type write struct{ dir, name, line string }
+	var ws []write
 	for _, r := range fx.srv.Requests()[skip:] {
 		if r.Method == http.MethodGet || r.Path == "/graphql" {
 			continue
 		}
-		path := r.Path
-		if dir, id, ok := strings.Cut(strings.TrimPrefix(path, "/scim/"), "/"); ok {
+		dir, id, hasID := strings.Cut(strings.TrimPrefix(r.Path, "/scim/"), "/")
+		w := write{dir: dir}
+		if hasID {
 			id, _ = url.PathUnescape(id)
-			path = "/scim/" + dir + "/" + names[id]
+			w.name = names[id]
+			w.line = strings.TrimSpace(r.Method + " /scim/" + dir + "/" + w.name + " " + r.Header.Get("If-Match"))
+		} else {
+			w.name = createdName(r.Body)
+			w.line = r.Method + " " + r.Path + " " + w.name
 		}
-		out = append(out, strings.TrimSpace(r.Method+" "+path+" "+r.Header.Get("If-Match")))
+		ws = append(ws, w)
 	}
-	for i := 0; i < len(out); {
+	for i := 0; i < len(ws); {
 		j := i + 1
-		for j < len(out) && collection(out[j]) == collection(out[i]) {
+		for j < len(ws) && ws[j].dir == ws[i].dir {
 			j++
 		}
-		slices.Sort(out[i:j])
+		slices.SortStableFunc(ws[i:j], func(a, b write) int { return strings.Compare(a.name, b.name) })
 		i = j
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.line
 	}
 	return out
 }
 
-// collection is the method and collection of a writes line: "PATCH Users".
-func collection(line string) string {
-	method, path, _ := strings.Cut(line, " ")
-	dir, _, _ := strings.Cut(strings.TrimPrefix(path, "/scim/"), "/")
-	return method + " " + dir
+// createdName is the name a create's body gives its resource: a user's
+// userName, a team's displayName or a role's name.
+func createdName(body []byte) string {
+	var v struct{ UserName, DisplayName, Name string }
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return cmp.Or(v.UserName, v.DisplayName, v.Name)
 }
 
 func checkLines(t *testing.T, what string, got, want []string) {
@@ -188,10 +205,10 @@ func TestPlanApplyPlanAgain(t *testing.T) {
 		// bob's custom role, set after the create with If-Match on its
 		// version, and a read of ada before her team role, since joining
 		// the team moved her version.
-		want := []string{"POST /scim/Roles", "POST /scim/Users", "POST /scim/Users",
-			`PATCH /scim/Users/ada W/"1"`, `PATCH /scim/Users/bob W/"1"`, "POST /scim/Groups", `PATCH /scim/Users/ada W/"3"`}
+		want := []string{"POST /scim/Roles auditor", "POST /scim/Users ada", `PATCH /scim/Users/ada W/"1"`,
+			"POST /scim/Users bob", `PATCH /scim/Users/bob W/"1"`, "POST /scim/Groups ml-platform", `PATCH /scim/Users/ada W/"3"`}
 		if fx.mt {
-			want = slices.Delete(want, 3, 4)
+			want = slices.Delete(want, 2, 3)
 			want[len(want)-1] = `PATCH /scim/Users/ada W/"2"`
 		}
 		checkLines(t, "writes", fx.writes(before), want)
@@ -304,7 +321,7 @@ func TestPrune(t *testing.T) {
 
 		before := len(fx.srv.Requests())
 		fx.apply(t, p, orgsync.MaxRemovals(2))
-		checkLines(t, "writes", fx.writes(before), []string{"POST /scim/Users", `PATCH /scim/Users/carol W/"1"`, `PATCH /scim/Users/dave W/"1"`})
+		checkLines(t, "writes", fx.writes(before), []string{"POST /scim/Users ada", `PATCH /scim/Users/carol W/"1"`, `PATCH /scim/Users/dave W/"1"`})
 		for name, active := range map[string]bool{"admin": true, "ada": true, "carol": false, "dave": false, "erin": true, "svc": true, "team-bot": true} {
 			u, ok := fx.srv.User(name)
 			if got := ok && !u.Inactive; got != active {
