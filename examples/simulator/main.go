@@ -200,6 +200,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	fmt.Fprintf(stderr, "W&B simulator (%s) listening on %s: %s, %s, %s.\n",
 		c.flavor, srv.URL, exampleenv.Count(active, "user"), exampleenv.Count(len(st.Teams), "team"), exampleenv.Count(len(st.Roles), "custom role"))
 	fmt.Fprintf(stderr, "Organization: %s.\n", origin)
+	if !loopback(c.addr) {
+		fmt.Fprintf(stderr, "Warning: %s may be reachable from other machines, and the simulator's API key is public; listen on 127.0.0.1 unless you mean to share it.\n", c.addr)
+	}
 	fmt.Fprintln(stderr, "To use it from a shell (the examples need -live):")
 	fmt.Fprintf(stdout, "export %s=%s\nexport %s=%s\n", scim.EnvBaseURL, srv.URL, scim.EnvAPIKey, srv.APIKey)
 	fmt.Fprintln(stderr, "Press Ctrl-C to stop.")
@@ -216,6 +219,21 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	}
 	fmt.Fprintf(stderr, "Stopped; the organization is in %s.\n", c.state)
 	return nil
+}
+
+// loopback reports whether addr (host:port) listens only on this machine's
+// loopback interface: localhost, 127.0.0.0/8 or ::1. An empty host, 0.0.0.0,
+// :: and any other name or address may be reachable from elsewhere.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // startError explains why the server could not start: the address, or the

@@ -352,6 +352,24 @@ func TestServe(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
+	if strings.Contains(log, "Warning") {
+		t.Errorf("a warning for a loopback address:\n%s", log)
+	}
+}
+
+// TestLoopback: only addresses that other machines cannot reach pass
+// without the simulator's warning.
+func TestLoopback(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "127.1.2.3:0": true, "[::1]:8080": true, "localhost:8080": true, "LOCALHOST:1": true,
+		":8080": false, "0.0.0.0:8080": false, "[::]:8080": false, "192.168.1.5:8080": false,
+		"example.com:8080": false, "no-port": false,
+	} {
+		if got := loopback(addr); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
 }
 
 // TestSaver: the newest snapshot wins whatever order they come in, and a

@@ -128,7 +128,8 @@ func newServer(opts Options) (*Server, error) {
 }
 
 // loopbackURL is the base URL of a server listening on addr: an address on
-// every interface (0.0.0.0, ::) is named by its loopback address.
+// every interface (0.0.0.0, or :: which Go listens on for both IPv4 and
+// IPv6) is named 127.0.0.1, which every client can reach and write.
 func loopbackURL(addr net.Addr) string {
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
@@ -136,9 +137,6 @@ func loopbackURL(addr net.Addr) string {
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
-		if ip.To4() == nil {
-			host = "::1"
-		}
 	}
 	return "http://" + net.JoinHostPort(host, port)
 }

@@ -193,3 +193,23 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d requests logged, want %d", len(e.srv.Requests()), 5*n+1)
 	}
 }
+
+// TestListenEveryInterface: a server on every interface is named by
+// 127.0.0.1, which answers whichever wildcard it listens on.
+func TestListenEveryInterface(t *testing.T) {
+	t.Parallel()
+	for _, addr := range []string{"0.0.0.0:0", "[::]:0", ":0"} {
+		srv, err := scimtest.Listen(scimtest.Options{Addr: addr})
+		if err != nil {
+			t.Logf("cannot listen on %s here: %v", addr, err)
+			continue
+		}
+		defer srv.Close()
+		if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+			t.Errorf("Listen(%q).URL = %q, want http://127.0.0.1:port", addr, srv.URL)
+		}
+		if _, err := call(srv.Client(t), context.Background(), http.MethodGet, "Users", nil, nil); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+}
