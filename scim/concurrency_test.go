@@ -60,9 +60,10 @@ func TestConcurrentCalls(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	// A transport may dial a spare connection while another frees up, so allow
-	// some slack; a pool of 2 idle connections per host would open hundreds.
-	if n := conns.Load(); n > 2*workers {
+	// A transport may dial a spare connection while another frees up (up to
+	// 97 for 64 workers on a loaded 2-core machine), so allow some slack; a
+	// pool of 2 idle connections per host opens about one per call.
+	if n := conns.Load(); n > 3*workers {
 		t.Errorf("%d connections for %d workers making %d calls: the pool does not reuse them", n, workers, workers*calls)
 	}
 }
