@@ -146,6 +146,19 @@ func peakHeap(walk func(visit func())) uint64 {
 	return peak - base
 }
 
+// measureWalk measures walk, which visits n users: its peak heap once, then
+// its time and allocations b.N times, reported per walk and per user.
+func measureWalk(b *testing.B, n int, walk func(visit func())) {
+	peak := peakHeap(walk)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		walk(func() {})
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/user")
+}
+
 // BenchmarkAll walks organizations of 1,000 to 100,000 users with real
 // paging, 9,999 users a page (W&B's cap), and reports the peak heap the walk
 // needs and the cost per user.
@@ -172,14 +185,7 @@ func BenchmarkAll(b *testing.B) {
 					b.Fatalf("walked %d users, want %d", seen, n)
 				}
 			}
-			peak := peakHeap(walk)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				walk(func() {})
-			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/user")
+			measureWalk(b, n, walk)
 		})
 		b.Run(fmt.Sprintf("users=%d/impl=handwritten", n), func(b *testing.B) {
 			tw := handwritten(b, root)
@@ -196,14 +202,7 @@ func BenchmarkAll(b *testing.B) {
 					b.Fatalf("walked %d users, want %d: %v", seen, n, err)
 				}
 			}
-			peak := peakHeap(walk)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				walk(func() {})
-			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/user")
+			measureWalk(b, n, walk)
 		})
 	}
 }
