@@ -38,6 +38,7 @@ type Client struct {
 	timeout          time.Duration // per attempt; 0: none
 	maxResponseBytes int64
 	limiter          *ratelimit.Limiter // nil: requests are not paced
+	deployment       Deployment
 }
 
 // NewClient returns a client configured by opts. It fails, without panicking,
@@ -127,6 +128,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.maxResponseBytes > 0 {
 		c.maxResponseBytes = cfg.maxResponseBytes
 	}
+	c.deployment = cfg.deployment
+	if c.deployment == "" {
+		c.deployment = DeploymentFor(cfg.baseURL)
+	}
 	if cfg.ratePerSecond > 0 {
 		c.limiter = ratelimit.New(cfg.ratePerSecond, cfg.rateBurst)
 	}
@@ -159,8 +164,8 @@ func (c *Client) GraphQLURL() string { return c.graphqlURL.String() }
 
 // String describes the client without its credentials.
 func (c *Client) String() string {
-	return fmt.Sprintf("scim.Client{BaseURL: %s, GraphQLURL: %s, UserAgent: %q, Auth: %s}",
-		c.baseURL, c.graphqlURL, c.userAgent, redact.Placeholder)
+	return fmt.Sprintf("scim.Client{BaseURL: %s, GraphQLURL: %s, Deployment: %s, UserAgent: %q, Auth: %s}",
+		c.baseURL, c.graphqlURL, c.deployment, c.userAgent, redact.Placeholder)
 }
 
 // Format prints String for every verb, so no formatting of a Client (%v, %+v,

@@ -66,6 +66,7 @@ type credentials struct {
 type config struct {
 	baseURL          string
 	graphqlURL       string
+	deployment       Deployment
 	creds            credentials
 	authSet          int // explicit auth options given
 	env              *envConfig
