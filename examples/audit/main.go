@@ -17,8 +17,8 @@
 // It runs against the SDK's built-in simulator, seeded with users of varied
 // last activity, unless the command line says -live; then it reads the W&B
 // that WANDB_BASE_URL and WANDB_API_KEY name (it changes nothing). Run it with
-// -h for the flags and the exit statuses (0 done, 1 failed, 2 bad command
-// line):
+// -h for the flags and the exit statuses (0 done, 1 failed or a bad command
+// line; 3 interrupted):
 //
 //	go run ./examples/audit -inactive-days 30 -flagged-only
 //	go run ./examples/audit -live -format csv > users.csv

@@ -13,7 +13,7 @@
 // teams, unless the command line says -live; then it runs against the W&B
 // that WANDB_BASE_URL and WANDB_API_KEY name, and emails are required. Run it
 // with -h for the flags, the file format and the exit statuses (0 done,
-// 1 failed, 2 bad command line):
+// 1 failed or a bad command line, 3 interrupted):
 //
 //	go run ./examples/offboard -dry-run alice@example.com
 //	go run ./examples/offboard -live -file leavers.txt

@@ -23,8 +23,8 @@
 // It runs against the SDK's built-in simulator unless the command line says
 // -live; then it runs against the W&B that WANDB_BASE_URL and WANDB_API_KEY
 // name. Run it with -h for the columns, the flags, what the simulator holds
-// and the exit statuses (0 done, 1 failed or rows skipped, 2 bad command
-// line):
+// and the exit statuses (0 done, 1 failed, rows skipped or a bad command
+// line; 3 interrupted):
 //
 //	go run ./examples/provision -dry-run
 //	go run ./examples/provision -live -file users.csv

@@ -23,7 +23,7 @@
 // user name is the part before "@"), -team (default quickstart-team), -role
 // (the custom role, default quickstart-auditor), -keep (leave the user active
 // at the end), -live. Run it with -h for the details. Exit status: 0 done,
-// 1 failed, 2 bad command line.
+// 1 failed or a bad command line, 3 interrupted.
 package main
 
 import (

@@ -23,7 +23,7 @@
 // version of run-operator (so the sample shows an update), unless the command
 // line says -live; then it runs against the W&B that WANDB_BASE_URL and
 // WANDB_API_KEY name. Run it with -h for the flags and the exit statuses
-// (0 done, 1 failed, 2 bad command line):
+// (0 done, 1 failed or a bad command line, 3 interrupted):
 //
 //	go run ./examples/roles
 //	go run ./examples/roles -live -file ops.json

@@ -19,7 +19,7 @@
 // and duration (never a credential). It stops cleanly on Ctrl-C or SIGTERM,
 // finishing the requests in flight. Run it with -h for every flag; exit
 // status 0 is a clean stop, 1 a failure (a busy address, a bad seed or state
-// file, a failed save), 2 a bad command line.
+// file, a failed save, a bad command line).
 package main
 
 import (
@@ -78,8 +78,8 @@ Without -seed the organization holds only its admin (userName admin, the key
 above).`,
 	Example: "go run ./examples/simulator -state org.json -seed examples/simulator/seed.json -v",
 	Exit: `Exit status: 0 after a clean stop (Ctrl-C, SIGTERM); 1 when it cannot start
-(a busy address, a bad seed or state file) or the last save failed;
-2 for a bad command line.`,
+(a busy address, a bad seed or state file, a bad command line) or the last
+save failed; 3 when interrupted before it could start.`,
 }
 
 // config is the command line.

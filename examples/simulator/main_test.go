@@ -290,7 +290,7 @@ func TestStartErrors(t *testing.T) {
 		{[]string{"-seed", filepath.Join(dir, "nope.json")}, 1, "simulator: open " + filepath.Join(dir, "nope.json") + ": no such file or directory\n"},
 		{[]string{"-state", stateEmpty}, 1, "simulator: " + stateEmpty + ": the file is empty, want a state file written by the simulator"},
 		{[]string{"-state", stateBad}, 1, "simulator: " + stateBad + `: users[0] ("a"): ID "bad" is not a User ID`},
-		{[]string{"-state", good}, 2, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
+		{[]string{"-state", good}, 1, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
 		{[]string{"-state", filepath.Join(dir, "no-such-dir", "org.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
 	} {
 		r := exampleenv.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)

@@ -49,7 +49,7 @@ const samplePath = "examples/sync/org.json"
 //go:embed org.json
 var sampleOrg []byte
 
-func main() { exampleenv.Main("sync", exampleenv.UsageFails(command)) }
+func main() { exampleenv.Main("sync", command) }
 
 var help = exampleenv.Help{
 	Usage: "go run ./examples/sync [flags]",

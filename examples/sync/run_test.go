@@ -36,7 +36,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampleenv.CheckUsageErrorExit(t, "sync", exampleenv.UsageFails(command), tt.args, tt.want, exampleenv.ExitFailed)
+		exampleenv.CheckUsageErrorExit(t, "sync", command, tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 

@@ -12,17 +12,28 @@ import (
 	"syscall"
 )
 
-// The exit statuses of every example, which scripts can rely on.
+// The exit statuses of every program, which scripts can rely on (the same
+// in every program, as ../shared/design/API.md v0.3 lists them).
 const (
-	ExitOK     = 0 // done: everything asked for was done (or, with -h, the help was printed)
-	ExitFailed = 1 // failed: an error, a bad input file, a row or user that could not be handled
-	ExitUsage  = 2 // bad command line: an unknown flag, a bad flag value, -live without WANDB_API_KEY
+	ExitOK          = 0 // done, or nothing to do (or, with -h, the help was printed)
+	ExitFailed      = 1 // an error: a bad command line, a bad input file, a change that failed
+	ExitPending     = 2 // changes pending: a plan or dry run showed changes, and only that
+	ExitInterrupted = 3 // interrupted (SIGINT, SIGTERM): some changes may not have been made
 )
 
+// ExitUsage is the status of a bad command line: ExitFailed, as terraform
+// has it, so that a script never reads a typo as "changes pending".
+const ExitUsage = ExitFailed
+
 // ExitHelp is the paragraph on exit statuses that ends every -h text.
-const ExitHelp = `Exit status: 0 when everything was done; 1 when something failed (an
-input file, a row, a user, a request), after doing what could be done;
-2 for a bad command line.`
+const ExitHelp = `Exit status: 0 when everything was done, or there was nothing to do; 1 when
+something failed (a bad command line, an input file, a row, a user, a
+request), after doing what could be done; 3 when interrupted.`
+
+// ErrPending, returned by a program that planned changes without making
+// them (a plan, a dry run), makes Run exit with ExitPending and print
+// nothing more: the output has shown the changes.
+var ErrPending = errors.New("changes pending")
 
 // LiveEnv is the environment section of the -h text of the examples that
 // reach W&B with -live.
@@ -33,33 +44,10 @@ are ignored):
   WANDB_API_KEY   the API key of an organization admin (required)
   WANDB_USERNAME  optional: send the key as Basic auth for this user`
 
-// ErrPending, returned by a plan-only example (sync) when changes are
-// pending, makes Run exit with ExitPending and print nothing more: the
-// output has shown the changes.
-var ErrPending = errors.New("changes pending")
-
-// ExitPending is the status for ErrPending. It equals ExitUsage, as
-// terraform plan -detailed-exitcode has it: the program's -h says so.
-const ExitPending = 2
-
-// UsageFails wraps main so that a bad command line exits with ExitFailed
-// rather than ExitUsage (still pointing to -h): for a program whose status 2
-// means something else (sync: changes pending), so that a script never
-// reads a typo as that.
-func UsageFails(main func(ctx context.Context, args []string, stdout, stderr io.Writer) error) func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		err := main(ctx, args, stdout, stderr)
-		if errors.Is(err, ErrUsage) {
-			return usageFailure{err}
-		}
-		return err
-	}
-}
-
-// usageFailure is a usage error that exits with ExitFailed.
-type usageFailure struct{ error }
-
-func (u usageFailure) Unwrap() error { return u.error }
+// ErrInterrupted matches, with errors.Is, an error that reports a run cut
+// short by SIGINT or SIGTERM; Run exits with ExitInterrupted for it (and for
+// any error caused by the context's cancellation).
+var ErrInterrupted = errors.New("interrupted")
 
 // ErrUsage matches, with errors.Is, every error that reports a bad command
 // line; Run exits with ExitUsage for it.
@@ -149,7 +137,7 @@ func NoArgs(fs *flag.FlagSet) error {
 // never returns. The context is cancelled on an interrupt (Ctrl-C) or
 // SIGTERM.
 func Main(name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(WithConsole(context.Background(), stdinConsole()), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, name, os.Args[1:], os.Stdout, os.Stderr, main)
 	stop()
 	os.Exit(code)
@@ -157,10 +145,10 @@ func Main(name string, main func(ctx context.Context, args []string, stdout, std
 
 // Run runs main with args and returns the exit status: ExitOK when it
 // returns nil or flag.ErrHelp; ExitPending, silently, for ErrPending;
-// ExitUsage for a usage error, printed as
-// "name: error" and a pointer to -h; ExitFailed for any other error, printed
-// as "name: error" (one caused by cancellation as "name: interrupted").
-// Errors go to stderr.
+// ExitUsage for a usage error, printed as "name: error" and a pointer to -h;
+// ExitInterrupted for ErrInterrupted or a cancellation (printed as
+// "name: interrupted"); ExitFailed for any other error, printed as
+// "name: error". Errors go to stderr.
 func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
 	main func(ctx context.Context, args []string, stdout, stderr io.Writer) error) int {
 	err := main(ctx, args, stdout, stderr)
@@ -170,14 +158,14 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	case errors.Is(err, ErrPending):
 		return ExitPending
 	case errors.Is(err, ErrUsage):
-		fmt.Fprintf(stderr, "%s: %v\nRun 'go run ./examples/%s -h' for help.\n", name, err, name)
-		if _, failed := err.(usageFailure); failed {
-			return ExitFailed
-		}
+		fmt.Fprintf(stderr, "%s: %v\nRun '%s -h' for help.\n", name, err, name)
 		return ExitUsage
+	case errors.Is(err, ErrInterrupted):
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return ExitInterrupted
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "%s: interrupted\n", name)
-		return ExitFailed
+		return ExitInterrupted
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", name, err)
 	return ExitFailed

@@ -85,3 +85,57 @@ func TestSafeURL(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectTo checks that -deployment reaches the client and, on the
+// simulator, the flavor it imitates; not given, the simulator's flavor or
+// the live host decides. It sets environment variables, so it does not run
+// in parallel.
+func TestConnectTo(t *testing.T) {
+	live := scimtest.Start(t, scimtest.Options{})
+	tests := []struct {
+		name       string
+		live       bool
+		flag       string
+		seed       scimtest.Flavor
+		want       scim.Deployment
+		wantUsage  string
+		wantFlavor scimtest.Flavor
+	}{
+		{name: "simulator, no flag", want: scim.Dedicated, wantFlavor: scimtest.Dedicated},
+		{name: "simulator seeded multi-tenant, no flag", seed: scimtest.MultiTenant, want: scim.MultiTenant, wantFlavor: scimtest.MultiTenant},
+		{name: "simulator, -deployment multi-tenant", flag: "multi-tenant", want: scim.MultiTenant, wantFlavor: scimtest.MultiTenant},
+		{name: "simulator, -deployment self-managed", flag: "Self-Managed", want: scim.SelfManaged, wantFlavor: scimtest.SelfManaged},
+		{name: "-live, no flag, a loopback host", live: true, want: scim.Dedicated},
+		{name: "-live -deployment multi-tenant", live: true, flag: "multi-tenant", want: scim.MultiTenant},
+		{name: "a bad flag", flag: "saas", wantUsage: `-deployment "saas": want multi-tenant, dedicated or self-managed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ClearEnv(t)
+			UseServer(t, live)
+			d, err := ParseDeploymentFlag(tt.flag)
+			if tt.wantUsage != "" {
+				if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), tt.wantUsage) {
+					t.Fatalf("ParseDeploymentFlag(%q) = %v, want a usage error %q", tt.flag, err, tt.wantUsage)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, err := ConnectTo(new(bytes.Buffer), tt.live, d, scimtest.Options{Flavor: tt.seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			if got := env.Client.Deployment(); got != tt.want {
+				t.Errorf("Deployment() = %q, want %q", got, tt.want)
+			}
+			if env.srv != nil {
+				if got := env.srv.State().Flavor; got != tt.wantFlavor {
+					t.Errorf("the simulator's flavor = %v, want %v", got, tt.wantFlavor)
+				}
+			}
+		})
+	}
+}

@@ -53,13 +53,21 @@ func (e *Env) Close() {
 // variables it ignored. Without WANDB_API_KEY, -live is a usage error
 // (ErrUsage).
 func Connect(w io.Writer, live bool, seed scimtest.Options) (*Env, error) {
+	return connect(w, live, "", seed)
+}
+
+func connect(w io.Writer, live bool, deployment scim.Deployment, seed scimtest.Options) (*Env, error) {
 	if live {
 		if os.Getenv(scim.EnvAPIKey) == "" {
 			return nil, Usagef("-live needs %s, the API key of an organization admin (and %s for Dedicated Cloud "+
 				"or Self-Managed, such as https://acme.wandb.io; without it, W&B's Multi-tenant Cloud is used)",
 				scim.EnvAPIKey, scim.EnvBaseURL)
 		}
-		c, err := scim.NewClient(scim.FromEnv())
+		opts := []scim.Option{scim.FromEnv()}
+		if deployment != "" {
+			opts = append(opts, scim.WithDeployment(deployment))
+		}
+		c, err := scim.NewClient(opts...)
 		if err != nil {
 			return nil, fmt.Errorf("-live: %w", err)
 		}
@@ -71,7 +79,7 @@ func Connect(w io.Writer, live bool, seed scimtest.Options) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the simulator: %w", err)
 	}
-	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey))
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey), scim.WithDeployment(deploymentOf(seed.Flavor)))
 	if err != nil {
 		srv.Close()
 		return nil, err

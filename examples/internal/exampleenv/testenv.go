@@ -68,7 +68,7 @@ func RunMain(t testing.TB, name string, args []string, main func(ctx context.Con
 // example's -h text needs, with want among them.
 func CheckHelp(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, want ...string) {
 	t.Helper()
-	checkHelp(t, name, main, append([]string{"\n2 for a bad command line.\n"}, want...)...)
+	checkHelp(t, name, main, append([]string{"3 when interrupted"}, want...)...)
 }
 
 // CheckHelpExit is CheckHelp for a program with its own exit statuses
@@ -94,7 +94,7 @@ func checkHelp(t *testing.T, name string, main func(ctx context.Context, args []
 }
 
 // CheckUsageError runs main with args and checks that it is a usage error
-// (exit status 2) whose message contains want, and that nothing was
+// (exit status 1, ExitUsage) whose message contains want, and that nothing was
 // written to stdout.
 func CheckUsageError(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, args []string, want string) {
 	t.Helper()
@@ -102,7 +102,7 @@ func CheckUsageError(t *testing.T, name string, main func(ctx context.Context, a
 }
 
 // CheckUsageErrorExit is CheckUsageError for a program whose bad command
-// line exits with code (see UsageFails).
+// line exits with code.
 func CheckUsageErrorExit(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, args []string, want string, code int) {
 	t.Helper()
 	r := RunMain(t, name, args, main)

@@ -1,0 +1,74 @@
+package exampleenv
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		existing string // "" for none
+		force    bool
+		want     string // the file's contents afterwards
+		wantErr  string
+	}{
+		{name: "new file", want: "new"},
+		{name: "existing, no -force", existing: "old", want: "old", wantErr: "exists; use -force to replace it"},
+		{name: "existing, -force", existing: "old", force: true, want: "new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(dir, tt.name+".json")
+			if tt.existing != "" {
+				if err := os.WriteFile(path, []byte(tt.existing), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := WriteFile(path, []byte("new"), tt.force)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), path) || !errors.Is(err, ErrExists) {
+					t.Errorf("err = %v, want one naming %s and matching ErrExists: %q", err, path, tt.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil || string(got) != tt.want {
+				t.Errorf("file holds %q (%v), want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteFileLeavesNoTemporary(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plan.json")
+	if err := WriteFile(path, []byte("a"), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("b"), false); !errors.Is(err, ErrExists) {
+		t.Fatalf("second write: %v, want ErrExists", err)
+	}
+	if err := WriteFile(dir, []byte("c"), true); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("writing over a directory: %v", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "plan.json" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the directory holds %q, want only plan.json", names)
+	}
+}
