@@ -55,7 +55,7 @@ func TestReadmeFirstExample(t *testing.T) {
 	}
 	build := exec.Command(gotool, "build", "-mod=mod", "-o", bin, ".")
 	build.Dir = dir
-	build.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
+	build.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off") // the proxy may be needed for a dependency's go.mod
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the README example: %v\n%s", err, out)
 	}

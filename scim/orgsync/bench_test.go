@@ -18,14 +18,14 @@ func bigOrg(n int) (*orgsync.File, scimtest.Options) {
 	var seed scimtest.Options
 	for i := range n {
 		name := fmt.Sprintf("user%04d", i)
-		f.Users = append(f.Users, orgsync.User{UserName: name, Email: name + "@example.com", ModelsSeat: "full"})
+		f.Users = append(f.Users, orgsync.UserSpec{UserName: name, Email: name + "@example.com", ModelsSeat: "full"})
 		seed.Users = append(seed.Users, scimtest.User{UserName: name, Email: name + "@example.com"})
 	}
 	for i := range n / 20 {
-		team := orgsync.Team{Name: fmt.Sprintf("team%02d", i)}
+		team := orgsync.TeamSpec{Name: fmt.Sprintf("team%02d", i)}
 		st := scimtest.Team{Name: team.Name, Roles: map[string]string{}}
 		for j := range 20 {
-			m := orgsync.TeamMember{UserName: fmt.Sprintf("user%04d", i*20+j)}
+			m := orgsync.MemberSpec{UserName: fmt.Sprintf("user%04d", i*20+j)}
 			st.Members = append(st.Members, m.UserName)
 			if j == 0 {
 				m.Role, st.Roles[m.UserName] = "admin", "admin"
@@ -45,11 +45,11 @@ func drift(f *orgsync.File) {
 		f.Users[i*7].ModelsSeat = "viewer"
 	}
 	for i := range 2 {
-		f.Teams[i].Members[5] = orgsync.TeamMember{UserName: f.Teams[i+10].Members[5].UserName}
+		f.Teams[i].Members[5] = orgsync.MemberSpec{UserName: f.Teams[i+10].Members[5].UserName}
 	}
 	f.Teams[20].Members[0].Role = ""
 	f.Teams[21].Members[1].Role = "viewer"
-	f.Users = append(f.Users, orgsync.User{UserName: "newcomer", Email: "newcomer@example.com"})
+	f.Users = append(f.Users, orgsync.UserSpec{UserName: "newcomer", Email: "newcomer@example.com"})
 }
 
 // changes counts a plan's changes as its summary does.

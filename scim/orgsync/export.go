@@ -23,12 +23,12 @@ func (s *Syncer) Export(ctx context.Context) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Users: []User{}, Teams: []Team{}, Roles: []Role{}}
+	f := &File{Users: []UserSpec{}, Teams: []TeamSpec{}, Roles: []RoleSpec{}}
 	for _, u := range o.users {
 		if u.IsServiceAccount() {
 			continue
 		}
-		x := User{UserName: u.UserName, Email: u.PrimaryEmail(), DisplayName: u.DisplayName,
+		x := UserSpec{UserName: u.UserName, Email: u.PrimaryEmail(), DisplayName: u.DisplayName,
 			OrganizationRole: u.OrganizationRole, ModelsSeat: u.ModelsSeat, WeaveRole: u.WeaveRole}
 		if !u.Active {
 			x.Active = new(bool)
@@ -36,24 +36,24 @@ func (s *Syncer) Export(ctx context.Context) (*File, error) {
 		f.Users = append(f.Users, x)
 	}
 	for _, t := range o.teams {
-		x := Team{Name: t.DisplayName, Members: []TeamMember{}}
+		x := TeamSpec{Name: t.DisplayName, Members: []MemberSpec{}}
 		for _, m := range t.Members {
 			u := o.byID[m.Value]
 			if u == nil || u.IsServiceAccount() {
 				continue
 			}
-			x.Members = append(x.Members, TeamMember{UserName: u.UserName, Role: exportedRole(u, t.DisplayName)})
+			x.Members = append(x.Members, MemberSpec{UserName: u.UserName, Role: exportedRole(u, t.DisplayName)})
 		}
-		slices.SortFunc(x.Members, func(a, b TeamMember) int { return compareNames(a.UserName, b.UserName) })
+		slices.SortFunc(x.Members, func(a, b MemberSpec) int { return compareNames(a.UserName, b.UserName) })
 		f.Teams = append(f.Teams, x)
 	}
 	for _, r := range o.roles {
-		f.Roles = append(f.Roles, Role{Name: r.Name, Description: r.Description, InheritedFrom: r.InheritedFrom,
+		f.Roles = append(f.Roles, RoleSpec{Name: r.Name, Description: r.Description, InheritedFrom: r.InheritedFrom,
 			Permissions: r.CustomPermissions()})
 	}
-	slices.SortFunc(f.Users, func(a, b User) int { return compareNames(a.UserName, b.UserName) })
-	slices.SortFunc(f.Teams, func(a, b Team) int { return compareNames(a.Name, b.Name) })
-	slices.SortFunc(f.Roles, func(a, b Role) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(f.Users, func(a, b UserSpec) int { return compareNames(a.UserName, b.UserName) })
+	slices.SortFunc(f.Teams, func(a, b TeamSpec) int { return compareNames(a.Name, b.Name) })
+	slices.SortFunc(f.Roles, func(a, b RoleSpec) int { return cmp.Compare(a.Name, b.Name) })
 	return f, nil
 }
 

@@ -21,15 +21,15 @@ import (
 // PlanOptions.Prune, users: see there). Decode reads one from JSON;
 // Syncer.Export writes the organization as one.
 type File struct {
-	Users []User `json:"users,omitempty"`
-	Teams []Team `json:"teams,omitempty"`
-	Roles []Role `json:"roles,omitempty"`
+	Users []UserSpec `json:"users,omitempty"`
+	Teams []TeamSpec `json:"teams,omitempty"`
+	Roles []RoleSpec `json:"roles,omitempty"`
 }
 
 // User is a user as the file wants it. UserName identifies the user
 // (compared ignoring case, as W&B does); every other field is managed only
 // when set.
-type User struct {
+type UserSpec struct {
 	UserName string `json:"userName"`
 	// Email is the primary address; it is required to create a user that
 	// the organization does not have.
@@ -63,15 +63,15 @@ const (
 // Team is a team as the file wants it, by name (compared ignoring case, as
 // W&B does). A team that does not exist is created. Teams are never renamed
 // or deleted.
-type Team struct {
+type TeamSpec struct {
 	Name       string       `json:"name"`
 	Membership Membership   `json:"membership,omitempty"`
-	Members    []TeamMember `json:"members"`
+	Members    []MemberSpec `json:"members"`
 }
 
 // TeamMember is a member of a team, with its team role: "admin", "member"
 // (the default), "viewer" or a custom role's name.
-type TeamMember struct {
+type MemberSpec struct {
 	UserName string `json:"userName"`
 	Role     string `json:"role,omitempty"`
 }
@@ -79,7 +79,7 @@ type TeamMember struct {
 // Role is a custom role as the file wants it, by name (case-sensitive, as
 // W&B treats custom role names). Its custom permissions are exactly
 // Permissions; those it inherits need not be listed.
-type Role struct {
+type RoleSpec struct {
 	Name          string   `json:"name"`
 	Description   string   `json:"description,omitempty"`
 	InheritedFrom string   `json:"inheritedFrom"`
@@ -228,7 +228,7 @@ func (d *decoder) file(root any) *File {
 		if u == nil {
 			continue
 		}
-		user := User{
+		user := UserSpec{
 			UserName:         d.str(path, u, "userName"),
 			Email:            d.str(path, u, "email"),
 			DisplayName:      d.str(path, u, "displayName"),
@@ -251,15 +251,15 @@ func (d *decoder) file(root any) *File {
 		if t == nil {
 			continue
 		}
-		team := Team{Name: d.str(path, t, "name"), Membership: Membership(d.str(path, t, "membership"))}
+		team := TeamSpec{Name: d.str(path, t, "name"), Membership: Membership(d.str(path, t, "membership"))}
 		if !has(t, "members") {
 			d.fail(path, `"members" is required: the team's members, [] for none`)
 		}
-		team.Members = []TeamMember{}
+		team.Members = []MemberSpec{}
 		for j, v := range d.array(path+".members", t["members"], has(t, "members")) {
 			mpath := fmt.Sprintf("%s.members[%d]", path, j)
 			if mm := d.object(mpath, v, "userName", "role"); mm != nil {
-				team.Members = append(team.Members, TeamMember{UserName: d.str(mpath, mm, "userName"), Role: d.str(mpath, mm, "role")})
+				team.Members = append(team.Members, MemberSpec{UserName: d.str(mpath, mm, "userName"), Role: d.str(mpath, mm, "role")})
 			}
 		}
 		f.Teams = append(f.Teams, team)
@@ -270,7 +270,7 @@ func (d *decoder) file(root any) *File {
 		if r == nil {
 			continue
 		}
-		role := Role{Name: d.str(path, r, "name"), Description: d.str(path, r, "description"), InheritedFrom: d.str(path, r, "inheritedFrom")}
+		role := RoleSpec{Name: d.str(path, r, "name"), Description: d.str(path, r, "description"), InheritedFrom: d.str(path, r, "inheritedFrom")}
 		for j, p := range d.array(path+".permissions", r["permissions"], has(r, "permissions")) {
 			s, ok := p.(string)
 			if !ok {
@@ -324,7 +324,7 @@ func (v *validator) unique(seen map[string]string, key, path, what string, value
 	seen[key] = path
 }
 
-func (v *validator) users(list []User) {
+func (v *validator) users(list []UserSpec) {
 	names, emails := map[string]string{}, map[string]string{}
 	for i, u := range list {
 		path := fmt.Sprintf("users[%d]", i)
@@ -374,7 +374,7 @@ func (v *validator) role(path, name string) {
 	}
 }
 
-func (v *validator) teams(list []Team) {
+func (v *validator) teams(list []TeamSpec) {
 	names := map[string]string{}
 	for i, t := range list {
 		path := fmt.Sprintf("teams[%d]", i)
@@ -403,7 +403,7 @@ func (v *validator) teams(list []Team) {
 	}
 }
 
-func (v *validator) customRoles(list []Role) {
+func (v *validator) customRoles(list []RoleSpec) {
 	names := map[string]string{}
 	for i, r := range list {
 		path := fmt.Sprintf("roles[%d]", i)

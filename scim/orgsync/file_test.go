@@ -18,13 +18,13 @@ func TestDecode(t *testing.T) {
 	}
 	yes := true
 	want := &orgsync.File{
-		Users: []orgsync.User{
+		Users: []orgsync.UserSpec{
 			{UserName: "ada", Email: "ada@example.com", DisplayName: "Ada Lovelace", OrganizationRole: "member",
 				ModelsSeat: users.SeatFull, WeaveRole: users.SeatViewer, Active: &yes},
 			{UserName: "bob", Email: "bob@example.com", OrganizationRole: "auditor"},
 		},
-		Teams: []orgsync.Team{{Name: "ml-platform", Members: []orgsync.TeamMember{{UserName: "ada", Role: "admin"}, {UserName: "bob"}}}},
-		Roles: []orgsync.Role{{Name: "auditor", Description: "read-only audits", InheritedFrom: "viewer", Permissions: []string{"run:stop"}}},
+		Teams: []orgsync.TeamSpec{{Name: "ml-platform", Members: []orgsync.MemberSpec{{UserName: "ada", Role: "admin"}, {UserName: "bob"}}}},
+		Roles: []orgsync.RoleSpec{{Name: "auditor", Description: "read-only audits", InheritedFrom: "viewer", Permissions: []string{"run:stop"}}},
 	}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("Decode =\n%+v\nwant\n%+v", f, want)
@@ -130,7 +130,7 @@ func TestDecodeBadJSON(t *testing.T) {
 
 func TestValidateWarnsAboutViewer(t *testing.T) {
 	t.Parallel()
-	f := &orgsync.File{Users: []orgsync.User{{UserName: "ada", OrganizationRole: "viewer", ModelsSeat: users.SeatViewer}}}
+	f := &orgsync.File{Users: []orgsync.UserSpec{{UserName: "ada", OrganizationRole: "viewer", ModelsSeat: users.SeatViewer}}}
 	warnings, err := f.Validate()
 	if err != nil || len(warnings) != 1 || warnings[0].Path != "users[0].organizationRole" ||
 		!strings.Contains(warnings[0].Message, `W&B stores as "member" with modelsSeat and weaveRole "viewer"`) {

@@ -121,15 +121,15 @@ type MembershipChange struct {
 
 // TeamRoleChange sets one user's roles in teams, in one request.
 type TeamRoleChange struct {
-	UserName string     `json:"userName"`
-	UserID   string     `json:"userId,omitempty"`
-	Version  string     `json:"version,omitempty"`
-	Roles    []TeamRole `json:"roles"`
+	UserName string          `json:"userName"`
+	UserID   string          `json:"userId,omitempty"`
+	Version  string          `json:"version,omitempty"`
+	Roles    []TeamRoleShift `json:"roles"`
 }
 
 // TeamRole is a user's role in one team changing From (a new member's is
 // "member") To another.
-type TeamRole struct {
+type TeamRoleShift struct {
 	Team string `json:"team"`
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -264,7 +264,7 @@ type planner struct {
 // managed, and a user the plan creates needs an email.
 func (b *planner) check() error {
 	var v validator
-	fileUsers := make(map[string]User, len(b.f.Users))
+	fileUsers := make(map[string]UserSpec, len(b.f.Users))
 	for i, u := range b.f.Users {
 		fileUsers[strings.ToLower(u.UserName)] = u
 		path := fmt.Sprintf("users[%d]", i)
@@ -318,7 +318,7 @@ func (b *planner) check() error {
 // checkRole reports a role name that is neither predefined nor a custom
 // role of the file or the organization.
 func (b *planner) checkRole(v *validator, path, name string) {
-	if users.PredefinedRole(name) || b.o.roles[name] != nil || slices.ContainsFunc(b.f.Roles, func(r Role) bool { return r.Name == name }) {
+	if users.PredefinedRole(name) || b.o.roles[name] != nil || slices.ContainsFunc(b.f.Roles, func(r RoleSpec) bool { return r.Name == name }) {
 		return
 	}
 	v.fail(path, "%q is neither a predefined role (admin, member, viewer) nor a custom role of the file or the organization", cut(name))
@@ -357,7 +357,7 @@ func (b *planner) planRoles() {
 }
 
 // attributes are the attributes of u that the file manages.
-func attributes(u User) users.Attributes {
+func attributes(u UserSpec) users.Attributes {
 	return users.Attributes{Email: u.Email, DisplayName: u.DisplayName, OrganizationRole: u.OrganizationRole,
 		ModelsSeat: u.ModelsSeat, WeaveRole: u.WeaveRole}
 }
@@ -534,7 +534,7 @@ func (b *planner) planTeams() {
 
 // planTeamRoles adds the team role changes of team t (cur is nil when the
 // plan creates it) to the plan, one TeamRoleChange per user.
-func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
+func (b *planner) planTeamRoles(t TeamSpec, cur *teams.Team) {
 	for _, mem := range t.Members {
 		want := cmp.Or(mem.Role, "member")
 		if users.PredefinedRole(want) {
@@ -563,7 +563,7 @@ func (b *planner) planTeamRoles(t Team, cur *teams.Team) {
 		if cur != nil {
 			team = cur.DisplayName
 		}
-		b.p.TeamRoles[i].Roles = append(b.p.TeamRoles[i].Roles, TeamRole{Team: team, From: from, To: want})
+		b.p.TeamRoles[i].Roles = append(b.p.TeamRoles[i].Roles, TeamRoleShift{Team: team, From: from, To: want})
 	}
 }
 
@@ -594,7 +594,7 @@ func sortPlan(p *Plan) {
 	}
 	slices.SortStableFunc(p.TeamRoles, func(a, b TeamRoleChange) int { return compareNames(a.UserName, b.UserName) })
 	for _, t := range p.TeamRoles {
-		slices.SortFunc(t.Roles, func(a, b TeamRole) int { return compareNames(a.Team, b.Team) })
+		slices.SortFunc(t.Roles, func(a, b TeamRoleShift) int { return compareNames(a.Team, b.Team) })
 	}
 	slices.SortStableFunc(p.Skipped, func(a, b Skipped) int { return compareNames(a.UserName, b.UserName) })
 	p.Roles, p.Users, p.Teams = nonNil(p.Roles), nonNil(p.Users), nonNil(p.Teams)
