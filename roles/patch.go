@@ -3,6 +3,7 @@ package roles
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -38,5 +39,16 @@ func (s *Service) patchPermissions(ctx context.Context, op, verb, id string, nam
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Operation{Op: verb, Path: "permissions", Value: refs})
-	return s.update(ctx, op, id, http.MethodPatch, body, opts)
+	return s.update(ctx, op, id, http.MethodPatch, body, func(r *Role) bool {
+		if r == nil {
+			return false
+		}
+		for _, p := range refs {
+			i := slices.IndexFunc(r.Permissions, func(q Permission) bool { return q.Name == p.Name })
+			if verb == "add" && i < 0 || verb == "remove" && i >= 0 && !r.Permissions[i].IsInherited {
+				return false
+			}
+		}
+		return true
+	}, opts)
 }

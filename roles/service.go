@@ -112,7 +112,7 @@ func (s *Service) Replace(ctx context.Context, id string, p Params, opts ...scim
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, id, http.MethodPut, body, opts)
+	return s.update(ctx, op, id, http.MethodPut, body, body.replaced, opts)
 }
 
 // Delete deletes the custom role id: DELETE /scim/Roles/{id} (204). Users who
@@ -125,7 +125,9 @@ func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOpt
 // update sends a PUT or PATCH to /scim/Roles/{id} and returns the role in
 // the reply, or, when the reply holds none, the role read back with
 // GET /scim/Roles/{id}.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Role, error) {
-	r, err := s.roles.Update(ctx, op, id, method, body, opts)
+// done says whether a role as read holds what the change asked for: it
+// resolves a change whose reply was lost.
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Role], opts []scim.RequestOption) (*Role, error) {
+	r, err := s.roles.Update(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, r, err)
 }

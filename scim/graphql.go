@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"github.com/go-wandb/identity/internal/call"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,8 +44,12 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 	if ctx == nil {
 		return errors.New("scim: nil context")
 	}
-	ctx = withCall(ctx, callKind{graphql: true, query: isQuery(query)})
+	kind := call.GraphQLMutation
+	if isQuery(query) {
+		kind = call.GraphQLQuery
+	}
 	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", append([]RequestOption{
+		func(r *http.Request) { call.Set(r, func(cfg *call.Config) { cfg.Kind = kind }) },
 		WithHeader("Accept", "application/json"),
 		// W&B serves some first-party fields (a user's API keys) only to clients
 		// that present themselves as its public client (wandb/wandb PR #12009).

@@ -88,5 +88,5 @@ func (s *Service) ChangeMembers(ctx context.Context, teamID string, c MemberChan
 	for _, v := range c.Remove {
 		ops = append(ops, scim.Remove("members[value eq "+scim.Quote(v)+"]"))
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), hasMembers(c.Add, c.Remove), opts)
 }

@@ -148,7 +148,7 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(userIDsOrEmails, nil), opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
@@ -161,7 +161,7 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(nil, []string{userIDOrEmail}), opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
@@ -170,7 +170,8 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // read back with GET /scim/Groups/{id} when the reply holds none.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
-	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body, opts)
+	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
+		func(t *Team) bool { return t != nil && len(t.Members) == 0 }, opts)
 }
 
 // ReplaceMembers replaces the whole user membership of the team with SCIM ID
@@ -192,7 +193,10 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
-	return s.update(ctx, op, teamID, http.MethodPut, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPut, body, func(t *Team) bool {
+		return t != nil && t.DisplayName == displayName && hasMembers(userIDsOrEmails, nil)(t) &&
+			!slices.ContainsFunc(t.Members, func(m MemberRef) bool { return !isMember(m, userIDsOrEmails) && !isService(m) })
+	}, opts)
 }
 
 // Patch applies ops to the team with SCIM ID teamID: PATCH /scim/Groups/{id}
@@ -205,13 +209,45 @@ func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), resource.HoldsOps[Team](ops), opts)
 }
 
 // update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
 // the reply, or, when the reply holds none, the team read back with
-// GET /scim/Groups/{id}.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Team, error) {
-	t, err := s.groups.Update(ctx, op, id, method, body, opts)
+// GET /scim/Groups/{id}. done says whether a team as read holds what the
+// change asked for: it resolves a change whose reply was lost.
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Team], opts []scim.RequestOption) (*Team, error) {
+	t, err := s.groups.Update(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, t, err)
+}
+
+// hasMembers is the Holds of a membership change: every user of add is a
+// member and none of remove is. A user given by email is recognised by the
+// member's display (W&B reports members by ID, so an email the server does
+// not show cannot be confirmed, and the change's error stands).
+func hasMembers(add, remove []string) resource.Holds[Team] {
+	return func(t *Team) bool {
+		if t == nil {
+			return false
+		}
+		for _, v := range add {
+			if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, []string{v}) }) {
+				return false
+			}
+		}
+		return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, remove) })
+	}
+}
+
+// isMember reports whether m is one of the users given by ID or email.
+func isMember(m MemberRef, userIDsOrEmails []string) bool {
+	return slices.ContainsFunc(userIDsOrEmails, func(v string) bool {
+		return m.Value == v || strings.Contains(v, "@") && strings.EqualFold(m.Display, v)
+	})
+}
+
+// isService reports whether m says it is a service account, which a PUT of
+// the members leaves in the team.
+func isService(m MemberRef) bool {
+	return strings.Contains(strings.ToLower(m.Type), "service")
 }

@@ -95,7 +95,7 @@ func (s *Service) createUser(ctx context.Context, op string, p CreateParams, opt
 		return u, err
 	}
 	patched, _, err := s.users.Send(ctx, op, u.ID, http.MethodPatch,
-		scim.NewPatchOp(scim.Replace("organizationRole", p.OrganizationRole)), nil)
+		scim.NewPatchOp(scim.Replace("organizationRole", p.OrganizationRole)), hasOrgRole(p.OrganizationRole), nil)
 	switch {
 	case err != nil:
 		return nil, &PartialCreateError{User: u, Role: p.OrganizationRole, Err: err}

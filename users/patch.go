@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -19,14 +21,16 @@ func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, op
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, op, id, ops, opts)
+	return s.patch(ctx, op, id, ops, resource.HoldsOps[User](ops), opts)
 }
 
 // patch sends ops to PATCH /scim/Users/{id} and returns the user in the
 // reply. A 2xx reply without the user (empty, not JSON, or an echo) is not an
-// error: the user is then read back with GET /scim/Users/{id}.
-func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation, opts []scim.RequestOption) (*User, error) {
-	u, err := s.users.Update(ctx, op, id, http.MethodPatch, scim.NewPatchOp(ops...), opts)
+// error: the user is then read back with GET /scim/Users/{id}. done says
+// whether a user as read holds what ops ask for: it resolves a PATCH whose
+// reply was lost (see the package documentation).
+func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation, done resource.Holds[User], opts []scim.RequestOption) (*User, error) {
+	u, err := s.users.Update(ctx, op, id, http.MethodPatch, scim.NewPatchOp(ops...), done, opts)
 	return resource.Done(op, u, err)
 }
 
@@ -54,7 +58,10 @@ func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.Reques
 // setActive is Deactivate and Reactivate.
 func (s *Service) setActive(ctx context.Context, op, id string, active bool, opts []scim.RequestOption) (*User, error) {
 	body := scim.NewPatchOp(scim.Replace("", map[string]bool{"active": active}))
-	u, ctx, err := s.users.Send(ctx, op, id, http.MethodPatch, body, opts)
+	u, ctx, err := s.users.Send(ctx, op, id, http.MethodPatch, body, func(u *User) bool {
+		// Gone counts as inactive: Multi-tenant deactivation removes the user.
+		return u == nil && !active || u != nil && u.Active == active
+	}, opts)
 	if err != nil || u != nil {
 		return resource.Done(op, u, err)
 	}
@@ -80,7 +87,7 @@ func (s *Service) UpdateEmail(ctx context.Context, id, email string, opts ...sci
 	}
 	return s.patch(ctx, op, id, []scim.Operation{
 		scim.Replace("emails", []scim.Email{{Value: email, Primary: true}}),
-	}, opts)
+	}, func(u *User) bool { return u != nil && strings.EqualFold(u.PrimaryEmail(), email) }, opts)
 }
 
 // UpdateDisplayName replaces a user's display name: PATCH /scim/Users/{id}
@@ -91,7 +98,8 @@ func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts .
 	if resource.Blank(name) {
 		return nil, resource.Invalid(op, "empty display name")
 	}
-	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("displayName", name)}, opts)
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("displayName", name)},
+		func(u *User) bool { return u != nil && u.DisplayName == name }, opts)
 }
 
 // SetOrganizationRole sets a user's organization role ("admin", "member", or
@@ -102,7 +110,7 @@ func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts
 	if resource.Blank(role) {
 		return nil, resource.Invalid(op, "empty organization role")
 	}
-	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("organizationRole", role)}, opts)
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("organizationRole", role)}, hasOrgRole(role), opts)
 }
 
 // SetTeamRoles sets a user's role in each named team: PATCH
@@ -119,7 +127,19 @@ func (s *Service) SetTeamRoles(ctx context.Context, id string, roles []TeamRole,
 			return nil, resource.Invalid(op, "team role %d: TeamName and RoleName are required", i)
 		}
 	}
-	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("teamRoles", roles)}, opts)
+	return s.patch(ctx, op, id, []scim.Operation{scim.Replace("teamRoles", roles)}, func(u *User) bool {
+		if u == nil {
+			return false
+		}
+		for _, want := range roles {
+			if !slices.ContainsFunc(u.TeamRoles, func(r TeamRole) bool {
+				return strings.EqualFold(r.TeamName, want.TeamName) && SameRole(r.RoleName, want.RoleName)
+			}) {
+				return false
+			}
+		}
+		return true
+	}, opts)
 }
 
 // SetModelsSeat sets a user's Models seat (full, viewer or none):
@@ -138,7 +158,8 @@ func (s *Service) setSeat(ctx context.Context, op, attr, id string, seat Seat, o
 	if err := checkSeat(op, "seat", seat, false); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, op, id, []scim.Operation{scim.Replace(attr, seat)}, opts)
+	ops := []scim.Operation{scim.Replace(attr, seat)}
+	return s.patch(ctx, op, id, ops, resource.HoldsOps[User](ops), opts)
 }
 
 // AddRegistryRoles gives a user a role in each named registry:
@@ -154,7 +175,8 @@ func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []Regis
 			return nil, resource.Invalid(op, "registry role %d: RegistryName and RoleName are required", i)
 		}
 	}
-	return s.patch(ctx, op, id, []scim.Operation{scim.Add("registryRoles", roles)}, opts)
+	ops := []scim.Operation{scim.Add("registryRoles", roles)}
+	return s.patch(ctx, op, id, ops, resource.HoldsOps[User](ops), opts)
 }
 
 // RemoveRegistryRole removes a user from one registry: PATCH
@@ -167,11 +189,21 @@ func (s *Service) RemoveRegistryRole(ctx context.Context, id, registryName strin
 	}
 	return s.patch(ctx, op, id, []scim.Operation{
 		scim.Remove("registryRoles[registryName eq " + scim.Quote(registryName) + "]"),
+	}, func(u *User) bool {
+		return u != nil && !slices.ContainsFunc(u.RegistryRoles, func(r RegistryRole) bool { return r.RegistryName == registryName })
 	}, opts)
 }
 
 // RemoveAllRegistryRoles removes a user from every registry: PATCH
 // /scim/Users/{id} with remove path "registryRoles" and no value.
 func (s *Service) RemoveAllRegistryRoles(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
-	return s.patch(ctx, "users.RemoveAllRegistryRoles", id, []scim.Operation{scim.Remove("registryRoles")}, opts)
+	return s.patch(ctx, "users.RemoveAllRegistryRoles", id, []scim.Operation{scim.Remove("registryRoles")},
+		func(u *User) bool { return u != nil && len(u.RegistryRoles) == 0 }, opts)
+}
+
+// hasOrgRole is the Holds of setting the organization role to role: the
+// user's role and seats are what W&B makes of it (the legacy "viewer" is
+// member with viewer seats).
+func hasOrgRole(role string) resource.Holds[User] {
+	return func(u *User) bool { return u != nil && len(Compare(u, Attributes{OrganizationRole: role})) == 0 }
 }
