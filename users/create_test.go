@@ -472,7 +472,7 @@ func TestCreateFollowUpAfterRecovery(t *testing.T) {
 		{"created, role set", []testutil.Reply{{Status: 201, Body: dcCreated}, ok(dcCreated)}, []int{201, 200}, nil, false},
 		{"reply lost, user found, role set", []testutil.Reply{{Status: 502}, ok(listed), ok(dcCreated)}, []int{502, 200, 200}, nil, false},
 		{"role PATCH's reply lost, read back with the role", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`},
-			ok(strings.Replace(dcCreated, `"organizationRole": "member"`, `"organizationRole": "admin"`, 1))}, []int{502, 200, 502, 200}, nil, false},
+			ok(strings.Replace(dcCreated, `"active": true,`, `"active": true, "organizationRole": "admin",`, 1))}, []int{502, 200, 502, 200}, nil, false},
 		{"role PATCH's reply lost, read back without it", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}, ok(dcCreated)},
 			[]int{502, 200, 502, 200}, scim.ErrServer, false},
 		{"role PATCH's reply lost, read back fails", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}, {Status: 401}},
