@@ -1,13 +1,14 @@
 package scim
 
 import (
-	"github.com/go-wandb/identity/internal/call"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/go-wandb/identity/internal/call"
 )
 
 // graphqlUserAgentPrefix starts the User-Agent of GraphQL calls.

@@ -1,12 +1,12 @@
 package scim
 
 import (
-	"github.com/go-wandb/identity/internal/call"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/call"
 	"github.com/go-wandb/identity/internal/redact"
 )
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/go-wandb/identity/internal/call"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -88,8 +91,23 @@ func (s *Service) entityExists(ctx context.Context, name string) (bool, error) {
 
 // mutateTeam runs a mutation on the team named teamName. When it fails with a
 // GraphQL error and no team of that name exists, the error says so and
-// matches scim.ErrNotFound, as Members does for an unknown team.
-func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars map[string]any, data any, opts []scim.RequestOption) error {
+// matches scim.ErrNotFound, as Members does for an unknown team. done, when
+// not nil, resolves a mutation whose reply was lost: it reads the team's
+// members and reports whether they show the change; the mutation is sent
+// again only when they show it not made. A resolved mutation returns
+// call.ErrResolved.
+func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars map[string]any, data any,
+	done func([]Member) bool, opts []scim.RequestOption) error {
+	if done != nil {
+		opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Resend: true,
+			Check: func(ctx context.Context) (bool, error) {
+				members, err := s.members(ctx, teamName, nil)
+				if err != nil {
+					return false, err
+				}
+				return done(members), nil
+			}})))
+	}
 	err := s.client.GraphQL(ctx, query, vars, data, opts...)
 	var gqlErr *scim.GraphQLError
 	if !errors.As(err, &gqlErr) {
@@ -127,7 +145,16 @@ func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, 
 			Invite *struct{} `json:"invite"`
 		} `json:"createInvite"`
 	}
-	if err := s.mutateTeam(ctx, teamName, createInviteMutation, vars, &data, opts); err != nil {
+	err := s.mutateTeam(ctx, teamName, createInviteMutation, vars, &data, func(members []Member) bool {
+		return slices.ContainsFunc(members, func(m Member) bool {
+			return m.Pending && m.Admin == admin &&
+				(strings.EqualFold(m.Username, usernameOrEmail) || strings.EqualFold(m.Email, usernameOrEmail))
+		})
+	}, opts)
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return nil
+	case err != nil:
 		return resource.Wrap(op, err)
 	}
 	if data.CreateInvite == nil {
@@ -145,16 +172,22 @@ func (s *Service) Members(ctx context.Context, teamName string, opts ...scim.Req
 	if err := checkName(op, "team name", teamName); err != nil {
 		return nil, err
 	}
+	members, err := s.members(ctx, teamName, opts)
+	return resource.Done(op, members, err)
+}
+
+// members is Members without its checks and its error prefix.
+func (s *Service) members(ctx context.Context, teamName string, opts []scim.RequestOption) ([]Member, error) {
 	var data struct {
 		Entity *struct {
 			Members []Member `json:"members"`
 		} `json:"entity"`
 	}
 	if err := s.client.GraphQL(ctx, getTeamEntityQuery, map[string]any{"name": teamName}, &data, opts...); err != nil {
-		return nil, resource.Wrap(op, err)
+		return nil, err
 	}
 	if data.Entity == nil {
-		return nil, resource.Wrap(op, fmt.Errorf("no team named %s: %w", resource.Quote(teamName), scim.ErrNotFound))
+		return nil, fmt.Errorf("no team named %s: %w", resource.Quote(teamName), scim.ErrNotFound)
 	}
 	return data.Entity.Members, nil
 }
@@ -177,7 +210,13 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, o
 		} `json:"deleteInvite"`
 	}
 	vars := map[string]any{"id": memberID, "entity": teamName}
-	if err := s.mutateTeam(ctx, teamName, deleteInviteMutation, vars, &data, opts); err != nil {
+	err := s.mutateTeam(ctx, teamName, deleteInviteMutation, vars, &data, func(members []Member) bool {
+		return !slices.ContainsFunc(members, func(m Member) bool { return m.ID == memberID })
+	}, opts)
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return nil
+	case err != nil:
 		return resource.Wrap(op, err)
 	}
 	if data.DeleteInvite == nil || !data.DeleteInvite.Success {
@@ -210,7 +249,7 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 		} `json:"createServiceAccount"`
 	}
 	vars := map[string]any{"entity": teamName, "description": description}
-	if err := s.mutateTeam(ctx, teamName, createServiceAccountMutation, vars, &data, opts); err != nil {
+	if err := s.mutateTeam(ctx, teamName, createServiceAccountMutation, vars, &data, nil, opts); err != nil {
 		return nil, resource.Wrap(op, err)
 	}
 	if data.CreateServiceAccount == nil || data.CreateServiceAccount.User == nil || data.CreateServiceAccount.User.ID == "" {
@@ -242,7 +281,12 @@ func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string
 			} `json:"entity"`
 		} `json:"createTeam"`
 	}
+	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Resend: true,
+		Check: func(ctx context.Context) (bool, error) { return s.entityExists(ctx, teamName) }})))
 	err := s.client.GraphQL(ctx, createTeamMutation, vars, &data, opts...)
+	if errors.Is(err, call.ErrResolved) {
+		return nil
+	}
 	var gqlErr *scim.GraphQLError
 	if errors.As(err, &gqlErr) {
 		if exists, checkErr := s.entityExists(ctx, teamName); checkErr == nil && exists {

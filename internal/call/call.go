@@ -116,3 +116,9 @@ type Resolver struct {
 // the change made after its reply was lost: the caller takes the result from
 // its Check.
 var ErrResolved = errors.New("the change was made, though its reply was lost")
+
+// Resolve returns a request option (a scim.RequestOption) that gives the
+// request r.
+func Resolve(r *Resolver) func(*http.Request) {
+	return func(req *http.Request) { Set(req, func(cfg *Config) { cfg.Resolve = r }) }
+}

@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/internal/call"
+	"github.com/go-wandb/identity/internal/jsonx"
 	"github.com/go-wandb/identity/scim"
 )
 

@@ -256,11 +256,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(rec, r) {
 		return
 	}
-	if r.URL.Path == "/graphql" {
-		s.serveGraphQL(rec, r, body)
+	if lose, status := s.loseReply(r, body); lose {
+		s.serveLosingReply(rec, r, body, status)
 		return
 	}
-	s.serveSCIM(rec, r, body)
+	s.serve(rec, r, body)
+}
+
+// serve routes a request to the GraphQL or the SCIM handler.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.URL.Path == "/graphql" {
+		s.serveGraphQL(w, r, body)
+		return
+	}
+	s.serveSCIM(w, r, body)
 }
 
 // record logs a request (unless DiscardRequests) and hands it to OnRequest.
