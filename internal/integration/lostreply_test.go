@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,12 +292,16 @@ var writeCases = []writeCase{
 	{name: "teams.AddMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.AddMembers(ctx, f.team.ID, []string{f.bob.ID}, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
-		return teamState(ctx, f, func(tm *teams.Team) string { return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm)) })
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm))
+		})
 	}},
 	{name: "teams.RemoveMember", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.RemoveMember(ctx, f.team.ID, f.alice.ID, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
-		return teamState(ctx, f, func(tm *teams.Team) string { return want(!slices.Contains(memberIDs(tm), f.alice.ID), "%v", memberIDs(tm)) })
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(!slices.Contains(memberIDs(tm), f.alice.ID), "%v", memberIDs(tm))
+		})
 	}},
 	{name: "teams.RemoveAllMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.RemoveAllMembers(ctx, f.team.ID, f.tag(f.teamTag)...)
@@ -305,7 +311,9 @@ var writeCases = []writeCase{
 	{name: "teams.ReplaceMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.ReplaceMembers(ctx, f.team.ID, "ml", []string{f.bob.ID}, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
-		return teamState(ctx, f, func(tm *teams.Team) string { return want(slices.Equal(memberIDs(tm), []string{f.bob.ID}), "%v", memberIDs(tm)) })
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Equal(memberIDs(tm), []string{f.bob.ID}), "%v", memberIDs(tm))
+		})
 	}},
 	{name: "teams.ChangeMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.ChangeMembers(ctx, f.team.ID, teams.MemberChange{Add: []string{f.bob.ID}, Remove: []string{f.alice.ID}}, f.tag(f.teamTag)...)
@@ -318,7 +326,9 @@ var writeCases = []writeCase{
 	{name: "teams.Patch", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.Patch(ctx, f.team.ID, []scim.Operation{scim.Add("members", []map[string]string{{"value": f.bob.ID}})}, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
-		return teamState(ctx, f, func(tm *teams.Team) string { return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm)) })
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm))
+		})
 	}},
 	// teams, GraphQL
 	{name: "teams.Invite", call: func(ctx context.Context, f *writeFixture) (any, error) {
@@ -477,4 +487,173 @@ func statuses(sent []scimtest.Request) []string {
 		out = append(out, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
 	}
 	return out
+}
+
+// interposer passes requests to base, except the first PATCH: it runs
+// between, another client's change, either instead of sending the PATCH
+// (answering 503: not applied) or after sending it (answering 502: applied,
+// its reply lost).
+type interposer struct {
+	base    http.RoundTripper
+	applied bool
+	between func()
+	done    atomic.Bool
+}
+
+func (p *interposer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPatch || !p.done.CompareAndSwap(false, true) {
+		return p.base.RoundTrip(r)
+	}
+	status := http.StatusServiceUnavailable
+	if p.applied {
+		resp, err := p.base.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		_ = resp.Body.Close()
+		status = http.StatusBadGateway
+	}
+	p.between()
+	return &http.Response{StatusCode: status, Status: http.StatusText(status), Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+}
+
+// TestConcurrentChangeStillFails checks that the rule does not hide a real
+// conflict: when another client changes the user between the attempts of an
+// If-Match PATCH, the retry's 412 is read back, the user does not hold what
+// was asked, and the call fails with ErrPreconditionFailed, whether the first
+// attempt was applied or not.
+func TestConcurrentChangeStillFails(t *testing.T) {
+	t.Parallel()
+	for _, applied := range []bool{false, true} {
+		t.Run(fmt.Sprintf("first attempt applied=%v", applied), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "alice", Email: "alice@example.com"}}})
+			other := users.New(srv.Client(t))
+			alice, err := other.FindByUserName(ctx, "alice")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &interposer{base: http.DefaultTransport, applied: applied, between: func() {
+				if _, err := other.UpdateDisplayName(ctx, alice.ID, "Theirs"); err != nil {
+					t.Errorf("the other client's change: %v", err)
+				}
+			}}
+			mine := users.New(srv.Client(t, fastRetry, scim.WithHTTPClient(&http.Client{Transport: p})))
+			u, err := mine.UpdateDisplayName(ctx, alice.ID, "Mine", scim.IfMatch(alice.Meta.Version))
+			if u != nil || !errors.Is(err, scim.ErrPreconditionFailed) || errors.Is(err, scim.ErrOutcomeUnknown) {
+				t.Fatalf("UpdateDisplayName = %+v, %v; want ErrPreconditionFailed", u, err)
+			}
+			now, err := other.Get(ctx, alice.ID)
+			if err != nil || now.DisplayName != "Theirs" {
+				t.Fatalf("the server holds %+v, %v; want the other client's change", now, err)
+			}
+		})
+	}
+}
+
+// TestManyWritesWithLostReplies makes 1,000 updates and deletes of 400
+// users from 16 goroutines against a simulator that applies 20% of the
+// changes and loses their replies (half by closing the connection, half
+// with a 502). Each user gets an If-Match display-name PATCH, then one
+// without If-Match, and every other user a DELETE. No call may fail, the
+// server must end holding exactly what was asked, and no PATCH without
+// If-Match may be sent twice.
+func TestManyWritesWithLostReplies(t *testing.T) {
+	t.Parallel()
+	const nUsers, workers = 400, 16
+	seed := make([]scimtest.User, nUsers)
+	for i := range seed {
+		seed[i] = scimtest.User{UserName: fmt.Sprintf("u%03d", i), Email: fmt.Sprintf("u%03d@example.com", i)}
+	}
+	srv := scimtest.Start(t, scimtest.Options{Users: seed})
+	c := srv.Client(t, fastRetry)
+	svc := users.New(c)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ids := make([]string, nUsers)
+	for u, err := range svc.All(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var i int
+		if _, err := fmt.Sscanf(u.UserName, "u%03d", &i); err == nil {
+			ids[i] = u.ID
+		}
+	}
+	srv.SetFaults(scimtest.Faults{LoseRate: 0.2, LoseMixed: true, Seed: 16})
+	start := time.Now()
+	work := make(chan int)
+	errs := make(chan error, 3*nUsers)
+	var wg sync.WaitGroup
+	var calls atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				u, err := svc.Get(ctx, ids[i])
+				if err != nil {
+					errs <- fmt.Errorf("get %d: %w", i, err)
+					continue
+				}
+				calls.Add(1)
+				if _, err := svc.UpdateDisplayName(ctx, ids[i], fmt.Sprintf("a-%d", i), scim.IfMatch(u.Meta.Version)); err != nil {
+					errs <- fmt.Errorf("update %d with If-Match: %w", i, err)
+				}
+				calls.Add(1)
+				if _, err := svc.UpdateDisplayName(ctx, ids[i], fmt.Sprintf("b-%d", i)); err != nil {
+					errs <- fmt.Errorf("update %d: %w", i, err)
+				}
+				if i%2 == 0 {
+					calls.Add(1)
+					if err := svc.Delete(ctx, ids[i]); err != nil {
+						errs <- fmt.Errorf("delete %d: %w", i, err)
+					}
+				}
+			}
+		}()
+	}
+	for i := range nUsers {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	elapsed := time.Since(start)
+	srv.SetFaults(scimtest.Faults{})
+	failures := 0
+	for err := range errs {
+		failures++
+		if failures <= 5 {
+			t.Error(err)
+		}
+	}
+	if failures > 0 {
+		t.Errorf("%d of %d calls failed, want 0", failures, calls.Load())
+	}
+	for i, id := range ids {
+		u, ok := srv.User(fmt.Sprintf("u%03d", i))
+		switch {
+		case i%2 == 0 && ok:
+			t.Errorf("user %d (%s) still exists", i, id)
+		case i%2 == 1 && (!ok || u.DisplayName != fmt.Sprintf("b-%d", i)):
+			t.Errorf("user %d holds %+v, want display name b-%d", i, u, i)
+		}
+	}
+	lost, patches := 0, map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Status == 0 || r.Status == http.StatusBadGateway {
+			lost++
+		}
+		if r.Method == http.MethodPatch && r.Header.Get("If-Match") == "" {
+			patches[r.Path+" "+string(r.Body)]++
+		}
+	}
+	for k, n := range patches {
+		if n > 1 {
+			t.Errorf("PATCH without If-Match sent %d times: %s", n, k)
+		}
+	}
+	t.Logf("%d calls, %d requests, %d replies lost, %v", calls.Load(), len(srv.Requests()), lost, elapsed)
 }
