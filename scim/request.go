@@ -507,13 +507,16 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 		}
 		return nil
 	}
-	buf := readBuffers.Get().(*bytes.Buffer)
-	defer putReadBuffer(buf)
-	buf.Reset()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	if resp.ContentLength > c.maxResponseBytes {
+		return c.replyError(req, &bodyTooLargeError{limit: c.maxResponseBytes}) // nothing read: it would not fit
+	}
+	pooled := readBuffers.Get().(*[]byte)
+	body, err := readReply((*pooled)[:0], resp.Body, resp.ContentLength, c.maxResponseBytes)
+	defer putReadBuffer(pooled, body)
+	if err != nil {
 		return c.replyError(req, err)
 	}
-	body := buf.Bytes() // v keeps none of it: decoders copy what they keep
+	// v keeps none of it: decoders copy what they keep
 	if d, ok := v.(replyDecoder); ok {
 		if err := d.DecodeReply(body); err != nil {
 			return c.replyErrorQuoting(req, resp, err, body)
@@ -536,14 +539,55 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	return nil
 }
 
-// readBuffers keeps the buffers replies are read into.
-var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// readReply reads body, appending to dst. size is the reply's
+// Content-Length (-1 when unknown) and limit the client's bound, which body
+// enforces. A known size is allocated at once. Otherwise the buffer doubles
+// up to 1 MiB, and past that the reply is read in 1 MiB chunks, joined once
+// at its end: a reply too large costs about the limit in memory before its
+// error, not several times it, as a buffer that doubles (and copies) would.
+func readReply(dst []byte, body io.Reader, size, limit int64) ([]byte, error) {
+	const minRead, chunk = 32 << 10, 1 << 20
+	if size >= 0 && int64(cap(dst)) < size+1 {
+		dst = make([]byte, 0, min(size, limit)+1) // +1: room to read the end of the body
+	}
+	var full [][]byte // chunks read before cur
+	cur := dst
+	for {
+		if len(cur) == cap(cur) {
+			if len(full) == 0 && cap(cur) < chunk {
+				next := make([]byte, len(cur), min(max(2*cap(cur), minRead), chunk))
+				copy(next, cur)
+				cur = next
+			} else {
+				full = append(full, cur)
+				cur = make([]byte, 0, chunk)
+			}
+		}
+		n, err := body.Read(cur[len(cur):cap(cur)])
+		cur = cur[:len(cur)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(full) == 0 {
+		return cur, nil
+	}
+	return bytes.Join(append(full, cur), nil), nil
+}
 
-// putReadBuffer returns buf to the pool unless it grew large (a list read
-// whole), which the pool would keep alive for nothing.
-func putReadBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= 256<<10 {
-		readBuffers.Put(buf)
+// readBuffers keeps the buffers replies are read into.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// putReadBuffer returns the buffer used (body) to the pool through p, unless
+// it grew large (a list read whole), which the pool would keep alive for
+// nothing.
+func putReadBuffer(p *[]byte, body []byte) {
+	if cap(body) <= 256<<10 {
+		*p = body[:0]
+		readBuffers.Put(p)
 	}
 }
 
