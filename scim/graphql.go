@@ -34,7 +34,9 @@ type graphqlReply struct {
 // return *GraphQLError, after decoding whatever data came with them. The call
 // goes through Do, so it is retried, logged and decoded like any other: a
 // query (a document without a mutation) is retried like a GET, a mutation
-// like a POST (on 429, or when no connection was made). Its
+// like a POST (on 429, or when no connection was made): a mutation whose
+// reply was lost is never sent again by GraphQL, and its error matches
+// ErrOutcomeUnknown (the users and teams services read what they can). Its
 // User-Agent is the client's prefixed with "W&B Public Client ", which W&B
 // requires before it returns some first-party fields. opts apply to the
 // request as to a SCIM one (OnResponse, WithHeader).

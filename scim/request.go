@@ -36,17 +36,23 @@ var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root,
 // ErrOutcomeUnknown matches the error of a change whose reply was lost (the
 // connection failed after the request was sent, the attempt timed out, or a
 // gateway answered 502, 503 or 504) when the client could not find out
-// whether the server applied it. The services' Create methods look the new
-// resource up by its unique name before they give up, so for them this
-// means the lookup failed too; the error says so.
+// whether the server applied it. The services' write methods read the
+// resource (a create looks it up by its unique name) before they give up,
+// so for them this means the read failed too, or, for the few writes whose
+// outcome cannot be observed (users.GenerateAPIKey,
+// teams.CreateServiceAccount), that nothing was sent again; the error says
+// so. The error reaches the lost attempt's error and the read's with
+// errors.Is and errors.As.
 var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
 var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
 
 // RequestOption changes one request, for example to make it conditional
-// (IfMatch), to add a header (WithHeader) or to see its response
-// (OnResponse).
+// (IfMatch), to add a header (WithHeader), to see its response
+// (OnResponse), or to bound its retries (WithMaxAttempts,
+// WithAttemptTimeout). A request's options are its configuration, which
+// Client.Do reads.
 type RequestOption func(*http.Request)
 
 // IfMatch makes a PUT, PATCH or DELETE conditional on the resource's ETag (its

@@ -126,6 +126,12 @@ func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars m
 // error, typically a *scim.GraphQLError; an unknown team matches
 // scim.ErrNotFound; a reply without a createInvite result matches
 // ErrUnsuccessful. The invite details in the reply are not returned.
+//
+// Outcome: when the reply is lost, the team's members are read
+// (GetTeamEntity): a pending invite of that user (with that admin flag)
+// means the call succeeded; none, and the mutation is sent again (the server
+// refuses a second invite); when the read fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, admin bool, opts ...scim.RequestOption) error {
 	const op = "teams.Invite"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -196,6 +202,11 @@ func (s *Service) members(ctx context.Context, teamName string, opts []scim.Requ
 // named teamName; memberID is a Member's ID (Python: Member.delete). GraphQL
 // mutation DeleteInvite (POST /graphql). An unknown team matches
 // scim.ErrNotFound; a reply with success false matches ErrUnsuccessful.
+//
+// Outcome: when the reply is lost, the team's members are read
+// (GetTeamEntity): without memberID the call succeeded; with it, the
+// mutation is sent again; when the read fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, opts ...scim.RequestOption) error {
 	const op = "teams.DeleteMember"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -233,6 +244,12 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, o
 // and Name set to description; call Members for what else the server knows.
 // Its API key is created in the W&B App. An unknown team matches
 // scim.ErrNotFound.
+//
+// Outcome: it is never sent again after its reply may have been lost, since
+// nothing tells this account from another with the same description: the
+// error then matches scim.ErrOutcomeUnknown. An account may have been made:
+// list the team's members (Members) and look for a SERVICE member you cannot
+// account for before creating again.
 func (s *Service) CreateServiceAccount(ctx context.Context, teamName, description string, opts ...scim.RequestOption) (*Member, error) {
 	const op = "teams.CreateServiceAccount"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -265,6 +282,11 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 // swallowed: a name already taken by a team or a user matches
 // scim.ErrConflict. To create a team with members or its own bucket, use the
 // SCIM method Create.
+//
+// Outcome: when the reply is lost, the name is looked up (EntityExists):
+// taken, the call succeeds; free, the mutation is sent again (the server
+// refuses a second team of the name); when the lookup fails, the error
+// matches scim.ErrOutcomeUnknown.
 func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string, opts ...scim.RequestOption) error {
 	const op = "teams.CreateTeam"
 	if err := checkName(op, "team name", teamName); err != nil {

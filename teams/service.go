@@ -92,6 +92,13 @@ func (s *Service) FindByName(ctx context.Context, displayName string, opts ...sc
 // (GET /scim/Groups?filter=displayName eq "…"); if that fails, the error says
 // the create succeeded and wraps the lookup's error. opts apply to the POST
 // only (scim.OnResponse sees every response).
+//
+// Outcome: a create whose reply was lost is looked up by name: found (this
+// request's team, created since the call began, with the members given by
+// ID), it is the result; not found, the POST is sent again (the server
+// refuses a second team of the name); a 409 after a lost attempt is resolved
+// by the same lookup. When the lookup fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Create"
 	if err := checkDisplayName(op, p.DisplayName); err != nil {
@@ -139,6 +146,15 @@ func made(t *Team, p CreateParams, start time.Time) bool {
 // operation on path "members" whose value lists them all. An empty list is
 // rejected. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when every user is
+// a member (a user given by email only when the member's display shows that
+// address); otherwise the error stands (a real concurrent change), and when
+// the read fails it matches scim.ErrOutcomeUnknown. Without If-Match the
+// PATCH is never sent again; with it, it is retried first.
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
 	if len(userIDsOrEmails) == 0 {
@@ -155,6 +171,14 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 // team with SCIM ID teamID: PATCH /scim/Groups/{id} with a "remove" operation
 // on path `members[value eq "…"]` (the value escaped). It returns the updated
 // team (read back with GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when the user is
+// not a member; otherwise the error stands (a real concurrent change), and
+// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
+// the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
 	if err := checkMembers(op, []string{userIDOrEmail}); err != nil {
@@ -168,6 +192,15 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // PATCH /scim/Groups/{id} with a "remove" operation on path "members". Service
 // accounts stay. It returns the updated team (W&B sends "members": null),
 // read back with GET /scim/Groups/{id} when the reply holds none.
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when it has no
+// members (a team that keeps service accounts cannot be confirmed, and the
+// error stands); otherwise the error stands (a real concurrent change), and
+// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
+// the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
 	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
@@ -180,6 +213,15 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // members. An empty userIDsOrEmails is allowed and removes every user, like
 // RemoveAllMembers. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when its name is
+// displayName and its members exactly the users given (service accounts the
+// team reports as such aside); otherwise the error stands (a real concurrent
+// change), and when the read fails it matches scim.ErrOutcomeUnknown. The
+// PUT is retried first.
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
 	if err := checkDisplayName(op, displayName); err != nil {
@@ -204,6 +246,17 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // methods do not cover; ops must not be empty and each op must be add,
 // replace or remove (any case). It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when it holds
+// every operation (replaced values equal, added values present, removed ones
+// absent; operations on sub-attributes or other filters cannot be judged,
+// and leave the error); otherwise the error stands (a real concurrent
+// change), and when the read fails it matches scim.ErrOutcomeUnknown.
+// Without If-Match the PATCH is never sent again; with it, it is retried
+// first.
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
 	if err := resource.CheckOperations(op, ops); err != nil {
