@@ -3,6 +3,7 @@ package scimtest
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 )
 
 // isChange reports whether a request changes the organization when it
@@ -64,11 +65,13 @@ func (s *Server) loseReply(r *http.Request, body []byte) (bool, int) {
 
 // serveLosingReply handles the request, so that its change is applied, and
 // then loses the reply: it closes the connection without one (status 0), or
-// answers status as a gateway would.
-func (s *Server) serveLosingReply(w *statusRecorder, r *http.Request, body []byte, status int) {
+// answers status as a gateway would. A closed connection is logged before it
+// is closed, so that the log holds the request when the client sees it fail.
+func (s *Server) serveLosingReply(w *statusRecorder, r *http.Request, body []byte, status int, start time.Time) {
 	s.serve(&discardWriter{header: http.Header{}}, r, body)
 	if status == 0 {
-		w.status = 0
+		w.recorded = true
+		s.record(r, body, 0, time.Since(start))
 		if conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack(); err == nil {
 			_ = conn.Close()
 		}

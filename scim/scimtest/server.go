@@ -227,7 +227,8 @@ func (s *Server) Reset() error {
 // statusRecorder remembers the status written, for the request log.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	recorded bool // the request is in the log already
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
@@ -248,7 +249,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	defer func() { s.record(r, body, rec.status, time.Since(start)) }()
+	defer func() {
+		if !rec.recorded {
+			s.record(r, body, rec.status, time.Since(start))
+		}
+	}()
 	if err != nil {
 		writeError(rec, newError(http.StatusRequestEntityTooLarge, "request body too large"))
 		return
@@ -257,7 +262,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lose, status := s.loseReply(r, body); lose {
-		s.serveLosingReply(rec, r, body, status)
+		s.serveLosingReply(rec, r, body, status, start)
 		return
 	}
 	s.serve(rec, r, body)
