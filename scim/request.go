@@ -459,10 +459,11 @@ func readOnly(method string) bool {
 }
 
 // unknownOutcome is the error of a change whose reply was lost and whose
-// result reading the resource back could not establish. resend says whether
+// result reading the resource back could not establish (checkErr: the
+// read's error, or the context's when it ended first). resend says whether
 // sending it again is safe whatever happened (a create).
 func (c *Client) unknownOutcome(req *http.Request, last, checkErr error, resend bool) error {
-	msg := fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and reading it back failed", req.Method, c.safeURL(req))
+	msg := fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and finding out (reading the resource back) failed", req.Method, c.safeURL(req))
 	if resend {
 		msg += "; sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)"
 	}

@@ -3,8 +3,10 @@
 // the reply holds, writes and creates whose reply may lack the resource,
 // lookups by a unique name, and the error rules every exported service method
 // follows. A service package keeps only its endpoint knowledge (paths, bodies,
-// what it validates); how a request is sent, retried and decoded lives in the
-// scim core.
+// what it validates, and what a resource that holds a change looks like: a
+// Holds); how a request is sent, retried and decoded, and how a change whose
+// reply was lost is resolved by reading the resource, lives in the scim core
+// (internal/call) and here, once.
 package resource
 
 import (
