@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,5 +174,42 @@ func TestResolutionReportsInOrder(t *testing.T) {
 	}
 	if n := len(rec.Requests()); n != 2 {
 		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// TestBrokenReplyResolved checks a change whose 2xx reply breaks off (the
+// connection closes inside the body): it was applied, so the If-Match retry
+// is refused with 412, and the read shows the change made.
+func TestBrokenReplyResolved(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		switch n.Add(1) {
+		case 1: // applied; the reply breaks off
+			w.Header().Set("Content-Length", "200")
+			_, _ = w.Write([]byte(`{"id":"u1","na`))
+		case 2:
+			w.WriteHeader(http.StatusPreconditionFailed)
+			_, _ = w.Write([]byte(`{"detail":"resource has been modified"}`))
+		default:
+			_, _ = w.Write([]byte(`{"id":"u1","name":"new","meta":{"version":"W/\"3\""}}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := things(t)
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey("k"),
+		scim.WithRetry(scim.RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Client = client
+	v, err := c.Update(context.Background(), "users.Patch", "u1", "PATCH", map[string]string{"name": "new"}, named,
+		[]scim.RequestOption{scim.IfMatch(`W/"2"`)})
+	if err != nil || v.Name != "new" || v.Meta.Version != `W/"3"` {
+		t.Fatalf("Update = %+v, %v; want the change, read back", v, err)
+	}
+	if got := n.Load(); got != 3 {
+		t.Errorf("%d requests, want 3 (PATCH, PATCH, GET)", got)
 	}
 }
