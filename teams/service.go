@@ -2,9 +2,11 @@ package teams
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -196,15 +198,21 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // Outcome: when a reply lost after sending (the connection failed, a
 // timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
 // retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when it has no
-// members (a team that keeps service accounts cannot be confirmed, and the
-// error stands); otherwise the error stands (a real concurrent change), and
+// read (GET): the call succeeds, returning what was read, when its only
+// members are service accounts (each remaining member is read with
+// GET /scim/Users/{id}); otherwise the error stands (a real concurrent change), and
 // when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
 // the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
-	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
-		func(t *Team) bool { return t != nil && len(t.Members) == 0 }, opts)
+	t, err := s.groups.UpdateChecked(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
+		func(ctx context.Context, t *Team) (bool, error) {
+			if t == nil {
+				return false, nil
+			}
+			return s.onlyServiceAccounts(ctx, t, nil)
+		}, opts)
+	return resource.Done("teams.RemoveAllMembers", t, err)
 }
 
 // ReplaceMembers replaces the whole user membership of the team with SCIM ID
@@ -218,8 +226,8 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
 // retry's 412 or other refusal may come from the first attempt, the team is
 // read (GET): the call succeeds, returning what was read, when its name is
-// displayName and its members exactly the users given (service accounts the
-// team reports as such aside); otherwise the error stands (a real concurrent
+// displayName and its members the users given and service accounts (each
+// other member is read with GET /scim/Users/{id}); otherwise the error stands (a real concurrent
 // change), and when the read fails it matches scim.ErrOutcomeUnknown. The
 // PUT is retried first.
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
@@ -235,10 +243,13 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
-	return s.update(ctx, op, teamID, http.MethodPut, body, func(t *Team) bool {
-		return t != nil && t.DisplayName == displayName && hasMembers(userIDsOrEmails, nil)(t) &&
-			!slices.ContainsFunc(t.Members, func(m MemberRef) bool { return !isMember(m, userIDsOrEmails) && !isService(m) })
+	t, err := s.groups.UpdateChecked(ctx, op, teamID, http.MethodPut, body, func(ctx context.Context, t *Team) (bool, error) {
+		if t == nil || t.DisplayName != displayName || !hasMembers(userIDsOrEmails, nil)(t) {
+			return false, nil
+		}
+		return s.onlyServiceAccounts(ctx, t, userIDsOrEmails)
 	}, opts)
+	return resource.Done(op, t, err)
 }
 
 // Patch applies ops to the team with SCIM ID teamID: PATCH /scim/Groups/{id}
@@ -299,8 +310,30 @@ func isMember(m MemberRef, userIDsOrEmails []string) bool {
 	})
 }
 
-// isService reports whether m says it is a service account, which a PUT of
-// the members leaves in the team.
-func isService(m MemberRef) bool {
-	return strings.Contains(strings.ToLower(m.Type), "service")
+// onlyServiceAccounts reports whether every member of t but those in keep
+// is a service account, which a removal of the team's users leaves in it:
+// GET /scim/Users/{id} for each such member, whose accountType says (a user
+// that is gone does not count).
+func (s *Service) onlyServiceAccounts(ctx context.Context, t *Team, keep []string) (bool, error) {
+	for _, m := range t.Members {
+		if isMember(m, keep) {
+			continue
+		}
+		req, err := s.client.NewRequest(ctx, http.MethodGet, "Users/"+url.PathEscape(m.Value), nil)
+		if err != nil {
+			return false, err
+		}
+		var account struct {
+			AccountType string `json:"accountType"`
+		}
+		_, err = s.client.Do(req, &account)
+		switch {
+		case errors.Is(err, scim.ErrNotFound):
+		case err != nil:
+			return false, err
+		case !strings.Contains(strings.ToUpper(account.AccountType), "SERVICE"):
+			return false, nil
+		}
+	}
+	return true, nil
 }

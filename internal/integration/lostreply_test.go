@@ -32,7 +32,8 @@ type writeFixture struct {
 	teams               *teams.Service
 	roles               *roles.Service
 	alice, bob, carol   *users.User // carol is deactivated
-	team                *teams.Team // "ml": alice, carol
+	ci                  *users.User // an org service account
+	team                *teams.Team // "ml": alice, carol, ci
 	role                *roles.Role // "auditor"
 	keyID               string      // an API key of the admin, not the one in use
 	aliceTag, teamTag   string      // versions, for If-Match
@@ -49,8 +50,9 @@ func newWriteFixture(t *testing.T, flavor scimtest.Flavor, ifMatch bool) *writeF
 			{UserName: "alice", Email: "alice@example.com", RegistryRoles: []scimtest.RegistryRole{{RegistryName: "models", RoleName: "member"}}},
 			{UserName: "bob", Email: "bob@example.com"},
 			{UserName: "carol", Email: "carol@example.com", Inactive: flavor != scimtest.MultiTenant},
+			{UserName: "ci", AccountType: scimtest.AccountOrgService},
 		},
-		Teams: []scimtest.Team{{Name: "ml", Members: []string{"alice", "carol"}}},
+		Teams: []scimtest.Team{{Name: "ml", Members: []string{"alice", "carol", "ci"}}},
 		Roles: []scimtest.Role{{Name: "auditor", InheritedFrom: "viewer", Permissions: []string{"project:update"}}},
 	})
 	if _, err := srv.NewAPIKey(srv.AdminUserName); err != nil {
@@ -60,7 +62,7 @@ func newWriteFixture(t *testing.T, flavor scimtest.Flavor, ifMatch bool) *writeF
 	f.users, f.teams, f.roles = users.New(f.c), teams.New(f.c), roles.New(f.c)
 	ctx := context.Background()
 	var err error
-	for name, p := range map[string]**users.User{"alice": &f.alice, "bob": &f.bob, "carol": &f.carol} {
+	for name, p := range map[string]**users.User{"alice": &f.alice, "bob": &f.bob, "carol": &f.carol, "ci": &f.ci} {
 		if *p, err = f.users.FindByUserName(ctx, name); err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +289,7 @@ var writeCases = []writeCase{
 		if err != nil {
 			return nil, err.Error()
 		}
-		return tm, want(slices.Equal(memberIDs(tm), []string{f.bob.ID}), "members %v", memberIDs(tm))
+		return tm, want(slices.Equal(memberIDs(tm), sorted(f.bob.ID, f.ci.ID)), "members %v", memberIDs(tm))
 	}},
 	{name: "teams.AddMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.AddMembers(ctx, f.team.ID, []string{f.bob.ID}, f.tag(f.teamTag)...)
@@ -306,13 +308,15 @@ var writeCases = []writeCase{
 	{name: "teams.RemoveAllMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.RemoveAllMembers(ctx, f.team.ID, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
-		return teamState(ctx, f, func(tm *teams.Team) string { return want(len(tm.Members) == 0, "%v", memberIDs(tm)) })
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Equal(memberIDs(tm), []string{f.ci.ID}), "%v, want only the service account", memberIDs(tm))
+		})
 	}},
 	{name: "teams.ReplaceMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.teams.ReplaceMembers(ctx, f.team.ID, "ml", []string{f.bob.ID}, f.tag(f.teamTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
 		return teamState(ctx, f, func(tm *teams.Team) string {
-			return want(slices.Equal(memberIDs(tm), []string{f.bob.ID}), "%v", memberIDs(tm))
+			return want(slices.Equal(memberIDs(tm), sorted(f.bob.ID, f.ci.ID)), "%v", memberIDs(tm))
 		})
 	}},
 	{name: "teams.ChangeMembers", call: func(ctx context.Context, f *writeFixture) (any, error) {
@@ -656,4 +660,10 @@ func TestManyWritesWithLostReplies(t *testing.T) {
 		}
 	}
 	t.Logf("%d calls, %d requests, %d replies lost, %v", calls.Load(), len(srv.Requests()), lost, elapsed)
+}
+
+// sorted returns ids sorted.
+func sorted(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
 }

@@ -120,23 +120,35 @@ func (c *Collection[T]) All(ctx context.Context, opts *scim.ListOptions, reqOpts
 // that removes it (a DELETE, a Multi-tenant deactivation).
 type Holds[T any] func(v *T) bool
 
+// Check is a Holds that may read more to decide (the accounts of a team's
+// remaining members); an error is a failure to find out.
+type Check[T any] func(ctx context.Context, v *T) (bool, error)
+
+// Check returns h as a Check; a nil h gives nil.
+func (h Holds[T]) Check() Check[T] {
+	if h == nil {
+		return nil
+	}
+	return func(_ context.Context, v *T) (bool, error) { return h(v), nil }
+}
+
 // Gone is the Holds of a DELETE: the resource is gone.
 func Gone[T any](v *T) bool { return v == nil }
 
 // resolver is the call.Resolver of a change to {Path}/{id}: it reads the
 // resource (GET {Path}/{id}) and asks done whether it holds what was asked
 // for, keeping what it read in *read.
-func (c *Collection[T]) resolver(op, id string, done Holds[T], read **T) *call.Resolver {
+func (c *Collection[T]) resolver(op, id string, done Check[T], read **T) *call.Resolver {
 	return &call.Resolver{Check: func(ctx context.Context) (bool, error) {
 		v, err := c.Get(ctx, op, id, nil)
 		switch {
 		case errors.Is(err, scim.ErrNotFound):
-			return done(nil), nil
+			return done(ctx, nil)
 		case err != nil:
 			return false, err
 		}
 		*read = v
-		return done(v), nil
+		return done(ctx, v)
 	}}
 }
 
@@ -153,6 +165,11 @@ func (c *Collection[T]) resolver(op, id string, done Holds[T], read **T) *call.R
 // the error matches scim.ErrOutcomeUnknown. A PATCH without If-Match is
 // never sent again after a lost reply. A nil done resolves nothing.
 func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body any, done Holds[T], opts []scim.RequestOption) (*T, context.Context, error) {
+	return c.SendChecked(ctx, op, id, method, body, done.Check(), opts)
+}
+
+// SendChecked is Send with a Check in place of a Holds.
+func (c *Collection[T]) SendChecked(ctx context.Context, op, id, method string, body any, done Check[T], opts []scim.RequestOption) (*T, context.Context, error) {
 	path, err := c.ItemPath(op, id)
 	if err != nil {
 		return nil, ctx, err
@@ -181,7 +198,12 @@ func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body an
 // Update is Send, reading the resource back with GET {Path}/{id} when the
 // reply holds none; the read-back must hold it.
 func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body any, done Holds[T], opts []scim.RequestOption) (*T, error) {
-	v, ctx, err := c.Send(ctx, op, id, method, body, done, opts)
+	return c.UpdateChecked(ctx, op, id, method, body, done.Check(), opts)
+}
+
+// UpdateChecked is Update with a Check in place of a Holds.
+func (c *Collection[T]) UpdateChecked(ctx context.Context, op, id, method string, body any, done Check[T], opts []scim.RequestOption) (*T, error) {
+	v, ctx, err := c.SendChecked(ctx, op, id, method, body, done, opts)
 	if err != nil || v != nil {
 		return v, err
 	}
@@ -272,7 +294,7 @@ func (c *Collection[T]) Delete(ctx context.Context, op, id string, opts []scim.R
 		return err
 	}
 	var read *T
-	call.Set(req, func(cfg *call.Config) { cfg.Resolve = c.resolver(op, id, Gone[T], &read) })
+	call.Set(req, func(cfg *call.Config) { cfg.Resolve = c.resolver(op, id, Holds[T](Gone[T]).Check(), &read) })
 	_, err = c.Client.Do(req, nil)
 	if errors.Is(err, call.ErrResolved) {
 		return nil
