@@ -227,7 +227,8 @@ func (s *Server) Reset() error {
 // statusRecorder remembers the status written, for the request log.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	recorded bool // the request is in the log already
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
@@ -248,7 +249,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	defer func() { s.record(r, body, rec.status, time.Since(start)) }()
+	defer func() {
+		if !rec.recorded {
+			s.record(r, body, rec.status, time.Since(start))
+		}
+	}()
 	if err != nil {
 		writeError(rec, newError(http.StatusRequestEntityTooLarge, "request body too large"))
 		return
@@ -256,11 +261,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(rec, r) {
 		return
 	}
-	if r.URL.Path == "/graphql" {
-		s.serveGraphQL(rec, r, body)
+	if lose, status := s.loseReply(r, body); lose {
+		s.serveLosingReply(rec, r, body, status, start)
 		return
 	}
-	s.serveSCIM(rec, r, body)
+	s.serve(rec, r, body)
+}
+
+// serve routes a request to the GraphQL or the SCIM handler.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.URL.Path == "/graphql" {
+		s.serveGraphQL(w, r, body)
+		return
+	}
+	s.serveSCIM(w, r, body)
 }
 
 // record logs a request (unless DiscardRequests) and hands it to OnRequest.
