@@ -24,10 +24,10 @@ type row struct {
 	APIKeyIDs []string
 	// Recommendation is what the report suggests (see recommend).
 	Recommendation string
-	LastActive                                        *time.Time // nil: never active, or activity not reported
-	DaysActive                                        int
-	IdleDays                                          int    // whole days since LastActive; -1 when LastActive is nil
-	Flag                                              string // why the user is flagged, or ""
+	LastActive     *time.Time // nil: never active, or activity not reported
+	DaysActive     int
+	IdleDays       int    // whole days since LastActive; -1 when LastActive is nil
+	Flag           string // why the user is flagged, or ""
 	// ActivityKnown is false when the listing carried no activity data at
 	// all (see activityReported); then a nil LastActive means "unknown".
 	ActivityKnown bool
