@@ -102,6 +102,7 @@ type config struct {
 	format, activity, suggest, deployment string
 	days                                  int
 	flaggedOnly, live, force, noKeys      bool
+	now                                   time.Time // the report's time; zero: time.Now (tests fix it)
 }
 
 // formats are the -format values.
@@ -189,7 +190,10 @@ func lookback(days int) int { return min(max(2*days, 1), 365) }
 // run writes the report to stdout; with -format other than table the other
 // lines go to stderr.
 func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
-	now, format, days, flaggedOnly := time.Now(), cmp.Or(c.format, "table"), c.days, c.flaggedOnly
+	now, format, days, flaggedOnly := c.now, cmp.Or(c.format, "table"), c.days, c.flaggedOnly
+	if now.IsZero() {
+		now = time.Now()
+	}
 	out, info := stdout, stdout
 	if format != "table" {
 		info = stderr

@@ -13,11 +13,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
+
+// reportTime is the time of the test reports, fixed so that two runs show
+// the same times.
+var reportTime = time.Now().Truncate(time.Second)
 
 func TestRecommend(t *testing.T) {
 	t.Parallel()
@@ -48,9 +53,11 @@ func TestRecommend(t *testing.T) {
 	}
 }
 
-// runReport runs the audit on the simulator with c and returns its stdout.
+// runReport runs the audit on the simulator with c, at one fixed time for
+// every run of a test, and returns its stdout.
 func runReport(t *testing.T, c config) string {
 	t.Helper()
+	c.now = reportTime
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), &stdout, &stderr, c); err != nil {
 		t.Fatalf("run %+v: %v\n%s", c, err, stderr.String())
@@ -270,7 +277,7 @@ func TestSuggest(t *testing.T) {
 	}
 	want := map[string]string{
 		"admin": "active full/full", "ada": "active full/full", "grace": "active full/full",
-		"alan":      "active viewer/viewer", // downgraded
+		"alan":      "active viewer/viewer",                                  // downgraded
 		"katherine": "inactive viewer/viewer", "linus": "inactive full/full", // deactivated
 		"margaret": "inactive full/full", // already deactivated
 	}
