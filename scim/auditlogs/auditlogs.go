@@ -7,9 +7,12 @@ import (
 	"hash/maphash"
 	"io"
 	"iter"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/go-wandb/identity/internal/jsonx"
@@ -127,6 +130,63 @@ type walk struct {
 	opts  []scim.RequestOption
 	yield func(*Entry, error) bool
 	seed  maphash.Seed
+	page  pageRead // the read of the current page
+}
+
+// maxRereads bounds how many times a page whose reply broke off is asked
+// for again.
+const maxRereads = 3
+
+// pageRead tracks one read of a page, so that a page whose reply broke off
+// can be read again without yielding an entry twice: the entries a former
+// read offered are skipped, once their bytes are found to be the same.
+type pageRead struct {
+	skip    int    // entries a former read offered
+	skipSum uint64 // the hash of their bytes
+	n       int    // entries read in this read
+	sum     uint64 // the hash of their bytes
+	h       maphash.Hash
+}
+
+// start begins a read of the page.
+func (p *pageRead) start(seed maphash.Seed) {
+	p.n, p.sum = 0, 0
+	p.h.SetSeed(seed)
+}
+
+// broke notes that this read broke off: a later read skips what it offered.
+func (p *pageRead) broke() {
+	if p.n > p.skip {
+		p.skip, p.skipSum = p.n, p.sum
+	}
+}
+
+// entry notes an entry read from the page (raw, its bytes, in parts), and
+// reports whether a former read offered it already. An entry that should
+// have been offered before but whose page now reads differently is an
+// error.
+func (p *pageRead) entry(path string) (offered bool, err error) {
+	p.n++
+	p.sum = p.h.Sum64()
+	switch {
+	case p.n < p.skip:
+		return true, nil
+	case p.n == p.skip:
+		if p.sum != p.skipSum {
+			return true, &incompleteError{msg: fmt.Sprintf("GET %s: a page read again after its reply broke off holds other entries", path)}
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// retryableRead reports whether a reply that failed while it was read
+// broke off (a reset or closed connection, a stall past the timeout), so
+// that asking for the page again may succeed.
+func retryableRead(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr)
 }
 
 // window is one range of requests: a first request and the pages its
@@ -226,16 +286,7 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 			}
 			params.Set("cursor", cursor)
 		}
-		req, err := w.c.NewHostRequest(w.ctx, http.MethodGet, w.path+"?"+params.Encode(), nil, w.opts...)
-		if err != nil {
-			return time.Time{}, err
-		}
-		resp, err := w.c.Open(req)
-		if err != nil {
-			return time.Time{}, explain(err)
-		}
-		pg, err := w.readReply(resp.Body, win)
-		_ = resp.Body.Close()
+		pg, err := w.readPage(w.path+"?"+params.Encode(), win)
 		switch {
 		case errors.Is(err, errUnpaged) && pages > 0:
 			return time.Time{}, &incompleteError{msg: fmt.Sprintf("GET %s: page %d is newline-delimited JSON, after paged replies", w.path, pages+1)}
@@ -275,6 +326,31 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 		return win.end, nil
 	}
 	return rangeEnd, nil
+}
+
+// readPage asks for one page and reads it, yielding its entries. A reply
+// that breaks off is asked for again, up to maxRereads times, and what an
+// earlier read yielded is not yielded again.
+func (w *walk) readPage(pathAndQuery string, win window) (page, error) {
+	w.page = pageRead{}
+	for rereads := 0; ; rereads++ {
+		req, err := w.c.NewHostRequest(w.ctx, http.MethodGet, pathAndQuery, nil, w.opts...)
+		if err != nil {
+			return page{}, err
+		}
+		resp, err := w.c.Open(req)
+		if err != nil {
+			return page{}, explain(err)
+		}
+		w.page.start(w.seed)
+		pg, err := w.readReply(resp.Body, win)
+		_ = resp.Body.Close()
+		if err != nil && rereads < maxRereads && w.ctx.Err() == nil && retryableRead(err) {
+			w.page.broke()
+			continue
+		}
+		return pg, err
+	}
 }
 
 // page is what one reply held, beside its entries.
@@ -332,7 +408,7 @@ func (w *walk) readReply(body io.Reader, win window) (page, error) {
 // readError words a failure to read a reply.
 func (w *walk) readError(err error) error {
 	if err == io.ErrUnexpectedEOF {
-		return &incompleteError{msg: fmt.Sprintf("GET %s: the reply ends before its JSON does", w.path)}
+		return &incompleteError{msg: fmt.Sprintf("GET %s: the reply ends before its JSON does", w.path), cause: err}
 	}
 	return fmt.Errorf("auditlogs: GET %s: reading the reply: %w", w.path, err)
 }
@@ -408,6 +484,13 @@ func (w *walk) readEntries(s *jsonx.Stream, pg *page, win window) error {
 			return err
 		}
 		pg.entries++
+		_, _ = w.page.h.Write(raw)
+		if offered, err := w.page.entry(w.path); offered || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		var e Entry
 		d := jsonx.NewDecoder(raw)
 		if err := e.decode(&d); err != nil {
@@ -429,6 +512,8 @@ func (w *walk) readLines(s *jsonx.Stream, key string, win window) (page, error) 
 		if err != nil {
 			return page{}, w.readError(err)
 		}
+		_, _ = w.page.h.WriteString(key)
+		_, _ = w.page.h.Write(raw)
 		d := jsonx.NewDecoder(raw)
 		if err := e.member(key, &d); err != nil {
 			return page{}, w.readError(fmt.Errorf("entry 1: %w", err))
@@ -445,8 +530,12 @@ func (w *walk) readLines(s *jsonx.Stream, key string, win window) (page, error) 
 		}
 	}
 	pg.entries = 1
-	if err := w.offer(&e, win, 1); err != nil {
+	if offered, err := w.page.entry(w.path); err != nil {
 		return page{}, err
+	} else if !offered {
+		if err := w.offer(&e, win, 1); err != nil {
+			return page{}, err
+		}
 	}
 	for {
 		if _, err := s.Peek(); err == io.ErrUnexpectedEOF {
@@ -459,6 +548,12 @@ func (w *walk) readLines(s *jsonx.Stream, key string, win window) (page, error) 
 			return page{}, w.readError(err)
 		}
 		pg.entries++
+		_, _ = w.page.h.Write(raw)
+		if offered, err := w.page.entry(w.path); err != nil {
+			return page{}, err
+		} else if offered {
+			continue
+		}
 		var e Entry
 		d := jsonx.NewDecoder(raw)
 		if err := e.decode(&d); err != nil {

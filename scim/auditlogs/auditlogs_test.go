@@ -5,10 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -355,7 +358,8 @@ func TestIncomplete(t *testing.T) {
 		{"no progress", []testutil.Reply{{Status: 200, Body: `{"range_end_time":"2026-07-31T00:00:00Z","audit_logs":[],"next_cursor":null}`}}, 0, ErrIncomplete, "no progress"},
 		{"not an audit log", []testutil.Reply{{Status: 200, Body: `["x"]`}}, 0, ErrIncomplete, "not an audit log"},
 		{"no timestamp", []testutil.Reply{paged("", 2, entry("2026-08-01T01:00:00Z"), `{"action":"user:login","timestamp":"yesterday"}`)}, 1, ErrIncomplete, "entry 2 of a reply has no timestamp"},
-		{"truncated", []testutil.Reply{{Status: 200, Body: `{"audit_logs":[` + entry("2026-08-01T01:00:00Z") + `,{"action":`}}, 1, ErrIncomplete, "ends before its JSON does"},
+		// Asked for again three times: the entry read before the break is yielded once.
+		{"truncated", slices.Repeat([]testutil.Reply{{Status: 200, Body: `{"audit_logs":[` + entry("2026-08-01T01:00:00Z") + `,{"action":`}}, 1+maxRereads), 1, ErrIncomplete, "ends before its JSON does"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -490,5 +494,72 @@ func TestEntryJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"timestamp":"soon","action":7}`), &e); err != nil || !e.Timestamp.IsZero() ||
 		string(e.Extra["timestamp"]) != `"soon"` || string(e.Extra["action"]) != `7` {
 		t.Errorf("odd values: %+v, %v", e, err)
+	}
+}
+
+// brokenBody is a reply that breaks off, as a reset connection does, at
+// the end of r.
+type brokenBody struct {
+	r io.Reader
+}
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		return n, syscall.ECONNRESET
+	}
+	return n, err
+}
+
+// A page whose reply breaks off is asked for again, with the same query,
+// and what the first read yielded is not yielded again. A page that reads
+// differently the second time ends the walk.
+func TestBrokenReplyReadAgain(t *testing.T) {
+	t.Parallel()
+	page := `{"audit_logs":[{"action":"a","timestamp":"2026-08-01T01:00:00Z"},{"action":"b","timestamp":"2026-08-01T02:00:00Z"},` +
+		`{"action":"c","timestamp":"2026-08-01T03:00:00Z"}],"count":3,"next_cursor":null}`
+	other := strings.Replace(page, `"a"`, `"x"`, 1)
+	cut := strings.Index(page, `{"action":"c"`) + 5 // inside the third entry
+	tests := []struct {
+		name    string
+		second  string
+		want    []string
+		wantErr string
+	}{
+		{"same page", page, []string{"a", "b", "c"}, ""},
+		{"another page", other, []string{"a", "b"}, "holds other entries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mock := newClient(t, "https://acme.wandb.io")
+			var queries []string
+			replies := []string{page[:cut], tt.second}
+			mock.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+				queries = append(queries, req.URL.RawQuery)
+				var body io.Reader = strings.NewReader(replies[len(queries)-1])
+				if len(queries) == 1 {
+					body = &brokenBody{body}
+				}
+				return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: io.NopCloser(body), Request: req}, nil
+			})
+			svc := New(c)
+			svc.pageEntries = 10
+			got, err := collect(svc.All(context.Background(), Query{Start: mustTime("2026-08-01T00:00:00Z"), End: mustTime("2026-08-02T00:00:00Z")}))
+			var names []string
+			for _, e := range got {
+				names = append(names, e.Action)
+			}
+			if !reflect.DeepEqual(names, tt.want) {
+				t.Errorf("yielded %v, want %v", names, tt.want)
+			}
+			if (tt.wantErr == "" && err != nil) || (tt.wantErr != "" && (!errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), tt.wantErr))) {
+				t.Errorf("err = %v, want %q", err, tt.wantErr)
+			}
+			if len(queries) != 2 || queries[0] != queries[1] {
+				t.Errorf("queries %q: want the same page twice", queries)
+			}
+		})
 	}
 }

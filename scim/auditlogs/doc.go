@@ -48,12 +48,19 @@
 // before paging) is read a day at a time instead (startDate=<day>,
 // numDays=0): each day's reply must then fit WithMaxResponseBytes.
 //
+// A reply that breaks off while it is read (a reset connection, a stall past
+// scim.WithTimeout) is asked for again with the same query, up to three
+// times; the entries the broken read yielded are skipped, once their bytes
+// are found to be the same, so no entry is yielded twice. Other failures
+// are the client's: a request is retried as any GET is.
+//
 // The walk is complete or it ends with an error, as the SCIM walks are: a
 // cursor seen before in the same window (a server sending pages in a loop),
 // a page whose count is not the number of entries it holds, a resolved
 // range that starts after the one asked for, and a window that makes no
-// progress end the walk with an error matching ErrIncomplete (and, for the
-// cursor, ErrRepeatedCursor), after the entries already yielded.
+// progress, and a page that reads differently when asked for again, end
+// the walk with an error matching ErrIncomplete (and, for the cursor,
+// ErrRepeatedCursor), after the entries already yielded.
 //
 // # Filters
 //

@@ -27,11 +27,14 @@ var ErrNoDefaultOrganization = errors.New("auditlogs: no Default API organizatio
 
 // incompleteError is a walk that could not cover its range.
 type incompleteError struct {
-	msg  string
-	kind error // ErrRepeatedCursor, or nil
+	msg   string
+	kind  error // ErrRepeatedCursor, or nil
+	cause error // what broke the reply, or nil
 }
 
 func (e *incompleteError) Error() string { return "auditlogs: " + e.msg }
+
+func (e *incompleteError) Unwrap() error { return e.cause }
 
 func (e *incompleteError) Is(target error) bool {
 	return target == ErrIncomplete || (e.kind != nil && target == e.kind)
