@@ -243,6 +243,8 @@ svg { display: block; margin: 0.5em 0 1.5em; }
 {{end}}</tbody>
 </table>
 <script>
+// key is what a cell sorts by: empty cells first, then numbers, then text.
+function key(s) { return s === "" ? null : isNaN(Number(s)) ? s : Number(s); }
 document.querySelectorAll("table.sortable").forEach(function (table) {
   var heads = table.tHead.rows[0].cells;
   Array.prototype.forEach.call(heads, function (th, col) {
@@ -253,10 +255,12 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
       var body = table.tBodies[0];
       var rows = Array.prototype.slice.call(body.rows);
       rows.sort(function (a, b) {
-        var x = a.cells[col].textContent, y = b.cells[col].textContent;
-        var nx = Number(x), ny = Number(y);
-        var numeric = x !== "" ? (y !== "" ? !isNaN(nx) ? !isNaN(ny) : false : false) : false;
-        if (numeric) { return dir * (nx - ny); }
+        var x = key(a.cells[col].textContent), y = key(b.cells[col].textContent);
+        if (x === y) { return 0; }
+        if (x === null) { return -dir; }
+        if (y === null) { return dir; }
+        if (typeof x === "number") { return typeof y === "number" ? dir * (x - y) : -dir; }
+        if (typeof y === "number") { return dir; }
         return dir * x.localeCompare(y);
       });
       rows.forEach(function (r) { body.appendChild(r); });
