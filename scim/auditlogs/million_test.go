@@ -101,8 +101,8 @@ func heapInUse() uint64 {
 // walk that kept its entries or held a page would need hundreds of MB).
 // Every entry is yielded once, in order.
 func TestMillionEntriesFlatMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a million entries: skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("a million entries: skipped with -short and with -race (the detector's own memory and time swamp the measure)")
 	}
 	const total, perPage = 1_000_000, 10_000
 	c, mock := newClient(t, "https://acme.wandb.io")
