@@ -257,7 +257,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		if window > 0 && r.LastActive == nil && r.Flag != "" {
 			// Nothing in the audit log's window: idle longer than the window.
 			idle = window + 1
-			r.Flag = fmt.Sprintf("no activity in %d days", window)
+			r.Flag = "no activity in " + exampleenv.Count(window, "day")
 			if window <= days {
 				r.Flag = "" // the window is too short to judge
 			}
