@@ -84,7 +84,7 @@ func TestIncompleteListing(t *testing.T) {
 	}
 	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Users: seed}))
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 90, live: true})
+	err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 90, live: true, noKeys: true})
 	if err == nil || !strings.Contains(err.Error(), "the server has 10051 users but listed only 9999") {
 		t.Fatalf("err = %v, want the incomplete listing reported", err)
 	}
@@ -95,12 +95,15 @@ func TestIncompleteListing(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	exampleenv.CheckHelp(t, "audit", command, "-format string", "-inactive-days int", "-flagged-only", "-live",
-		"username,email,type,status")
+		"-activity string", "-suggest FILE", "-force", "-deployment string", "-no-api-keys", "username,email,type,status")
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"-format", "json"}, `-format "json": want "table" or "csv"`},
+		{[]string{"-format", "xml"}, `-format "xml": want "table", "csv", "json" or "html"`},
+		{[]string{"-activity", "login"}, `-activity "login": want "lastactive" or "auditlog"`},
+		{[]string{"-force"}, "-force only applies to -suggest FILE"},
+		{[]string{"-deployment", "cloud"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 		{[]string{"-inactive-days", "-1"}, "-inactive-days -1: want 0 or more"},
 		{[]string{"-inactive-days", "ninety"}, `invalid value "ninety" for flag -inactive-days`},
 		{[]string{"users"}, `unexpected arguments ["users"]`},

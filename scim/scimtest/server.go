@@ -41,6 +41,7 @@ type Server struct {
 	rev    int // State.Revision: changes so far
 	faults faultState
 	log    []Request
+	audit  []AuditEntry // see auditlogs.go
 }
 
 // Request is one HTTP request the server received, as Server.Requests
@@ -218,6 +219,7 @@ func (s *Server) Reset() error {
 	s.st = st
 	s.faults = newFaultState(s.opts.Faults)
 	s.log = nil
+	s.audit = nil
 	snap := s.changed()
 	s.mu.Unlock()
 	s.notify(snap)
@@ -268,10 +270,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(rec, r, body)
 }
 
-// serve routes a request to the GraphQL or the SCIM handler.
+// serve routes a request to the GraphQL, audit-log or SCIM handler.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.URL.Path == "/graphql" {
 		s.serveGraphQL(w, r, body)
+		return
+	}
+	if s.serveAuditLogs(w, r) {
 		return
 	}
 	s.serveSCIM(w, r, body)
@@ -363,10 +368,12 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request, body []byte) 
 	// The reply is built under the lock from fresh values, and written
 	// after it is released and OnChange has seen the change.
 	s.mu.Lock()
+	before := s.auditBefore(req, segs[0])
 	rep, err := s.handleSCIM(req, r.Header.Get("Authorization"), handle)
 	var snap *State
 	if err == nil && req.method != http.MethodGet && rep.status < 300 {
 		snap = s.changed()
+		s.auditSCIM(req, segs[0], before, rep)
 	}
 	s.mu.Unlock()
 	s.notify(snap)
