@@ -95,7 +95,7 @@ func TestSavedPlanRefused(t *testing.T) {
 				t.Errorf("result %d = %q, want it to start %q", i, lines[i:][:min(1, len(lines[i:]))], prefix)
 			}
 		}
-		if len(lines) != 4 || r.Summary() != "Applied 2 of 4 changes: 2 failed, 0 not attempted." {
+		if len(lines) != 4 || r.Summary() != "Applied 2 of 4 changes: 2 failed." {
 			t.Errorf("report:\n%s", strings.Join(lines, "\n"))
 		}
 		for _, req := range fx.srv.Requests()[before:] {
@@ -228,11 +228,12 @@ func TestApplyChecksThePlan(t *testing.T) {
 		want string
 	}{
 		{"nil", nil, "nil plan"},
-		{"format", &orgsync.Plan{Format: 2}, "format 2"},
-		{"deployment", &orgsync.Plan{Format: 1, MultiTenant: true}, "MultiTenant true"},
-		{"update without ID", &orgsync.Plan{Format: 1, Users: []orgsync.UserChange{{Action: orgsync.Update, UserName: "ada"}}}, "no user ID"},
-		{"role without ID", &orgsync.Plan{Format: 1, Roles: []orgsync.RoleChange{{Action: orgsync.Update, Name: "r"}}}, "no role ID"},
-		{"team without ID", &orgsync.Plan{Format: 1, Memberships: []orgsync.MembershipChange{{Team: "ml", Add: []orgsync.UserRef{{UserName: "a"}}}}}, "no team ID"},
+		{"format", &orgsync.Plan{Format: 1}, "format 1"},
+		{"base URL", &orgsync.Plan{Format: 2, Target: orgsync.Target{BaseURL: "https://acme.wandb.io/scim", Deployment: scim.Dedicated}}, "the base URL differs"},
+		{"deployment", &orgsync.Plan{Format: 2, Target: orgsync.Target{BaseURL: fx.srv.URL + "/scim", Deployment: scim.MultiTenant}}, "the deployment differs"},
+		{"update without ID", &orgsync.Plan{Format: 2, Users: []orgsync.UserChange{{Action: orgsync.Update, UserName: "ada"}}}, "no user ID"},
+		{"role without ID", &orgsync.Plan{Format: 2, Roles: []orgsync.RoleChange{{Action: orgsync.Update, Name: "r"}}}, "no role ID"},
+		{"team without ID", &orgsync.Plan{Format: 2, Memberships: []orgsync.MembershipChange{{Team: "ml", Add: []orgsync.UserRef{{UserName: "a"}}}}}, "no team ID"},
 	} {
 		if _, err := fx.sync.Apply(context.Background(), tt.plan, orgsync.ApplyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Apply = %v, want an error containing %q", tt.name, err, tt.want)
@@ -578,7 +579,7 @@ func TestProtectionAtApply(t *testing.T) {
 	admin := must(fx.users.FindByUserName(ctx, "admin"))(t)
 	must(fx.users.SetOrganizationRole(ctx, admin.ID, "member"))(t) // now ada is the last
 	_, err = s.Apply(ctx, p, orgsync.ApplyOptions{})
-	if err == nil || !strings.Contains(err.Error(), "the organization would have no admin left") {
+	if err == nil || !strings.Contains(err.Error(), "refusing to demote ada: it is the last organization admin") {
 		t.Errorf("err = %v, want the demotion refused", err)
 	}
 	if u, _ := fx.srv.User("ada"); u.OrgRole != "admin" {
