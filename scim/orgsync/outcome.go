@@ -31,7 +31,9 @@ func notAttempted(format string, args ...any) error {
 // stopped.
 type notStartedError struct{ cause string }
 
-func (e *notStartedError) Error() string { return "the run was stopped (" + e.cause + ") before it was sent" }
+func (e *notStartedError) Error() string {
+	return "the run was stopped (" + e.cause + ") before it was sent"
+}
 
 // unknownError is the error of a change whose outcome is unknown: err is
 // the send's, read the read back's.
