@@ -1,6 +1,7 @@
 package orgsync_test
 
 import (
+	"math"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -186,7 +187,7 @@ func TestBudget(t *testing.T) {
 	if n := len(fx.srv.Requests()) - before; n != 0 {
 		t.Errorf("a refused Apply sent %d requests", n)
 	}
-	if _, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: orgsync.MaxRemovalsPercent(400)}); err != nil {
+	if _, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: orgsync.MaxRemovals(4)}); err != nil {
 		t.Errorf("Apply within the budget: %v", err)
 	}
 
@@ -209,10 +210,33 @@ func TestBudget(t *testing.T) {
 			t.Errorf("%q: Limit(%d) = %d, String %q; want %d, %q", tt.text, tt.managed, got, b.String(), tt.limit, tt.str)
 		}
 	}
-	for _, bad := range []string{"-1", "ten", "10 %%", "101%", "-5%", "NaN%", "1.5"} {
+	for _, bad := range []string{"-1", "ten", "10 %%", "101%", "-5%", "NaN%", "1.5", "Inf%", "+Inf%", "-Inf%", "1e400%", "100.001%"} {
 		var b orgsync.Budget
 		if err := b.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// TestBudgetPercentBounds checks that a percentage budget is finite and
+// within 0–100 however it is made: MaxRemovalsPercent clamps (NaN is no
+// removals), UnmarshalText refuses.
+func TestBudgetPercentBounds(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		p     float64
+		str   string
+		limit int // of 10 managed
+	}{
+		{150, "100%", 10}, {math.Inf(1), "100%", 10}, {math.NaN(), "0%", 0}, {math.Inf(-1), "0%", 0}, {-3, "0%", 0}, {50, "50%", 5},
+	} {
+		b := orgsync.MaxRemovalsPercent(tt.p)
+		if b.String() != tt.str || b.Limit(10) != tt.limit {
+			t.Errorf("MaxRemovalsPercent(%v) = %s, Limit(10) %d; want %s, %d", tt.p, b, b.Limit(10), tt.str, tt.limit)
+		}
+		var back orgsync.Budget
+		if err := back.UnmarshalText([]byte(b.String())); err != nil || back != b {
+			t.Errorf("MaxRemovalsPercent(%v): its text %q reads back as %v, %v", tt.p, b, back, err)
 		}
 	}
 }
