@@ -1,12 +1,12 @@
 package orgsync_test
 
 import (
-	"math"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"

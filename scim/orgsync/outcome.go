@@ -40,6 +40,9 @@ func (e *notStartedError) Error() string {
 type unknownError struct{ err, read error }
 
 func (e *unknownError) Error() string {
+	if e.read == errCut {
+		return fmt.Sprintf("%v; %v", e.err, e.read)
+	}
 	return fmt.Sprintf("%v; reading it back failed: %v", e.err, e.read)
 }
 
@@ -92,11 +95,18 @@ func unsupported(err error) bool {
 	return errors.As(err, &se) && se.StatusCode == http.StatusBadRequest && strings.Contains(strings.ToLower(se.Detail), "not supported")
 }
 
+// errCut is the read back's verdict on a request the run's own context
+// cut in flight: the server did not hold it when read, but the request may
+// still be on its way.
+var errCut = errors.New("not applied when read back, but the request was cut in flight and may still land")
+
 // settle resolves the error err of a change whose outcome may be unknown
 // by reading it back with holds, which reports whether the server holds
 // what the change asked: nil (applied) when it does, err (not applied) when
-// it does not, an *unknownError when the read fails. The read runs after
-// the run's context ended too, bounded by readBackTimeout.
+// it does not, an *unknownError when the read fails, or when the run's
+// context ended with the request in flight (it may land after the read).
+// The read runs after the run's context ended too, bounded by
+// readBackTimeout.
 func settle(ctx context.Context, err error, holds func(context.Context) (bool, error)) error {
 	if !ambiguous(err) || holds == nil {
 		return err
@@ -109,6 +119,8 @@ func settle(ctx context.Context, err error, holds func(context.Context) (bool, e
 		return &unknownError{err: err, read: rerr}
 	case ok:
 		return nil
+	case ctx.Err() != nil:
+		return &unknownError{err: err, read: errCut}
 	}
 	return fmt.Errorf("not applied (read back): %w", err)
 }

@@ -76,7 +76,7 @@ func (r Result) String() string {
 	if r.Err != nil {
 		s += ": " + r.Err.Error()
 	}
-	if len(r.NotApplicable) > 0 {
+	if len(r.NotApplicable) > 0 && r.Status != NotApplicable {
 		s += " (not applicable, not made: " + strings.Join(r.NotApplicable, ", ") + ")"
 	}
 	return s
