@@ -446,7 +446,7 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	case errors.As(err, &ae):
 		report = ae.Report
 	case err != nil:
-		return err
+		return unprefixed{err}
 	}
 	if c.json {
 		if err := printJSON(stdout, report); err != nil {
@@ -462,10 +462,17 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	case report.Stopped || ctx.Err() != nil:
 		return fmt.Errorf("%w: %s Changes not started were not made; run the plan again to see what is left", exampleenv.ErrInterrupted, report.Summary())
 	case ae != nil:
-		return errors.New(strings.TrimPrefix(ae.Error(), "orgsync: "))
+		return unprefixed{ae}
 	}
 	return nil
 }
+
+// unprefixed is a library error shown after the program's name without
+// the library's ("orgsync: orgsync: …" said once).
+type unprefixed struct{ err error }
+
+func (e unprefixed) Error() string { return strings.TrimPrefix(e.err.Error(), "orgsync: ") }
+func (e unprefixed) Unwrap() error { return e.err }
 
 // export writes the organization as a file.
 func export(ctx context.Context, stdout, info io.Writer, c config) error {
