@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -298,5 +299,29 @@ func TestReadme(t *testing.T) {
 	r := exampleenv.RunMain(t, "orgsync", nil, command)
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
+	}
+	for _, want := range []string{"go build -o bin/ ./examples/orgsync", "`go run` reports every failure as exit status 1"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the README's section lacks %q", want)
+		}
+	}
+	// Every command the section shows, the CI snippet's included, is one
+	// the built program accepts.
+	section, _, _ = strings.Cut(section, "\n## ")
+	commands := 0
+	for _, line := range strings.Split(section, "\n") {
+		args, ok := strings.CutPrefix(strings.TrimSpace(line), "bin/orgsync")
+		if !ok {
+			continue
+		}
+		args, _, _ = strings.Cut(args, " #")
+		args, _, _ = strings.Cut(args, "||")
+		commands++
+		if _, err := parse(strings.Fields(args), io.Discard); err != nil {
+			t.Errorf("README: %q: %v", line, err)
+		}
+	}
+	if commands < 8 {
+		t.Errorf("the README's section shows %d commands of bin/orgsync, want the walk-through and CI's", commands)
 	}
 }
