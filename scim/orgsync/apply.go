@@ -337,12 +337,15 @@ func (a *applier) done(index int, err error) {
 		ns  *notStartedError
 		uk  *unknownError
 		nap *notApplicableError
+		pe  *partialError
 	)
 	a.mu.Lock()
 	r := &a.results[index]
 	switch {
 	case err == nil:
 		r.Status = Applied
+	case errors.As(err, &pe):
+		r.Status, r.Err = Applied, err
 	case errors.As(err, &na):
 		r.Status, r.Err = NotAttempted, err
 	case errors.As(err, &ns):
@@ -574,7 +577,7 @@ func notAdded(missing []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("not added, since creating them failed: %s", strings.Join(missing, ", "))
+	return &partialError{"applied in part: not added, since creating them failed: " + strings.Join(missing, ", ")}
 }
 
 // hasTeamRole reports whether u's role in team is role.

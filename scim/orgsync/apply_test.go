@@ -142,7 +142,7 @@ func TestDependentChangesNotAttempted(t *testing.T) {
 		`+ user bob: email bob@example.com, organizationRole auditor: not attempted: the change to role auditor failed`,
 		`+ user carol: email carol@example.com: FAILED: users.Create: `,
 		`+ team ml`,
-		`~ team ml members: +ada +bob +carol: FAILED: not added, since creating them failed: bob, carol`,
+		`~ team ml members: +ada +bob +carol: applied in part: not added, since creating them failed: bob, carol`, // ada was added
 		`~ user ada team roles: ml member → admin`,
 		`~ user bob team roles: ml member → admin: not attempted: the change to user bob failed`,
 		`~ user carol team roles: ml member → admin: not attempted: the change to user carol failed`,

@@ -319,7 +319,7 @@ func (a *applier) membership(ctx context.Context, m MembershipChange) error {
 	}
 	remove, _ := a.resolve(m.Remove)
 	if len(add)+len(remove) == 0 {
-		return notAttempted("%v", notAdded(missing))
+		return notAttempted("not added, since creating them failed: %s", strings.Join(missing, ", "))
 	}
 	keys := make([]string, len(m.Add))
 	for i, u := range m.Add {
@@ -413,10 +413,17 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 		return err
 	}
 	if len(dropped) > 0 {
-		return fmt.Errorf("not set in %s: the team, role or membership change it needs failed", strings.Join(dropped, ", "))
+		return &partialError{fmt.Sprintf("applied in part: not set in %s, since the team, role or membership change it needs failed",
+			strings.Join(dropped, ", "))}
 	}
 	return nil
 }
+
+// partialError notes what an applied change left out because a change it
+// needs failed (the failure is reported with that change).
+type partialError struct{ msg string }
+
+func (e *partialError) Error() string { return e.msg }
 
 func (a *applier) sendTeamRoles(ctx context.Context, c TeamRoleChange, id string, set []users.TeamRole) error {
 	if c.UserID != "" {
