@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
@@ -106,8 +107,9 @@ team.
 -apply from a file prints the plan and applies it only after you type yes
 on a terminal; -auto-approve skips the question; with no terminal and no
 -auto-approve nothing is sent. -apply -plan FILE applies a plan saved with
--out (already reviewed) without asking: exactly that plan, refused for any
-other W&B, organization or deployment, and change by change for any
+-out (already reviewed) without asking, on the deployment it records:
+exactly that plan, refused for any other W&B, organization or deployment
+(a -deployment given must agree), and change by change for any
 resource changed since or whose ID now names another. Changes are made in
 dependency order (roles, users, promotions before demotions, teams,
 members, team roles, deactivations); a plan whose deactivations plus member
@@ -246,6 +248,11 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		}
 		if !c.apply {
 			return show(stdout, info, plan, c)
+		}
+		if deployment == "" { // the plan says which; a -deployment given must agree with it
+			if deployment, err = scim.ParseDeployment(string(plan.Target.Deployment)); err != nil {
+				return fmt.Errorf("%s: %w", c.planFile, err)
+			}
 		}
 	} else if file, digest, err = readFile(c.file); err != nil {
 		return err

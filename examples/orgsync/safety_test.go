@@ -137,6 +137,16 @@ func TestSavedPlanOnAnotherServer(t *testing.T) {
 	if u, _ := b.srv.User("bob"); u.ModelsSeat != "full" {
 		t.Errorf("B's bob = %+v", u)
 	}
+	// On B, a plan made for B as Self-Managed applies without repeating
+	// -deployment, and is refused for another deployment.
+	orgB := b.file("org.json", `{"users": [{"userName": "bob", "modelsSeat": "viewer"}]}`)
+	planB := filepath.Join(b.dir, "plan.json")
+	b.run(2, []string{"-deployment", "self-managed", "-file", orgB, "-out", planB}, nil, nil)
+	b.run(1, []string{"-deployment", "dedicated", "-apply", "-plan", planB}, nil, []string{"the deployment differs, so nothing was applied"})
+	if n := b.writes(); n != 0 {
+		t.Errorf("B received %d changes", n)
+	}
+	b.run(0, []string{"-apply", "-plan", planB}, []string{"Applied 1 change.\n"}, nil)
 }
 
 // TestDeploymentFlag plans the sample on a simulated Multi-tenant Cloud:
