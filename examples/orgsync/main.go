@@ -405,7 +405,7 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 			len(be.Removals), be.Budget, be.Limit, be.Managed, strings.Join(be.Removals, "\n  "))
 	}
 	if c.planFile == "" {
-		q := fmt.Sprintf("Do you want to make these %s in the organization at %s?", exampleenv.Count(total, "change"), p.Target.BaseURL)
+		q := fmt.Sprintf("Apply the %s above to the organization at %s?", exampleenv.Count(total, "change"), p.Target.BaseURL)
 		if err := exampleenv.Confirm(ctx, info, q, c.autoApprove); err != nil {
 			return err
 		}

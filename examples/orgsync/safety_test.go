@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -35,7 +37,7 @@ func console(answer string) context.Context {
 func TestApplyAsksFirst(t *testing.T) {
 	l := newLive(t)
 	org := l.file("org.json", `{"users": [{"userName": "bob", "modelsSeat": "viewer"}]}`)
-	const question = "Do you want to make these 1 change in the organization at "
+	const question = "Apply the 1 change above to the organization at "
 
 	r := l.run(1, []string{"-file", org, "-apply"}, []string{"~ user bob: modelsSeat full → viewer\n"},
 		[]string{"orgsync: not confirmed: standard input is not a terminal to ask on; review the plan and run again with -auto-approve\n"})
@@ -254,5 +256,40 @@ func TestInterrupt(t *testing.T) {
 	t.Logf("statuses: %v", counts)
 	if counts["applied"] < interruptAfter || counts["not started"] == 0 || counts["failed"] != 0 {
 		t.Errorf("statuses %v", counts)
+	}
+}
+
+// TestPlanRecordsItsTarget checks the saved plan's binding, in the shape
+// the JSON plan of issue 18 builds on: "target" with the base URL, the
+// organization and the deployment, "input_digest" the sha256 of the file
+// as read, and each change's resource by name and ID.
+func TestPlanRecordsItsTarget(t *testing.T) {
+	l := newLive(t)
+	content := `{"users": [{"userName": "bob", "modelsSeat": "viewer"}]}`
+	org := l.file("org.json", content)
+	plan := filepath.Join(l.dir, "plan.json")
+	l.run(2, []string{"-deployment", "self-managed", "-file", org, "-out", plan}, nil, nil)
+	data, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved struct {
+		InputDigest string `json:"input_digest"`
+		Users       []struct{ UserName, ID string }
+	}
+	if err := json.Unmarshal(data, &saved); err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]map[string]any
+	_ = json.Unmarshal(data, &raw)
+	sum := sha256.Sum256([]byte(content))
+	bob, _ := l.srv.User("bob")
+	switch {
+	case raw["target"]["base_url"] != l.srv.URL+"/scim" || raw["target"]["deployment"] != "self-managed":
+		t.Errorf("target = %v", raw["target"])
+	case saved.InputDigest != "sha256:"+hex.EncodeToString(sum[:]):
+		t.Errorf("input_digest = %q", saved.InputDigest)
+	case len(saved.Users) != 1 || saved.Users[0].UserName != "bob" || saved.Users[0].ID != bob.ID:
+		t.Errorf("users = %+v", saved.Users)
 	}
 }
