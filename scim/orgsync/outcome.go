@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/go-wandb/identity/internal/retry"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -66,13 +64,22 @@ func errChanged(format string, args ...any) error {
 }
 
 // ambiguous reports whether a change that ended with err may have been
-// applied all the same: its reply was lost (scim.ErrOutcomeUnknown, a
-// connection error, a gateway's 5xx), or the run's context ended while it
-// was in flight. A 4xx reply and the package's own refusals are not.
+// applied all the same: anything but a refusal known to come before the
+// change was made. A reply of the server's (a 4xx but 408; a 5xx is a
+// gateway's as often as not), a connection never opened (a dial or DNS
+// error), and this package's own refusals are known; a lost reply
+// (scim.ErrOutcomeUnknown, a dropped connection, an attempt timed out) and
+// the run's context ending in flight are not.
 func ambiguous(err error) bool {
-	var se *scim.Error
-	var ue *url.Error
-	var ne net.Error
+	var (
+		se  *scim.Error
+		na  *notAttemptedError
+		ns  *notStartedError
+		uk  *unknownError
+		nap *notApplicableError
+		pe  *partialError
+		ge  *GuardError
+	)
 	switch {
 	case err == nil:
 		return false
@@ -80,11 +87,11 @@ func ambiguous(err error) bool {
 		return true
 	case errors.As(err, &se):
 		return se.StatusCode >= 500 || se.StatusCode == http.StatusRequestTimeout
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		errors.As(err, &ue), errors.As(err, &ne), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return true
+	case errors.As(err, &na), errors.As(err, &ns), errors.As(err, &uk), errors.As(err, &nap), errors.As(err, &pe), errors.As(err, &ge),
+		errors.Is(err, ErrNotSameResource), errors.Is(err, scim.ErrPreconditionFailed), retry.IsDialError(err):
+		return false
 	}
-	return false
+	return true
 }
 
 // unsupported reports whether err is a server's refusal of an operation

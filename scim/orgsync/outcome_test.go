@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -19,13 +16,17 @@ import (
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
-// lossy is a transport that, for the writes it is told to, either makes the
-// write and loses its reply (a 502 in its place, as a gateway that timed
-// out does), or answers 503 without making it.
+// errConnectionLost is the transport's error for a reply it dropped.
+var errConnectionLost = errors.New("connection reset by peer")
+
+// lossy is a transport that, for the writes it is told to, makes the write
+// and loses its reply (a 502 in its place, as a gateway that timed out
+// does, or the connection dropped), or answers 503 without making it.
 type lossy struct {
 	base http.RoundTripper
 	// fate returns, for the n-th write (from 1), "lose" (applied, reply
-	// lost), "drop" (not applied, 503) or "" (passed through).
+	// a 502), "cut" (applied, connection lost), "drop" (not applied, 503)
+	// or "" (passed through).
 	fate   func(n int64, r *http.Request) string
 	writes atomic.Int64
 }
@@ -41,6 +42,13 @@ func (l *lossy) RoundTrip(r *http.Request) (*http.Response, error) {
 			ContentLength: int64(len(body)), Request: r}
 	}
 	switch l.fate(l.writes.Add(1), r) {
+	case "cut": // made, and the connection lost before the reply
+		resp, err := l.base.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		return nil, errConnectionLost
 	case "lose":
 		resp, err := l.base.RoundTrip(r)
 		if err != nil {
@@ -62,12 +70,8 @@ func (l *lossy) RoundTrip(r *http.Request) (*http.Response, error) {
 // through a lossy transport.
 func lossyClient(t *testing.T, srv *scimtest.Server, fate func(n int64, r *http.Request) string) *scim.Client {
 	t.Helper()
-	target, _ := url.Parse(srv.URL)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	proxy.Transport = &lossy{base: http.DefaultTransport, fate: fate}
-	front := httptest.NewServer(proxy)
-	t.Cleanup(front.Close)
-	c, err := scim.NewClient(scim.WithBaseURL(front.URL), scim.WithAPIKey(srv.APIKey), scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey), scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}),
+		scim.WithHTTPClient(&http.Client{Transport: &lossy{base: http.DefaultTransport, fate: fate}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +117,8 @@ func TestLostMembershipReply(t *testing.T) {
 
 // TestReportsMatchTheServer applies a plan of about a hundred changes
 // through a gateway that loses the reply of every third write (after it
-// was made) and refuses every fifth unmade: each change reported applied
+// was made), refuses every fifth unmade, and drops the connection of every
+// seventh after making it: each change reported applied
 // is on the server, each reported failed is not (the next plan still has
 // it), and the next plan has nothing the report called applied.
 func TestReportsMatchTheServer(t *testing.T) {
@@ -134,6 +139,8 @@ func TestReportsMatchTheServer(t *testing.T) {
 			return "lose"
 		case n%5 == 0:
 			return "drop"
+		case n%7 == 0:
+			return "cut"
 		}
 		return ""
 	})
