@@ -124,7 +124,7 @@ func newGuard(caller string, list []*users.User) *Guard {
 	return g
 }
 
-// Caller returns the calling account's username.
+// Caller returns the calling account's username, lower-cased.
 func (g *Guard) Caller() string { return g.caller }
 
 // Complete reports whether NewGuard read every user of the organization.
