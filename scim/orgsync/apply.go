@@ -345,7 +345,7 @@ func (a *applier) done(index int, err error) {
 	case err == nil:
 		r.Status = Applied
 	case errors.As(err, &pe):
-		r.Status, r.Err = Applied, err
+		r.Status, r.Err = Partial, err
 	case errors.As(err, &na):
 		r.Status, r.Err = NotAttempted, err
 	case errors.As(err, &ns):
@@ -577,7 +577,7 @@ func notAdded(missing []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &partialError{"applied in part: not added, since creating them failed: " + strings.Join(missing, ", ")}
+	return &partialError{msg: "not added, since creating them failed: " + strings.Join(missing, ", ")}
 }
 
 // hasTeamRole reports whether u's role in team is role.

@@ -143,7 +143,7 @@ func (a *applier) sendUser(ctx context.Context, index int, c UserChange, want us
 		case errors.As(err, &na):
 			return nil // created; the fields refused are recorded not applicable
 		case err != nil:
-			return fmt.Errorf("the user was created (ID %s), but setting its attributes failed: %w", u.ID, err)
+			return &partialError{msg: fmt.Sprintf("the user was created (ID %s), but setting its attributes failed", u.ID), err: err}
 		}
 		return nil
 	}
@@ -413,17 +413,28 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 		return err
 	}
 	if len(dropped) > 0 {
-		return &partialError{fmt.Sprintf("applied in part: not set in %s, since the team, role or membership change it needs failed",
+		return &partialError{msg: fmt.Sprintf("not set in %s, since the team, role or membership change it needs failed",
 			strings.Join(dropped, ", "))}
 	}
 	return nil
 }
 
-// partialError notes what an applied change left out because a change it
-// needs failed (the failure is reported with that change).
-type partialError struct{ msg string }
+// partialError is the error of a change applied in part: msg says what
+// was not made, err why (nil when a change it needs failed, which is
+// reported with that change).
+type partialError struct {
+	msg string
+	err error
+}
 
-func (e *partialError) Error() string { return e.msg }
+func (e *partialError) Error() string {
+	if e.err != nil {
+		return e.msg + ": " + e.err.Error()
+	}
+	return e.msg
+}
+
+func (e *partialError) Unwrap() error { return e.err }
 
 func (a *applier) sendTeamRoles(ctx context.Context, c TeamRoleChange, id string, set []users.TeamRole) error {
 	if c.UserID != "" {

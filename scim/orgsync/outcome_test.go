@@ -188,3 +188,38 @@ func TestReportsMatchTheServer(t *testing.T) {
 		t.Errorf("statuses %v: want both applied and failed changes", counts)
 	}
 }
+
+// TestCreatedInPart creates a user whose attributes cannot then be set (the
+// gateway refuses the PATCH that follows the create): the change is
+// reported applied in part, not failed, since the user exists.
+func TestCreatedInPart(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{})
+	c := lossyClient(t, srv, func(_ int64, r *http.Request) string {
+		if r.Method == http.MethodPatch {
+			return "drop"
+		}
+		return ""
+	})
+	s, ctx := orgsync.New(c, orgsync.Options{}), context.Background()
+	p, err := s.Plan(ctx, decode(t, `{"users": [{"userName": "zed", "email": "zed@example.com", "organizationRole": "admin"}]}`), orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Apply(ctx, p, orgsync.ApplyOptions{})
+	var ae *orgsync.ApplyError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Apply = %v, want an *ApplyError", err)
+	}
+	zed, ok := srv.User("zed")
+	if !ok || zed.OrgRole != "member" {
+		t.Fatalf("zed = %+v, %v; want created as a member", zed, ok)
+	}
+	r := ae.Report.Results[0]
+	if r.Status != orgsync.Partial || !strings.Contains(r.Err.Error(), "the user was created (ID "+zed.ID+"), but setting its attributes failed") {
+		t.Errorf("result = %s", r)
+	}
+	if got := ae.Report.Summary(); got != "Applied 0 of 1 changes: 1 applied in part." {
+		t.Errorf("summary %q", got)
+	}
+}

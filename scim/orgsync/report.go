@@ -32,6 +32,10 @@ const (
 	// NotApplicable: the deployment cannot make the change: the server
 	// refused it as unsupported, and nothing else was asked.
 	NotApplicable Status = "not applicable"
+	// Partial: part of the change was made and part was not; Err says
+	// which (a user created whose attributes could not be set, a team's
+	// members added but for those whose create failed).
+	Partial Status = "applied in part"
 )
 
 // Result is what became of one change of a plan: Change is its plan line,
@@ -134,7 +138,7 @@ func (r *Report) Summary() string {
 		return fmt.Sprintf("Applied %d %s%s.", applied, plural(applied, "change", "changes"), na)
 	}
 	var parts []string
-	for _, s := range []Status{Failed, Unknown, NotAttempted, NotStarted, NotApplicable} {
+	for _, s := range []Status{Partial, Failed, Unknown, NotAttempted, NotStarted, NotApplicable} {
 		if n := r.Count(s); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
@@ -171,19 +175,19 @@ func (e *ApplyError) Error() string {
 		msg = "orgsync: stopped: " + r.Summary()
 	}
 	for _, x := range r.Results {
-		if x.Status == Failed || x.Status == Unknown || x.Status == NotAttempted {
+		if x.Status == Failed || x.Status == Unknown || x.Status == NotAttempted || x.Status == Partial {
 			return msg + " First: " + x.String()
 		}
 	}
 	return msg
 }
 
-// Unwrap returns the errors of the changes that failed or whose outcome is
-// unknown.
+// Unwrap returns the errors of the changes that failed, were applied in
+// part, or whose outcome is unknown.
 func (e *ApplyError) Unwrap() []error {
 	var out []error
 	for _, r := range e.Report.Results {
-		if r.Status == Failed || r.Status == Unknown {
+		if r.Status == Failed || r.Status == Unknown || r.Status == Partial {
 			out = append(out, r.Err)
 		}
 	}
