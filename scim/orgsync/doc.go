@@ -51,8 +51,8 @@
 // independent ones go on. A Budget bounds the removals (deactivations and
 // members removed) an Apply may make; beyond it, nothing is sent. Each
 // change is reported Applied, Failed (only when it was not applied),
-// Unknown (its reply was lost and reading it back failed), NotAttempted,
-// NotStarted (ApplyOptions.Stop) or NotApplicable. The program
+// Partial, Unknown (its reply was lost and reading it back failed),
+// NotAttempted, NotStarted (ApplyOptions.Stop) or NotApplicable. The program
 // examples/orgsync is this package on the command line.
 //
 // Guard is the rule on deactivations, deletions and demotions, exported
