@@ -286,8 +286,13 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	if !c.apply {
 		return show(stdout, info, plan, c)
 	}
-	if !c.json {
+	switch {
+	case !c.json:
 		if err := plan.WriteText(stdout); err != nil {
+			return err
+		}
+	case c.planFile == "" && !c.autoApprove: // the question needs the plan in sight
+		if err := plan.WriteText(info); err != nil {
 			return err
 		}
 	}

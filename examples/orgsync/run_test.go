@@ -36,6 +36,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-plan", "p.json", "-file", "org.json"}, "-plan uses a saved plan"},
 		{[]string{"-max-removals", "ten"}, `invalid removal budget "ten"`},
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
+		{[]string{"-max-removals", "NaN%"}, `invalid removal budget "NaN%"`},
+		{[]string{"-max-removals", "Inf%"}, `invalid removal budget "Inf%"`},
+		{[]string{"-max-removals", "-1%"}, `invalid removal budget "-1%"`},
+		{[]string{"-deployment", "cloud"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
 		exampleenv.CheckUsageErrorExit(t, "orgsync", command, tt.args, tt.want, exampleenv.ExitFailed)

@@ -54,6 +54,11 @@ func TestApplyAsksFirst(t *testing.T) {
 	if n := l.writes(); n != 0 {
 		t.Fatalf("answer no: %d changes sent", n)
 	}
+	// With -json, the plan the question is about is shown on stderr.
+	r = runWith(console("no\n"), "-live", "-file", org, "-apply", "-json")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "~ user bob: modelsSeat full → viewer\n") || !strings.Contains(r.Stderr, question) || r.Stdout != "" {
+		t.Errorf("-json, answer no: exit %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+	}
 	r = runWith(console("yes\n"), "-live", "-file", org, "-apply")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "Applied 1 change.\n") {
 		t.Errorf("answer yes: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
