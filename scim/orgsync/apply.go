@@ -89,6 +89,18 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		if u.ID != "" {
 			a.userIDs[strings.ToLower(u.UserName)] = u.ID
 		}
+		// A user the server's incomplete list left out is read, so the guard
+		// rules on its role rather than on nothing.
+		_, listed := now.users[u.ID]
+		if !listed && !now.completeUsers && (u.Action == Deactivate || slices.ContainsFunc(u.Fields, demotion)) {
+			found, err := s.users.Get(ctx, u.ID)
+			switch {
+			case err == nil:
+				a.guard.Observe(found)
+			case !gone(err):
+				return nil, fmt.Errorf("orgsync: reading user %s, which the plan deactivates or demotes: %w", cut(u.UserName), err)
+			}
+		}
 	}
 	a.results = make([]Result, 0, len(p.Lines()))
 	for _, l := range p.Lines() {

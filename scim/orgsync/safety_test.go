@@ -332,3 +332,54 @@ func TestInterruptedApply(t *testing.T) {
 		t.Errorf("statuses %v: want about %d applied, the rest not started, at most the 4 in flight unknown", counts, stopAfter)
 	}
 }
+
+// TestGuardAtApplyWithIncompleteList applies a demotion of ada after the
+// other admin was demoted, against a server whose user list now leaves ada
+// out: Apply reads her, and the guard keeps the last admin.
+func TestGuardAtApplyWithIncompleteList(t *testing.T) {
+	t.Parallel()
+	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{
+		{UserName: scimtest.DefaultAdminUserName, Email: "admin@example.com", OrgRole: "member"},
+		{UserName: "ada", Email: "ada@example.com", OrgRole: "admin"},
+		{UserName: "bob", Email: "bob@example.com", OrgRole: "admin"},
+		{UserName: "svc", AccountType: scimtest.AccountOrgService},
+	}})
+	key, err := srv.NewAPIKey("svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hide atomic.Bool
+	front := rewriting(t, srv, func(r *http.Request, v any) {
+		page, ok := v.(map[string]any)
+		if !hide.Load() || r.URL.Path != "/scim/Users" || r.URL.Query().Get("filter") != "" || !ok {
+			return
+		}
+		var kept []any
+		for _, u := range page["Resources"].([]any) {
+			if u.(map[string]any)["userName"] != "ada" {
+				kept = append(kept, u)
+			}
+		}
+		page["Resources"] = kept
+	})
+	c, err := scim.NewClient(scim.WithBaseURL(front.BaseURL()), scim.WithAPIKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, us, ctx := orgsync.New(c, orgsync.Options{}), users.New(c), context.Background()
+	p, err := s.Plan(ctx, decode(t, `{"users": [{"userName": "ada", "organizationRole": "member"}]}`), orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "plan", p.Lines(), []string{"~ user ada: organizationRole admin → member"})
+	bob := must(us.FindByUserName(ctx, "bob"))(t)
+	must(us.SetOrganizationRole(ctx, bob.ID, "member"))(t)
+	hide.Store(true)
+	_, err = s.Apply(ctx, p, orgsync.ApplyOptions{})
+	if !errors.Is(err, orgsync.ErrGuarded) || !strings.Contains(err.Error(), "refusing to demote ada: it is the last organization admin") {
+		t.Errorf("Apply = %v, want the demotion of the last admin refused", err)
+	}
+	if u, _ := srv.User("ada"); u.OrgRole != "admin" {
+		t.Errorf("ada = %+v", u)
+	}
+}
