@@ -479,7 +479,7 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 		fmt.Fprintf(info, "Not applicable on this deployment, not made (%s):\n  %s\n", s.Deployment(), strings.Join(na, "\n  "))
 	}
 	switch {
-	case report.Stopped || ctx.Err() != nil:
+	case report.Stopped || ctx.Err() != nil && !report.Done(): // interrupted before everything was made
 		return fmt.Errorf("%w: %s Changes not started were not made; run the plan again to see what is left", exampleenv.ErrInterrupted, report.Summary())
 	case ae != nil:
 		return unprefixed{ae}

@@ -113,11 +113,16 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		a.run(ctx, ph.steps)
 	}
 	for i := range a.results {
-		if a.results[i].Status == "" { // a new team's members, when the team was not attempted
+		switch {
+		case a.results[i].Status != "":
+		case a.stopped(ctx) != "": // a new team's members, when the team was not started
+			a.results[i].Status, a.results[i].Err = NotStarted, &notStartedError{a.stopped(ctx)}
+		default: // or not attempted
 			a.results[i].Status, a.results[i].Err = NotAttempted, notAttempted("the team was not created")
 		}
 	}
-	r := &Report{Results: a.results, Stopped: a.stopped(ctx) != ""}
+	r := &Report{Results: a.results}
+	r.Stopped = r.Count(NotStarted) > 0
 	if !r.Done() {
 		return nil, &ApplyError{Report: r}
 	}

@@ -88,7 +88,7 @@ func (r Result) String() string {
 
 // Report is what Apply did: one Result per change, in the plan's order.
 // Stopped says the run was stopped (ApplyOptions.Stop, or its context
-// cancelled) before every change was sent.
+// cancelled) before every change was sent: some are NotStarted.
 type Report struct {
 	Results []Result `json:"results"`
 	Stopped bool     `json:"stopped,omitempty"`
