@@ -53,6 +53,9 @@ func (a *applier) sendRole(ctx context.Context, c RoleChange) error {
 	}
 	if len(c.Remove) > 0 {
 		_, err := a.s.roles.RemovePermissions(ctx, c.ID, c.Remove, scim.IfMatch(version))
+		if err != nil && len(c.Add) > 0 {
+			return &partialError{msg: "the permissions were added, but removing " + strings.Join(c.Remove, ", ") + " failed", err: err}
+		}
 		return err
 	}
 	return nil
@@ -190,16 +193,19 @@ func (a *applier) patchUser(ctx context.Context, index int, id, version string, 
 		a.notApplicable(index, ops[0].field)
 		return &notApplicableError{err}
 	}
-	refused := 0
+	refused, set := 0, 0
 	for _, o := range ops {
 		u, err := a.s.users.Patch(ctx, id, []scim.Operation{o.op}, scim.IfMatch(version))
 		switch {
 		case err == nil:
 			version = u.Meta.Version
 			a.seen(u.ID, version)
+			set++
 		case unsupported(err):
 			a.notApplicable(index, o.field)
 			refused++
+		case set > 0:
+			return &partialError{msg: "setting " + o.field + " failed after other fields were set", err: err}
 		default:
 			return err
 		}

@@ -85,9 +85,11 @@ func ambiguous(err error) bool {
 		return false
 	case errors.Is(err, scim.ErrOutcomeUnknown):
 		return true
+	case errors.As(err, &pe): // what was not made may have been after all
+		return ambiguous(pe.err)
 	case errors.As(err, &se):
 		return se.StatusCode >= 500 || se.StatusCode == http.StatusRequestTimeout
-	case errors.As(err, &na), errors.As(err, &ns), errors.As(err, &uk), errors.As(err, &nap), errors.As(err, &pe), errors.As(err, &ge),
+	case errors.As(err, &na), errors.As(err, &ns), errors.As(err, &uk), errors.As(err, &nap), errors.As(err, &ge),
 		errors.Is(err, ErrNotSameResource), errors.Is(err, scim.ErrPreconditionFailed), retry.IsDialError(err):
 		return false
 	}
