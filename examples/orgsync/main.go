@@ -246,6 +246,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		if plan, err = readPlan(c.planFile); err != nil {
 			return err
 		}
+		fmt.Fprintf(info, "Read the plan %s, made for %s%s.\n", c.planFile, plan.Target, digestNote(plan.InputDigest))
 		if !c.apply {
 			return show(stdout, info, plan, c)
 		}
@@ -300,6 +301,14 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		return nil
 	}
 	return apply(ctx, s, stdout, info, plan, c)
+}
+
+// digestNote names the digest of a plan's input, if it has one.
+func digestNote(d string) string {
+	if d == "" {
+		return ""
+	}
+	return " from a file with digest " + d
 }
 
 // checkNew refuses, before anything is read or sent, to write over the

@@ -297,4 +297,7 @@ func TestPlanRecordsItsTarget(t *testing.T) {
 	case len(saved.Users) != 1 || saved.Users[0].UserName != "bob" || saved.Users[0].ID != bob.ID:
 		t.Errorf("users = %+v", saved.Users)
 	}
+	// Shown for review, the saved plan names its target and input.
+	l.run(2, []string{"-plan", plan}, []string{"Read the plan " + plan + ", made for " + l.srv.URL + "/scim (self-managed) from a file with digest " +
+		saved.InputDigest + ".\n  ~ user bob: modelsSeat full → viewer\n"}, nil)
 }
