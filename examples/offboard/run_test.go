@@ -13,12 +13,13 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
+	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated",
 		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 failed."} {
 		if !strings.Contains(s, want) {
@@ -28,8 +29,8 @@ func TestSimulatorMode(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n")
-	exampleenv.ClearEnv(t)
+	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n")
+	exampletest.ClearEnv(t)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -39,14 +40,14 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-live"}, "-live needs the users to offboard"},
 		{[]string{"-live", "a@x.io"}, "-live needs WANDB_API_KEY"},
 	} {
-		exampleenv.CheckUsageError(t, "offboard", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "offboard", command, tt.args, tt.want)
 	}
 }
 
 // TestFileErrors: a bad -file is a failure (exit 1) naming the file and the
 // line, and nothing is sent.
 func TestFileErrors(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "leavers.txt")
 	empty := filepath.Join(dir, "empty.txt")
@@ -64,7 +65,7 @@ func TestFileErrors(t *testing.T) {
 		{[]string{"-file", empty}, "offboard: " + empty + ": no email addresses in the file\n"},
 		{[]string{"-file", filepath.Join(dir, "nope.txt")}, "offboard: open " + filepath.Join(dir, "nope.txt") + ": no such file or directory\n"},
 	} {
-		r := exampleenv.RunMain(t, "offboard", tt.args, command)
+		r := exampletest.RunMain(t, "offboard", tt.args, command)
 		if r.Code != exampleenv.ExitFailed || r.Stderr != tt.want || r.Stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", tt.args, r.Code, r.Stdout, r.Stderr, tt.want)
 		}
@@ -78,7 +79,7 @@ func TestDryRunThenRerun(t *testing.T) {
 				return u.Inactive && flavor == scimtest.MultiTenant // not in a Multi-tenant organization
 			})
 			srv := scimtest.Start(t, scimtest.Options{Flavor: flavor, Users: seed, Teams: simTeams})
-			exampleenv.UseServer(t, srv)
+			exampletest.UseServer(t, srv)
 			file := filepath.Join(t.TempDir(), "leavers.txt")
 			if err := os.WriteFile(file, []byte("# June\ncarol@example.com\nALICE@example.com\n"), 0o600); err != nil {
 				t.Fatal(err)
@@ -135,7 +136,7 @@ func TestIncompleteTeams(t *testing.T) {
 	}
 	teams[9999].Members = []string{"alice"} // in the team the listing leaves out
 	srv := scimtest.Start(t, scimtest.Options{Users: simUsers, Teams: teams})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	var out bytes.Buffer
 	err := run(context.Background(), &out, config{emails: []string{"alice@example.com"}, live: true})
 	if !errors.Is(err, scim.ErrIncomplete) || !strings.Contains(err.Error(), "listing teams") {

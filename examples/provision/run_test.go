@@ -14,13 +14,14 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
 	for _, width := range []int{0, 80, 40} {
-		s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+		s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
 			return run(ctx, w, config{concurrency: 3, width: width})
 		})
 		if !strings.Contains(s, "Read 8 rows from examples/provision/users.csv (the built-in sample).") ||
@@ -101,7 +102,7 @@ func TestBadRowsSkipped(t *testing.T) {
 		Teams: []scimtest.Team{{Name: "ml"}, {Name: "ops"}},
 		Roles: []scimtest.Role{{Name: "run-operator"}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,username,teams,role\n"+
 		"a@x.io,a,ml;ops,admin\n"+
 		"b@x.io,,ml,run-operator\n"+
@@ -151,7 +152,7 @@ func TestBadRowsSkipped(t *testing.T) {
 // change; with nothing bad it provisions as usual.
 func TestStrict(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,teams\n"+
 		"a@x.io,ml\n"+
 		"b@x.io,missing\n"+ // found against the server, after the file's own checks
@@ -224,7 +225,7 @@ func TestRoleFailureLeavesNothing(t *testing.T) {
 // users and fix them on existing ones.
 func TestSeats(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "old", Email: "old@x.io"}}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	out := provision(t, config{file: writeCSV(t, "email,role,seat\nv@x.io,viewer,\nn@x.io,,none\nold@x.io,,viewer\n")}, "")
 	contains(t, out, "Summary: 2 created, 0 reactivated, 1 already present", "old@x.io: already present (seat set to viewer)")
 	for name, want := range map[string][3]string{"v": {"member", "viewer", "viewer"}, "n": {"member", "none", "full"}, "old": {"member", "viewer", "full"}} {
@@ -242,7 +243,7 @@ func TestReactivate(t *testing.T) {
 		Users: []scimtest.User{{UserName: "max", Email: "max@x.io", Inactive: true}},
 		Teams: []scimtest.Team{{Name: "ml"}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,teams\nmax@x.io,ml\nnew@x.io,ml\n")
 
 	out := provision(t, config{file: file, dryRun: true}, "")
@@ -262,7 +263,7 @@ func TestReactivate(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
+	exampletest.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
 		"email,username,teams,role,seat", "the custom role run-operator")
 	for _, tt := range []struct {
 		args []string
@@ -273,10 +274,10 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-stritc"}, "flag provided but not defined: -stritc"},
 		{[]string{"users.csv"}, `unexpected arguments ["users.csv"]`},
 	} {
-		exampleenv.CheckUsageError(t, "provision", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "provision", command, tt.args, tt.want)
 	}
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "provision", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "provision", command, []string{"-live"}, "-live needs WANDB_API_KEY")
 
 	// Files that cannot be read as CSV fail (exit 1) naming the file and
 	// line, before anything is sent.
@@ -288,17 +289,17 @@ func TestCommandLine(t *testing.T) {
 		header:  "provision: " + header + `:1: unknown column "mail" in the header (known: email, username, teams, role, seat)` + "\n",
 		missing: "provision: open " + missing + ": no such file or directory\n",
 	} {
-		r := exampleenv.RunMain(t, "provision", []string{"-file", file}, command)
+		r := exampletest.RunMain(t, "provision", []string{"-file", file}, command)
 		if r.Code != exampleenv.ExitFailed || r.Stderr != want || r.Stdout != "" {
 			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
 		}
 	}
 	// A good run exits 0; one with a skipped row exits 1.
-	if r := exampleenv.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitOK {
+	if r := exampletest.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitOK {
 		t.Errorf("the sample's dry run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	bad := writeCSV(t, "email,teams\na@x.io,nowhere\n")
-	if r := exampleenv.RunMain(t, "provision", []string{"-file", bad}, command); r.Code != exampleenv.ExitFailed ||
+	if r := exampletest.RunMain(t, "provision", []string{"-file", bad}, command); r.Code != exampleenv.ExitFailed ||
 		!strings.Contains(r.Stdout, bad+":2: skipped: no team named nowhere") || r.Stderr != "provision: 1 bad rows were skipped\n" {
 		t.Errorf("a skipped row: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}

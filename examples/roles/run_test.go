@@ -12,11 +12,12 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
+	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"Updated role run-operator", "add permissions: project:update, run:delete",
 		"remove permissions: artifact:delete"} {
 		if !strings.Contains(s, want) {
@@ -27,7 +28,7 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestCreateUpdateUnchanged(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "role.json")
 	apply := func(json, want string) {
 		t.Helper()
@@ -73,7 +74,7 @@ func writes(srv *scimtest.Server, skip int) []string {
 // differ, PUT when the description does.
 func TestIdempotentAndMinimalWrites(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "role.json")
 	apply := func(json string, wantWrites []string, wantOut ...string) {
 		t.Helper()
@@ -113,11 +114,11 @@ func TestIdempotentAndMinimalWrites(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "roles", command, "-file string", "-live", `"inheritedFrom": "member"`)
-	exampleenv.CheckUsageError(t, "roles", command, []string{"-file"}, "flag needs an argument: -file")
-	exampleenv.CheckUsageError(t, "roles", command, []string{"role.json"}, `unexpected arguments ["role.json"]`)
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "roles", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.CheckHelp(t, "roles", command, "-file string", "-live", `"inheritedFrom": "member"`)
+	exampletest.CheckUsageError(t, "roles", command, []string{"-file"}, "flag needs an argument: -file")
+	exampletest.CheckUsageError(t, "roles", command, []string{"role.json"}, `unexpected arguments ["role.json"]`)
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "roles", command, []string{"-live"}, "-live needs WANDB_API_KEY")
 
 	// A bad file is a failure naming the file and the place, and nothing
 	// is sent.
@@ -134,7 +135,7 @@ func TestCommandLine(t *testing.T) {
 		bad:                             "roles: " + bad + ":3:3: invalid character '\"' after object key:value pair",
 		filepath.Join(dir, "nope.json"): "roles: open " + filepath.Join(dir, "nope.json") + ": no such file or directory",
 	} {
-		r := exampleenv.RunMain(t, "roles", []string{"-file", file}, command)
+		r := exampletest.RunMain(t, "roles", []string{"-file", file}, command)
 		if r.Code != exampleenv.ExitFailed || !strings.HasPrefix(r.Stderr, want) || r.Stdout != "" {
 			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
 		}

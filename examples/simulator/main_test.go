@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
@@ -231,7 +231,7 @@ func TestRestart(t *testing.T) {
 // TestCommandLine checks -h and the command lines that are refused.
 func TestCommandLine(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelp(t, "simulator", command, "-state file", "-seed file", "-addr host:port", "-flavor deployment", "0 after a clean stop", "-v\n",
+	exampletest.CheckHelp(t, "simulator", command, "-state file", "-seed file", "-addr host:port", "-flavor deployment", "0 after a clean stop", "-v\n",
 		"export WANDB_BASE_URL=http://127.0.0.1:7357", `"users": [{"userName": "alice"`, "Environment: none is read.")
 	for _, tt := range []struct {
 		args []string
@@ -245,7 +245,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-addr", ""}, "-addr must not be empty"},
 		{[]string{"serve"}, `unexpected arguments ["serve"]`},
 	} {
-		exampleenv.CheckUsageError(t, "simulator", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "simulator", command, tt.args, tt.want)
 	}
 }
 
@@ -293,7 +293,7 @@ func TestStartErrors(t *testing.T) {
 		{[]string{"-state", good}, 1, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
 		{[]string{"-state", filepath.Join(dir, "no-such-dir", "org.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
 	} {
-		r := exampleenv.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)
+		r := exampletest.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)
 		if r.Code != tt.wantCode || !strings.HasPrefix(r.Stderr, tt.want) || r.Stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and %q", tt.args, r.Code, r.Stdout, r.Stderr, tt.wantCode, tt.want)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
@@ -18,7 +19,7 @@ import (
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelpExit(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
+	exampletest.CheckHelpExit(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
 		`"membership": "exact"`, "\n2 when changes are pending", "1 when something failed (the command line,")
 }
 
@@ -36,15 +37,15 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampleenv.CheckUsageErrorExit(t, "sync", command, tt.args, tt.want, exampleenv.ExitFailed)
+		exampletest.CheckUsageErrorExit(t, "sync", command, tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 
 // TestSimulatorMode runs the sample on the built-in simulator: a plan with
 // every kind of change, and exit status 2.
 func TestSimulatorMode(t *testing.T) {
-	exampleenv.ClearEnv(t)
-	r := exampleenv.RunMain(t, "sync", nil, command)
+	exampletest.ClearEnv(t)
+	r := exampletest.RunMain(t, "sync", nil, command)
 	if r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -64,7 +65,7 @@ Changes are pending: run again with -apply to make them.
 	if r.Stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.Stdout, want)
 	}
-	r = exampleenv.RunMain(t, "sync", []string{"-apply"}, command)
+	r = exampletest.RunMain(t, "sync", []string{"-apply"}, command)
 	if r.Code != exampleenv.ExitOK || !strings.HasSuffix(r.Stdout, "Applying 8 changes:\n"+indented(want, 2, 10)+"Applied 8 changes.\n") {
 		t.Errorf("-apply: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -90,7 +91,7 @@ func newLive(t *testing.T) *live {
 			{UserName: "ci-bot", AccountType: scimtest.AccountOrgService}},
 		Teams: []scimtest.Team{{Name: "ml-platform", Members: []string{"carol", "ci-bot"}}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	return &live{t: t, srv: srv, dir: t.TempDir()}
 }
 
@@ -106,9 +107,9 @@ func (l *live) file(name, content string) string {
 
 // run runs sync -live with args and checks the exit status and that stdout
 // and stderr contain the wanted texts.
-func (l *live) run(code int, args []string, stdout, stderr []string) exampleenv.Result {
+func (l *live) run(code int, args []string, stdout, stderr []string) exampletest.Result {
 	l.t.Helper()
-	r := exampleenv.RunMain(l.t, "sync", append([]string{"-live"}, args...), command)
+	r := exampletest.RunMain(l.t, "sync", append([]string{"-live"}, args...), command)
 	if r.Code != code {
 		l.t.Errorf("%q: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.Code, code, r.Stdout, r.Stderr)
 	}
@@ -278,7 +279,7 @@ func TestBadFile(t *testing.T) {
 // TestReadme checks that the README's organization-as-code section shows
 // this program's sample file and the plan it prints on the simulator.
 func TestReadme(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +295,7 @@ func TestReadme(t *testing.T) {
 	}
 	_, plan, _ := strings.Cut(section, "On the simulator, the sample plans:\n\n```\n")
 	plan, _, _ = strings.Cut(plan, "```")
-	r := exampleenv.RunMain(t, "sync", nil, command)
+	r := exampletest.RunMain(t, "sync", nil, command)
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
 	}
