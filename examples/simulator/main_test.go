@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
@@ -148,7 +150,7 @@ func (p *proc) client(t *testing.T) *scim.Client {
 func TestRestart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "org.json")
+	file := filepath.Join(dir, "sim-state.json")
 	args := []string{"-state", file, "-seed", "seed.json", "-v"}
 	ctx := context.Background()
 
@@ -190,6 +192,9 @@ func TestRestart(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary files left beside the state: %v", entries)
+	}
+	if data, err := os.ReadFile(file); err != nil || !strings.HasPrefix(string(data), "{\n  \"kind\": \"wandb-simulator-state\",\n") {
+		t.Errorf("the state file does not start with its kind: %.60q (%v)", data, err)
 	}
 
 	second := start(t, args...)
@@ -269,7 +274,7 @@ func TestStartErrors(t *testing.T) {
 	defer busy.Close()
 	good := filepath.Join(dir, "good.json")
 	srv := scimtest.Start(t, scimtest.Options{Flavor: scimtest.MultiTenant})
-	if err := writeState(good, srv.State()); err != nil {
+	if err := writeState(good, srv.State(), false); err != nil {
 		t.Fatal(err)
 	}
 	seedSyntax := write("seed-syntax.json", "{\n  \"users\": [\n    {\"userName\": \"a\",}\n  ]\n}\n")
@@ -277,6 +282,27 @@ func TestStartErrors(t *testing.T) {
 	seedDup := write("seed-dup.json", `{"users": [{"userName": "a", "email": "a@x.io"}, {"userName": "A", "email": "b@x.io"}]}`)
 	stateEmpty := write("state-empty.json", "")
 	stateBad := write("state-bad.json", `{"format": 1, "flavor": "Dedicated", "users": [{"id": "bad", "userName": "a"}]}`)
+	orgFile := write("org.json", `{"users": [{"userName": "ada", "email": "ada@example.com"}], "teams": []}`)
+	otherKind := write("other-kind.json", `{"kind": "wandb-org", "users": []}`)
+	otherJSON := write("other.json", `{"name": "run-operator"}`)
+	// A state written before "kind" existed loads (and is written back with it).
+	legacy := filepath.Join(dir, "legacy.json")
+	if err := writeState(legacy, scimtest.Start(t, scimtest.Options{}).State(), false); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutKind := strings.Replace(string(data), `"kind": "wandb-simulator-state",`, "", 1)
+	if withoutKind == string(data) {
+		t.Fatalf("the state file has no kind to remove:\n%s", data)
+	}
+	legacy = write("legacy.json", withoutKind)
+	if got, err := loadState(legacy); err != nil || got.Kind != "" || got.Format != scimtest.StateFormat {
+		t.Errorf("loading a state without kind: %+v, %v", got, err)
+	}
+	const advice = "; give -state a file of its own, such as sim-state.json (the simulator creates it)\n"
 
 	for _, tt := range []struct {
 		args     []string
@@ -290,8 +316,11 @@ func TestStartErrors(t *testing.T) {
 		{[]string{"-seed", filepath.Join(dir, "nope.json")}, 1, "simulator: open " + filepath.Join(dir, "nope.json") + ": no such file or directory\n"},
 		{[]string{"-state", stateEmpty}, 1, "simulator: " + stateEmpty + ": the file is empty, want a state file written by the simulator"},
 		{[]string{"-state", stateBad}, 1, "simulator: " + stateBad + `: users[0] ("a"): ID "bad" is not a User ID`},
+		{[]string{"-state", orgFile}, 1, "simulator: " + orgFile + " is not a simulator state file: it looks like an organization file (orgsync's), not a state the simulator wrote" + advice},
+		{[]string{"-state", otherKind}, 1, "simulator: " + otherKind + ` is not a simulator state file: its kind is "wandb-org", not "wandb-simulator-state"` + advice},
+		{[]string{"-state", otherJSON}, 1, "simulator: " + otherJSON + ` is not a simulator state file: a JSON object without "kind": "wandb-simulator-state"` + advice},
 		{[]string{"-state", good}, 1, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
-		{[]string{"-state", filepath.Join(dir, "no-such-dir", "org.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
+		{[]string{"-state", filepath.Join(dir, "no-such-dir", "sim-state.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
 	} {
 		r := exampletest.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)
 		if r.Code != tt.wantCode || !strings.HasPrefix(r.Stderr, tt.want) || r.Stdout != "" {
@@ -377,7 +406,7 @@ func TestLoopback(t *testing.T) {
 func TestSaver(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "org.json")
+	file := filepath.Join(dir, "sim-state.json")
 	var log bytes.Buffer
 	s := &saver{file: file, log: &log, saved: -1}
 	st := scimtest.Start(t, scimtest.Options{}).State()
@@ -390,7 +419,7 @@ func TestSaver(t *testing.T) {
 		t.Fatalf("the file holds revision %v (%v), want 3", got, err)
 	}
 
-	// A directory where the file should be: the rename fails, even for
+	// A directory where the file should be: the save fails, even for
 	// root. The failure is reported, the temporary file removed, and the
 	// error kept until a save succeeds.
 	log.Reset()
@@ -400,11 +429,11 @@ func TestSaver(t *testing.T) {
 	}
 	b := &saver{file: blocked, log: &log, saved: -1}
 	b.save(st)
-	if b.Err() == nil || !strings.HasPrefix(log.String(), "simulator: saving the state: rename ") {
-		t.Errorf("log %q, err %v; want the failed rename", log.String(), b.Err())
+	if b.Err() == nil || !strings.HasPrefix(log.String(), "simulator: saving the state: "+blocked+" is a directory\n") {
+		t.Errorf("log %q, err %v; want the failed save", log.String(), b.Err())
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("files beside the state: %v, want org.json and blocked", entries)
+		t.Errorf("files beside the state: %v, want sim-state.json and blocked", entries)
 	}
 	if err := os.RemoveAll(blocked); err != nil {
 		t.Fatal(err)
@@ -414,6 +443,20 @@ func TestSaver(t *testing.T) {
 	b.save(&x)
 	if b.Err() != nil {
 		t.Errorf("a later save succeeded, yet Err = %v", b.Err())
+	}
+
+	// A file that appears where a new state file is to be made is not
+	// replaced.
+	mine := filepath.Join(dir, "mine.json")
+	if err := os.WriteFile(mine, []byte("not yours"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := &saver{file: mine, log: io.Discard, saved: -1}
+	if err := n.write(st); !errors.Is(err, exampleenv.ErrExists) {
+		t.Errorf("saving over a file the simulator did not make: %v, want ErrExists", err)
+	}
+	if data, _ := os.ReadFile(mine); string(data) != "not yours" {
+		t.Errorf("the file was replaced: %q", data)
 	}
 }
 
