@@ -141,3 +141,39 @@ func TestCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFileCheckedBeforeConnecting: a role file with mistakes fails (exit 1)
+// naming the file, the line and the JSON field of each, before anything is
+// sent: the server sees no request, and the program never says it connected.
+func TestFileCheckedBeforeConnecting(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{})
+	exampletest.UseServer(t, srv)
+	file := filepath.Join(t.TempDir(), "ops.json")
+	content := "{\n  \"name\": \"ops\",\n  \"inheritedFrom\": \"admin\",\n  \"permissions\": [\"run:stop\", \"runs\"]\n}\n"
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-live", "-file", file}, {"-file", file}} {
+		r := exampletest.RunMain(t, "roles", args, command)
+		want := "roles: " + file + `:3:20: inheritedFrom "admin": want "member" or "viewer"` + "\n" +
+			file + `:4:31: permissions[1] "runs": want the form object:operation, with exactly one colon, such as run:stop` + "\n"
+		if r.Code != exampleenv.ExitFailed || r.Stderr != want || r.Stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", args, r.Code, r.Stdout, r.Stderr, want)
+		}
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Errorf("the server received %d requests, want none", len(reqs))
+	}
+}
+
+// TestDeploymentFlag: -deployment picks the simulator's flavor, and a bad
+// value is a bad command line (exit 1).
+func TestDeploymentFlag(t *testing.T) {
+	exampletest.ClearEnv(t)
+	exampletest.CheckHelp(t, "roles", command, "-deployment string", "Never 2 (changes pending)")
+	exampletest.CheckUsageError(t, "roles", command, []string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`)
+	r := exampletest.RunMain(t, "roles", []string{"-deployment", "multi-tenant"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "Updated role run-operator") {
+		t.Errorf("-deployment multi-tenant: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+}
