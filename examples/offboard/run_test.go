@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,7 +22,7 @@ import (
 func TestSimulatorMode(t *testing.T) {
 	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated",
-		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 failed."} {
+		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 refused, 0 failed."} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
@@ -29,7 +30,8 @@ func TestSimulatorMode(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n")
+	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n", "-auto-approve", "-deployment string",
+		"2 after a -dry-run with users to offboard", "never offboarded")
 	exampletest.ClearEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -39,6 +41,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"alice", "bob@x.io", "x@"}, `argument 1: "alice" is not an email address`},
 		{[]string{"-live"}, "-live needs the users to offboard"},
 		{[]string{"-live", "a@x.io"}, "-live needs WANDB_API_KEY"},
+		{[]string{"-deployment", "cloud", "a@x.io"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 	} {
 		exampletest.CheckUsageError(t, "offboard", command, tt.args, tt.want)
 	}
@@ -87,8 +90,8 @@ func TestDryRunThenRerun(t *testing.T) {
 			runOnce := func(dry bool) string {
 				t.Helper()
 				var out bytes.Buffer
-				c := config{file: file, emails: []string{"alice@example.com"}, dryRun: dry, live: true}
-				if err := run(context.Background(), &out, c); err != nil {
+				c := config{file: file, emails: []string{"alice@example.com"}, dryRun: dry, live: true, autoApprove: true}
+				if err := run(context.Background(), &out, c); err != nil && !(dry && errors.Is(err, exampleenv.ErrPending)) {
 					t.Fatalf("run: %v\n%s", err, out.String())
 				}
 				return out.String()
@@ -104,7 +107,7 @@ func TestDryRunThenRerun(t *testing.T) {
 			}
 
 			out = runOnce(false)
-			if !strings.Contains(out, "Summary: 2 offboarded, 0 already offboarded, 0 not found, 0 failed.") {
+			if !strings.Contains(out, "Summary: 2 offboarded, 0 already offboarded, 0 not found, 0 refused, 0 failed.") {
 				t.Errorf("first run:\n%s", out)
 			}
 			if ml, _ := srv.Team("ml-research"); len(ml.Members) != 0 {
@@ -115,9 +118,9 @@ func TestDryRunThenRerun(t *testing.T) {
 			}
 
 			out = runOnce(false)
-			want := "Summary: 0 offboarded, 2 already offboarded, 0 not found, 0 failed."
+			want := "Summary: 0 offboarded, 2 already offboarded, 0 not found, 0 refused, 0 failed."
 			if flavor == scimtest.MultiTenant { // deactivated users left the organization
-				want = "Summary: 0 offboarded, 0 already offboarded, 2 not found, 0 failed."
+				want = "Summary: 0 offboarded, 0 already offboarded, 2 not found, 0 refused, 0 failed."
 			}
 			if !strings.Contains(out, want) {
 				t.Errorf("rerun, want %q:\n%s", want, out)
@@ -144,5 +147,146 @@ func TestIncompleteTeams(t *testing.T) {
 	}
 	if u, ok := srv.User("alice"); !ok || u.Inactive {
 		t.Errorf("alice was changed: %+v", u)
+	}
+}
+
+// writes returns the requests of srv that change something: every SCIM
+// request but GET (GraphQL's POST /graphql only reads, here).
+func writes(srv *scimtest.Server) []string {
+	var out []string
+	for _, r := range srv.Requests() {
+		if r.Method != http.MethodGet && strings.HasPrefix(r.Path, "/scim") {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+// TestGuard: offboarding the calling account is refused by the guard, in
+// the dry run (named in the plan) and in the real run (nothing sent for
+// that user); a run whose every change is refused exits 1, and so does one
+// where only some are. A dry run exits 2 only with changes pending.
+func TestGuard(t *testing.T) {
+	withBoss := append([]scimtest.User{{UserName: "boss", Email: "boss@example.com", OrgRole: "admin"}}, simUsers...)
+	tests := []struct {
+		name       string
+		seed       []scimtest.User
+		args       []string
+		wantCode   int
+		wantStdout []string
+		wantStderr string
+		wantWrites int // write requests
+	}{
+		{
+			name: "caller, dry run", args: []string{"-dry-run", "admin@example.com"}, wantCode: exampleenv.ExitFailed,
+			wantStdout: []string{"admin@example.com: REFUSED: refusing to deactivate admin: it is the calling account\n",
+				"Summary: 0 to offboard, 0 already offboarded, 0 not found, 1 refused, 0 failed.\n"},
+			wantStderr: "offboard: dry run: 1 user refused and 0 failed\n",
+		},
+		{
+			name: "caller, real run", args: []string{"-auto-approve", "ADMIN@example.com"}, wantCode: exampleenv.ExitFailed,
+			wantStdout: []string{"ADMIN@example.com: REFUSED: refusing to deactivate admin: it is the calling account\n",
+				"Summary: 0 offboarded, 0 already offboarded, 0 not found, 1 refused, 0 failed.\n"},
+			wantStderr: "offboard: nothing was changed: 1 user refused by the guard\n",
+		},
+		{
+			name: "caller among others, real run", args: []string{"-auto-approve", "admin@example.com", "bob@example.com"}, wantCode: exampleenv.ExitFailed,
+			wantStdout: []string{"admin@example.com: REFUSED: refusing to deactivate admin", "bob@example.com: would remove from platform; deactivate\n",
+				"bob@example.com: removed from platform; deactivated\n", "Summary: 1 offboarded, 0 already offboarded, 0 not found, 1 refused, 0 failed.\n"},
+			wantStderr: "offboard: 1 of 2 users could not be offboarded (1 refused, 0 failed)\n",
+			wantWrites: 2,
+		},
+		{
+			// The last-admin rule cannot be reached here: the simulator's
+			// caller is an admin, and is never offboarded (orgsync's guard
+			// tests cover the rule). Another admin goes.
+			name: "another admin, real run", seed: withBoss, args: []string{"-auto-approve", "boss@example.com"}, wantCode: exampleenv.ExitOK,
+			wantStdout: []string{"boss@example.com: deactivated\n"},
+			wantWrites: 1,
+		},
+		{
+			name: "dry run with changes pending", args: []string{"-dry-run", "bob@example.com"}, wantCode: exampleenv.ExitPending,
+			wantStdout: []string{"bob@example.com: would remove from platform; deactivate\n", "Summary: 1 to offboard"},
+		},
+		{
+			name: "dry run with nothing to do", args: []string{"-dry-run", "nobody@example.com"}, wantCode: exampleenv.ExitOK,
+			wantStdout: []string{"nobody@example.com: not in the organization, nothing to do\n"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seed := tt.seed
+			if seed == nil {
+				seed = simUsers
+			}
+			srv := scimtest.Start(t, scimtest.Options{Users: seed, Teams: simTeams})
+			exampletest.UseServer(t, srv)
+			r := exampletest.RunMain(t, "offboard", append([]string{"-live"}, tt.args...), command)
+			if r.Code != tt.wantCode || r.Stderr != tt.wantStderr {
+				t.Errorf("exit %d, stderr %q; want %d, %q\n%s", r.Code, r.Stderr, tt.wantCode, tt.wantStderr, r.Stdout)
+			}
+			for _, want := range tt.wantStdout {
+				if !strings.Contains(r.Stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.Stdout)
+				}
+			}
+			if w := writes(srv); len(w) != tt.wantWrites {
+				t.Errorf("write requests %q, want %d", w, tt.wantWrites)
+			}
+			if u, ok := srv.User("admin"); !ok || u.Inactive {
+				t.Errorf("the caller, admin, was deactivated: %+v", u)
+			}
+		})
+	}
+}
+
+// TestConfirmation: a real run on a real W&B (-live) asks for "yes" on the
+// terminal before changing anything; without a terminal and without
+// -auto-approve it refuses (exit 1) and sends nothing; a dry run never asks.
+func TestConfirmation(t *testing.T) {
+	tests := []struct {
+		name       string
+		console    *exampleenv.Console // nil: none (not a terminal)
+		args       []string
+		wantCode   int
+		wantStderr string // substring
+		wantWrites int
+		wantAsked  bool
+	}{
+		{name: "no terminal", args: []string{"alice@example.com"}, wantCode: exampleenv.ExitFailed,
+			wantStderr: "offboard: not confirmed: standard input is not a terminal to ask on; review the plan and run again with -auto-approve; nothing was changed\n"},
+		{name: "no terminal, -auto-approve", args: []string{"-auto-approve", "alice@example.com"}, wantCode: exampleenv.ExitOK, wantWrites: 3},
+		{name: "terminal, yes", console: &exampleenv.Console{In: strings.NewReader("yes\n"), Interactive: true},
+			args: []string{"alice@example.com"}, wantCode: exampleenv.ExitOK, wantWrites: 3, wantAsked: true},
+		{name: "terminal, no", console: &exampleenv.Console{In: strings.NewReader("y\n"), Interactive: true},
+			args: []string{"alice@example.com"}, wantCode: exampleenv.ExitFailed, wantAsked: true,
+			wantStderr: `offboard: not confirmed: the answer was "y", not yes; nothing was changed`},
+		{name: "dry run, terminal", console: &exampleenv.Console{In: strings.NewReader("yes\n"), Interactive: true},
+			args: []string{"-dry-run", "alice@example.com"}, wantCode: exampleenv.ExitPending},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := scimtest.Start(t, scimtest.Options{Users: simUsers, Teams: simTeams})
+			exampletest.UseServer(t, srv)
+			ctx := context.Background()
+			if tt.console != nil {
+				ctx = exampleenv.WithConsole(ctx, *tt.console)
+			}
+			var stdout, stderr bytes.Buffer
+			code := exampleenv.Run(ctx, "offboard", append([]string{"-live"}, tt.args...), &stdout, &stderr, command)
+			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("exit %d, stderr %q; want %d, %q\n%s", code, stderr.String(), tt.wantCode, tt.wantStderr, stdout.String())
+			}
+			asked := strings.Contains(stdout.String(), "Offboard 1 user as listed above, in the W&B at "+srv.URL+"/scim?\n  Only 'yes' will be accepted to approve.")
+			if asked != tt.wantAsked {
+				t.Errorf("asked %t, want %t:\n%s", asked, tt.wantAsked, stdout.String())
+			}
+			if w := writes(srv); len(w) != tt.wantWrites {
+				t.Errorf("write requests %q, want %d", w, tt.wantWrites)
+			}
+			if u, _ := srv.User("alice"); u.Inactive != (tt.wantWrites > 0) {
+				t.Errorf("alice inactive: %t, want %t", u.Inactive, tt.wantWrites > 0)
+			}
+		})
 	}
 }
