@@ -246,7 +246,7 @@ func TestReactivate(t *testing.T) {
 	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,teams\nmax@x.io,ml\nnew@x.io,ml\n")
 
-	out := provision(t, config{file: file, dryRun: true}, "")
+	out := provision(t, config{file: file, dryRun: true}, "changes pending")
 	contains(t, out, "max@x.io: reactivate deactivated user max; add to ml", "Would create 1, reactivate 1, already present 0")
 	if u, _ := srv.User("max"); !u.Inactive {
 		t.Fatalf("the dry run reactivated max: %+v", u)
@@ -264,7 +264,7 @@ func TestReactivate(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	exampletest.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
-		"email,username,teams,role,seat", "the custom role run-operator")
+		"email,username,teams,role,seat", "the custom role run-operator", "-deployment string", "2 after a -dry-run with changes to make")
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -273,6 +273,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-concurrency", "99"}, "-concurrency 99: want 1 to 16"},
 		{[]string{"-stritc"}, "flag provided but not defined: -stritc"},
 		{[]string{"users.csv"}, `unexpected arguments ["users.csv"]`},
+		{[]string{"-deployment", "onprem"}, `-deployment "onprem": want multi-tenant, dedicated or self-managed`},
 	} {
 		exampletest.CheckUsageError(t, "provision", command, tt.args, tt.want)
 	}
@@ -294,13 +295,80 @@ func TestCommandLine(t *testing.T) {
 			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
 		}
 	}
-	// A good run exits 0; one with a skipped row exits 1.
-	if r := exampletest.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitOK {
+	// A dry run with changes exits 2, silently; a good run exits 0; one
+	// with a skipped row exits 1.
+	if r := exampletest.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Errorf("the sample's dry run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := exampletest.RunMain(t, "provision", []string{"-deployment", "multi-tenant"}, command); r.Code != exampleenv.ExitOK {
+		t.Errorf("the sample on a Multi-tenant simulator: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	bad := writeCSV(t, "email,teams\na@x.io,nowhere\n")
 	if r := exampletest.RunMain(t, "provision", []string{"-file", bad}, command); r.Code != exampleenv.ExitFailed ||
 		!strings.Contains(r.Stdout, bad+":2: skipped: no team named nowhere") || r.Stderr != "provision: 1 bad rows were skipped\n" {
 		t.Errorf("a skipped row: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
+}
+
+// TestDuplicateUserNames: rows that share a user name, given or derived
+// from the email, are refused up front, each naming both lines, and neither
+// is sent, in the dry run and the real run; the other rows proceed.
+func TestDuplicateUserNames(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}}})
+	exampletest.UseServer(t, srv)
+	file := writeCSV(t, "email,username,teams\n"+
+		"bob@example.com,,ml\n"+
+		"ada@example.com,ada,ml\n"+
+		"bob@corp.example,,\n")
+	dup := "user name bob (from the email) is on lines 2 and 4: give each user one row, with a username of its own; none of these rows is sent"
+	for dry, wantErr := range map[bool]string{true: "dry run: 0 rows would fail and 2 are skipped", false: "2 bad rows were skipped"} {
+		out := provision(t, config{file: file, dryRun: dry}, wantErr)
+		contains(t, out, file+":2: skipped: "+dup, file+":4: skipped: "+dup)
+	}
+	if _, ok := srv.User("bob"); ok {
+		t.Error("a bob was created")
+	}
+	if _, ok := srv.User("ada"); !ok {
+		t.Error("ada, a good row, was not created")
+	}
+	for _, w := range writes(srv) {
+		if strings.Contains(w, "bob") {
+			t.Errorf("a request for bob was sent: %s", w)
+		}
+	}
+}
+
+// TestGuardDemotion: a row that would take the admin role from the calling
+// account is refused by the guard, named in the dry run (exit 1) and in the
+// real run, where nothing is sent for it; on a terminal the failed row is
+// listed after the progress bar.
+func TestGuardDemotion(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "boss", Email: "boss@example.com", OrgRole: "admin"}}})
+	exampletest.UseServer(t, srv)
+	file := writeCSV(t, "email,role\nadmin@example.com,member\nnew@example.com,\n")
+	refused := "refusing to demote admin: it is the calling account"
+
+	out := provision(t, config{file: file, dryRun: true}, "dry run: 1 rows would fail and 0 are skipped")
+	contains(t, out, file+":2 admin@example.com: REFUSED: "+refused)
+	if w := writes(srv); len(w) != 1 || w[0] != "POST /graphql" {
+		t.Fatalf("the dry run wrote %q, want only the guard's GraphQL read", w)
+	}
+
+	out = provision(t, config{file: file, width: 80}, "1 of 2 users failed")
+	after := out[strings.LastIndex(out, "\r")+1:]
+	_, after, _ = strings.Cut(after, "\n")
+	if !strings.HasPrefix(after, "  "+file+":2 admin@example.com: FAILED ("+refused+")\nSummary: 1 created,") {
+		t.Errorf("after the bar, want the refused row listed, then the summary:\n%s", out)
+	}
+	if u, _ := srv.User("admin"); u.OrgRole != "admin" {
+		t.Errorf("the caller was demoted: %+v", u)
+	}
+	for _, w := range writes(srv) {
+		if strings.HasPrefix(w, "PATCH /scim/Users/") || strings.HasPrefix(w, "PUT ") {
+			t.Errorf("a user was changed: %s", w)
+		}
+	}
+	// Another admin (not the last: the caller stays) may be demoted.
+	other := writeCSV(t, "email,role\nboss@example.com,member\n")
+	contains(t, provision(t, config{file: other}, ""), "boss@example.com: already present (role set to member)")
 }
