@@ -22,8 +22,11 @@
 // Flags: -email (the user's email, default quickstart-user@example.com; the
 // user name is the part before "@"), -team (default quickstart-team), -role
 // (the custom role, default quickstart-auditor), -keep (leave the user active
-// at the end), -live. Run it with -h for the details. Exit status: 0 done,
-// 1 failed or a bad command line, 3 interrupted.
+// at the end), -live, -deployment (multi-tenant, dedicated or self-managed:
+// the kind of W&B, and on the simulator the kind it imitates). Run it with -h
+// for the details. Exit status, as API.md v0.3 lists them: 0 done, 1 failed
+// or a bad command line, 3 interrupted; never 2 (changes pending), since it
+// has no dry run.
 package main
 
 import (
@@ -59,12 +62,16 @@ only its admin; nothing leaves the machine. With -live it runs against the
 W&B that the environment names, as an organization admin, and changes real
 data there: a team cannot be deleted through SCIM.`,
 	Env:     exampleenv.LiveEnv,
-	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep",
+	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep\ngo run ./examples/quickstart -deployment multi-tenant",
+	Exit: `Exit status: 0 when every step was done; 1 when one failed (or a bad command
+line), after the steps before it; 3 when interrupted. Never 2 (changes
+pending): quickstart has no dry run.`,
 }
 
 // config is the command line.
 type config struct {
 	email, team, role string
+	deployment        scim.Deployment // -deployment, "" when not given
 	keep, live        bool
 }
 
@@ -77,7 +84,13 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.role, "role", "quickstart-auditor", "name of the custom role to create")
 	fs.BoolVar(&c.keep, "keep", false, "leave the user active at the end instead of deactivating it")
 	exampleenv.LiveFlag(fs, &c.live)
+	var deployment string
+	exampleenv.DeploymentFlag(fs, &deployment)
 	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	var err error
+	if c.deployment, err = exampleenv.ParseDeploymentFlag(deployment); err != nil {
 		return c, err
 	}
 	switch at := strings.LastIndex(c.email, "@"); {
@@ -103,7 +116,7 @@ func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
 // run walks through the steps, writing one line per step to w.
 func run(ctx context.Context, w io.Writer, c config) error {
 	email, teamName, roleName := c.email, c.team, c.role
-	env, err := exampleenv.Connect(w, c.live, scimtest.Options{})
+	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, scimtest.Options{})
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func TestRerun(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampletest.CheckHelp(t, "quickstart", command, "-email string", "-keep", "-live", "Input: none")
+	exampletest.CheckHelp(t, "quickstart", command, "-email string", "-keep", "-live", "Input: none", "-deployment string", "Never 2 (changes")
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -85,11 +85,18 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-team", " "}, "-team must not be empty"},
 		{[]string{"-role", ""}, "-role must not be empty"},
 		{[]string{"extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`},
 	} {
 		exampletest.CheckUsageError(t, "quickstart", command, tt.args, tt.want)
 	}
 	exampletest.ClearEnv(t)
 	exampletest.CheckUsageError(t, "quickstart", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	// -deployment multi-tenant runs on a Multi-tenant simulator, where a
+	// deactivated user leaves the organization.
+	r := exampletest.RunMain(t, "quickstart", []string{"-deployment", "multi-tenant"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "6. deactivated quickstart-user@example.com") {
+		t.Errorf("-deployment multi-tenant: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
 }
 
 // recorder is a server standing in for a real W&B: it counts requests and
