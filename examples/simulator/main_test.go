@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -285,6 +286,7 @@ func TestStartErrors(t *testing.T) {
 	orgFile := write("org.json", `{"users": [{"userName": "ada", "email": "ada@example.com"}], "teams": []}`)
 	otherKind := write("other-kind.json", `{"kind": "wandb-org", "users": []}`)
 	otherJSON := write("other.json", `{"name": "run-operator"}`)
+	csvFile := write("users.csv", "email,teams\nada@example.com,ml\n")
 	// A state written before "kind" existed loads (and is written back with it).
 	legacy := filepath.Join(dir, "legacy.json")
 	if err := writeState(legacy, scimtest.Start(t, scimtest.Options{}).State(), false); err != nil {
@@ -319,6 +321,7 @@ func TestStartErrors(t *testing.T) {
 		{[]string{"-state", orgFile}, 1, "simulator: " + orgFile + " is not a simulator state file: it looks like an organization file (orgsync's), not a state the simulator wrote" + advice},
 		{[]string{"-state", otherKind}, 1, "simulator: " + otherKind + ` is not a simulator state file: its kind is "wandb-org", not "wandb-simulator-state"` + advice},
 		{[]string{"-state", otherJSON}, 1, "simulator: " + otherJSON + ` is not a simulator state file: a JSON object without "kind": "wandb-simulator-state"` + advice},
+		{[]string{"-state", csvFile}, 1, "simulator: " + csvFile + " is not a simulator state file, not even a JSON object (1:1: invalid character 'e' looking for beginning of value)" + advice},
 		{[]string{"-state", good}, 1, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
 		{[]string{"-state", filepath.Join(dir, "no-such-dir", "sim-state.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
 	} {
@@ -493,5 +496,39 @@ func TestSeedFitsTheProvisionSample(t *testing.T) {
 		if _, ok := srv.User(f[0]); ok {
 			t.Errorf("the seed already holds %s, so provision's first run would not create it", f[0])
 		}
+	}
+}
+
+// TestReadmeKeepsFilesApart: the README never gives the simulator's -state
+// the name of a file another command writes or reads (an organization file
+// of -export or -file, a plan of -out): the walk-through must not teach
+// overwriting the running simulator's state.
+func TestReadmeKeepsFilesApart(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	args := func(flag string) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range regexp.MustCompile(`(?:^|[\s\[])-`+flag+`[ =]([^\s\x60\]\)]+)`).FindAllStringSubmatch(readme, -1) {
+			out[m[1]] = true
+		}
+		return out
+	}
+	states := args("state")
+	if !states["sim-state.json"] {
+		t.Errorf("the README's walk-through does not run the simulator with -state sim-state.json (found %v)", states)
+	}
+	for _, flag := range []string{"export", "file", "out", "plan", "seed"} {
+		for name := range args(flag) {
+			if states[name] {
+				t.Errorf("the README uses %s both as the simulator's -state and as -%s", name, flag)
+			}
+		}
+	}
+	if !strings.HasPrefix(readme, "# go-wandb/identity\n\n```sh\ngo run ./examples/quickstart ") || !strings.Contains(readme, "\ngo test ./...  ") {
+		t.Errorf("the README's first commands changed:\n%.200s", readme)
 	}
 }

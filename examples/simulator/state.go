@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
@@ -35,16 +37,20 @@ func loadState(file string) (*scimtest.State, error) {
 	return &st, nil
 }
 
-// checkKind refuses data, the file's contents, when it is a JSON object
-// that is not a simulator state: one whose "kind" is another, or one with
+// checkKind refuses data, the file's contents, when it is not a simulator
+// state: not a JSON object, an object whose "kind" is another, or one with
 // neither "kind" nor "format" (a state written before "kind" existed has
-// "format"). Anything else is left to the strict decoding.
+// "format"). An empty file, and the details of a state, are left to the
+// strict decoding.
 func checkKind(file string, data []byte) error {
-	var head map[string]json.RawMessage
-	if json.Unmarshal(data, &head) != nil {
-		return nil // not an object: DecodeJSON says where
-	}
 	const advice = "give -state a file of its own, such as sim-state.json (the simulator creates it)"
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil // DecodeJSON says the file is empty
+	}
+	var head map[string]json.RawMessage
+	if err := exampleenv.DecodeJSON(file, data, &head, "a JSON object"); err != nil {
+		return fmt.Errorf("%s is not a simulator state file, not even a JSON object (%v); %s", file, strings.TrimPrefix(err.Error(), file+":"), advice)
+	}
 	rawKind, hasKind := head["kind"]
 	if hasKind {
 		var kind string
