@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/examples/internal/exampletest"
@@ -289,4 +291,61 @@ func TestConfirmation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterrupt: an interrupt during a user's offboarding lets that user's
+// offboarding finish (never half a user), starts no other, and the run
+// exits as interrupted, reporting what was done and what was not started,
+// as the server has it.
+func TestInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	srv := scimtest.Start(t, scimtest.Options{Users: simUsers, Teams: simTeams, OnRequest: func(r scimtest.Request) {
+		if r.Method == http.MethodPatch {
+			once.Do(cancel) // Ctrl-C as alice's first change is answered
+		}
+	}})
+	exampletest.UseServer(t, srv)
+	var stdout, stderr bytes.Buffer
+	code := exampleenv.Run(ctx, "offboard", []string{"-live", "-auto-approve", "alice@example.com", "bob@example.com"}, &stdout, &stderr, command)
+	if code != exampleenv.ExitInterrupted || stderr.String() != "offboard: interrupted: 1 of 2 users offboarded\n" {
+		t.Errorf("exit %d, stderr %q; want 3 and the count", code, stderr.String())
+	}
+	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated\n",
+		"Interrupted: 1 offboarded, 0 failed, 1 not started.\n"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if a, _ := srv.User("alice"); !a.Inactive {
+		t.Error("alice, whose offboarding had begun, was left active")
+	}
+	if b, _ := srv.User("bob"); b.Inactive {
+		t.Error("bob was offboarded after the interrupt")
+	}
+	if p, _ := srv.Team("platform"); !slices.Equal(p.Members, []string{"bob"}) {
+		t.Errorf("platform members %v, want [bob]", p.Members)
+	}
+}
+
+// TestFinishing: the context of a begun user outlives the run's by the
+// grace period, and ends with its cancel function or after the grace.
+func TestFinishing(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	fctx, stop := finishing(ctx, time.Hour)
+	cancel()
+	if fctx.Err() != nil {
+		t.Fatalf("the begun work's context ended with the run's: %v", fctx.Err())
+	}
+	stop()
+	if fctx.Err() == nil {
+		t.Error("its cancel function did not end it")
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	fctx2, stop2 := finishing(ctx2, 0)
+	defer stop2()
+	cancel2()
+	<-fctx2.Done() // ends once the grace (none) has passed
 }
