@@ -19,8 +19,9 @@ import (
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampletest.CheckHelpExit(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
-		`"membership": "exact"`, "\n2 when changes are pending", "1 when something failed (the command line,")
+	exampletest.CheckHelpExit(t, "orgsync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
+		`"membership": "exact"`, "-deployment string\n", "-auto-approve\n", "-force\n",
+		"2 when changes are pending", "1 when something failed\n(the command line,", "3 when interrupted", "go run reports every failure as 1")
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -37,7 +38,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampletest.CheckUsageErrorExit(t, "sync", command, tt.args, tt.want, exampleenv.ExitFailed)
+		exampletest.CheckUsageErrorExit(t, "orgsync", command, tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 
@@ -45,12 +46,12 @@ func TestUsageErrors(t *testing.T) {
 // every kind of change, and exit status 2.
 func TestSimulatorMode(t *testing.T) {
 	exampletest.ClearEnv(t)
-	r := exampletest.RunMain(t, "sync", nil, command)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	want := `Using the built-in W&B simulator (use -live for a real W&B).
-Read examples/sync/org.json (the built-in sample): 3 users, 2 teams, 1 role.
+Read examples/orgsync/org.json (the built-in sample): 3 users, 2 teams, 1 role.
   ~ role run-operator: description "Members who may also stop runs" → "Members who may also stop and delete runs", permissions +run:delete
   ~ user ada: displayName "Ada" → "Ada Lovelace", weaveRole full → viewer
   + user alan: email alan@example.com, organizationRole run-operator, modelsSeat viewer
@@ -65,7 +66,7 @@ Changes are pending: run again with -apply to make them.
 	if r.Stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.Stdout, want)
 	}
-	r = exampletest.RunMain(t, "sync", []string{"-apply"}, command)
+	r = exampletest.RunMain(t, "orgsync", []string{"-apply", "-auto-approve"}, command)
 	if r.Code != exampleenv.ExitOK || !strings.HasSuffix(r.Stdout, "Applying 8 changes:\n"+indented(want, 2, 10)+"Applied 8 changes.\n") {
 		t.Errorf("-apply: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -105,11 +106,11 @@ func (l *live) file(name, content string) string {
 	return p
 }
 
-// run runs sync -live with args and checks the exit status and that stdout
+// run runs orgsync -live with args and checks the exit status and that stdout
 // and stderr contain the wanted texts.
 func (l *live) run(code int, args []string, stdout, stderr []string) exampletest.Result {
 	l.t.Helper()
-	r := exampletest.RunMain(l.t, "sync", append([]string{"-live"}, args...), command)
+	r := exampletest.RunMain(l.t, "orgsync", append([]string{"-live"}, args...), command)
 	if r.Code != code {
 		l.t.Errorf("%q: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.Code, code, r.Stdout, r.Stderr)
 	}
@@ -154,7 +155,7 @@ func TestPlanApplyPlan(t *testing.T) {
 		"Plan: 2 to create, 0 to update, 0 to deactivate, 2 members to add, 1 to remove, 1 team role to change.\n",
 		"Changes are pending: run again with -apply to make them.\n",
 	}, nil)
-	r := l.run(0, []string{"-file", org, "-apply", "-json"}, []string{`"status": "applied"`}, []string{"Applying 4 changes:"})
+	r := l.run(0, []string{"-file", org, "-apply", "-auto-approve", "-json"}, []string{`"status": "applied"`}, []string{"Applying 4 changes:"})
 	var report struct {
 		Results []struct{ Change, Status string }
 	}
@@ -168,7 +169,7 @@ func TestPlanApplyPlan(t *testing.T) {
 	l.run(0, []string{"-file", org}, []string{"No changes: the organization matches the file.\n"}, nil)
 	r = l.run(0, []string{"-file", org, "-json"}, nil, []string{"Using W&B at "})
 	var p orgsync.Plan
-	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil || !p.Empty() || p.Format != 1 {
+	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil || !p.Empty() || p.Format != orgsync.FormatVersion {
 		t.Errorf("-json: %v, %+v\n%s", err, p, r.Stdout)
 	}
 }
@@ -195,15 +196,15 @@ func TestSavedPlan(t *testing.T) {
 	l.run(1, []string{"-apply", "-plan", saved}, []string{
 		"~ user bob: modelsSeat full → viewer: FAILED: users.Patch: ",
 		"412 Precondition Failed",
-		"  ~ user carol: weaveRole full → none\nApplied 1 of 2 changes: 1 failed, 0 not attempted.\n",
-	}, []string{"sync: 1 of 2 changes failed, 0 not attempted\n"})
+		"  ~ user carol: weaveRole full → none\nApplied 1 of 2 changes: 1 failed.\n",
+	}, []string{"orgsync: Applied 1 of 2 changes: 1 failed. First: ~ user bob: modelsSeat full → viewer: FAILED: "})
 	if u, _ := l.srv.User("bob"); u.ModelsSeat != "full" {
 		t.Errorf("bob's seat changed: %+v", u)
 	}
 	if u, _ := l.srv.User("carol"); u.WeaveRole != "none" {
 		t.Errorf("carol's weave role: %+v", u)
 	}
-	bad := l.file("bad-plan.json", `{"format": 1, "userz": []}`)
+	bad := l.file("bad-plan.json", `{"format": 2, "userz": []}`)
 	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:15: unknown field "userz"`})
 }
 
@@ -237,14 +238,14 @@ func TestRemovalBudget(t *testing.T) {
 	org := l.file("org.json", `{"users": [{"userName": "bob"}], "teams": [{"name": "ml-platform", "members": []}]}`)
 	l.run(2, []string{"-file", org, "-prune"}, []string{"- user carol: deactivate (not in the file)\n",
 		"Note: -apply would refuse this plan: it removes 2, and -max-removals 10% allows 1.\n"}, nil)
-	l.run(1, []string{"-file", org, "-prune", "-apply"}, nil, []string{
-		"sync: the plan removes 2, more than -max-removals 10% allows (1 of the 1 users and members the file lists); nothing was applied.",
+	l.run(1, []string{"-file", org, "-prune", "-apply", "-auto-approve"}, nil, []string{
+		"orgsync: the plan removes 2, more than -max-removals 10% allows (1 of the 1 users and members the file lists); nothing was applied.",
 		"\n  deactivate user carol\n  remove carol from team ml-platform\n",
 	})
 	if n := l.writes(); n != 0 {
 		t.Errorf("%d changes sent", n)
 	}
-	l.run(0, []string{"-file", org, "-prune", "-apply", "-max-removals", "2"}, []string{"Applied 2 changes.\n"}, nil)
+	l.run(0, []string{"-file", org, "-prune", "-apply", "-auto-approve", "-max-removals", "2"}, []string{"Applied 2 changes.\n"}, nil)
 	if u, _ := l.srv.User("carol"); !u.Inactive {
 		t.Errorf("carol = %+v", u)
 	}
@@ -257,7 +258,7 @@ func TestBadFile(t *testing.T) {
 	bad := l.file("bad.json", `{"users": [{"userName": "ada", "emial": "a@b.c"}, {"userName": "ADA", "modelsSeat": "gold"}],
   "teams": [{"name": "ml", "members": [{"userName": "zed", "role": " "}]}]}`)
 	l.run(1, []string{"-file", bad}, nil, []string{
-		"sync: " + bad + ": 4 problems, nothing was read or changed:\n" +
+		"orgsync: " + bad + ": 4 problems, nothing was read or changed:\n" +
 			"  users[0].emial: unknown key \"emial\" (did you mean \"email\"?)\n" +
 			"  users[1].userName: userName \"ADA\" is also at users[0].userName\n" +
 			"  users[1].modelsSeat: \"gold\" is not a seat (want full, viewer or none)\n" +
@@ -295,7 +296,7 @@ func TestReadme(t *testing.T) {
 	}
 	_, plan, _ := strings.Cut(section, "On the simulator, the sample plans:\n\n```\n")
 	plan, _, _ = strings.Cut(plan, "```")
-	r := exampletest.RunMain(t, "sync", nil, command)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
 	}
