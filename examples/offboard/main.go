@@ -83,7 +83,8 @@ as an organization admin, and emails are required.`,
 something failed or was refused (the guard refused a user, a lookup or change
 failed, the plan was not confirmed, a bad command line or file), after doing
 what could be done; 2 after a -dry-run with users to offboard (changes
-pending), and only then; 3 when interrupted.`,
+pending), and only then; 3 when interrupted.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.

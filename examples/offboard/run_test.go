@@ -33,7 +33,7 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n", "-auto-approve", "-deployment string",
-		"2 after a -dry-run with users to offboard", "never offboarded")
+		"2 after a -dry-run with users to offboard", "never offboarded", "Under go run every failure is status 1")
 	exampletest.ClearEnv(t)
 	for _, tt := range []struct {
 		args []string

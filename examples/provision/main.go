@@ -121,7 +121,8 @@ names, as an organization admin.`,
 	Exit: `Exit status: 0 when every row was done or needed nothing; 1 when something
 failed (a bad command line, the file, a skipped, refused or failed row),
 after doing what could be done; 2 after a -dry-run with changes to make
-(changes pending), and only then; 3 when interrupted.`,
+(changes pending), and only then; 3 when interrupted.
+` + exampleenv.GoRunNote,
 }
 
 // simSeed is the simulator's organization: the sample's teams and custom

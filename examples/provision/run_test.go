@@ -264,7 +264,7 @@ func TestReactivate(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	exampletest.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
-		"email,username,teams,role,seat", "the custom role run-operator", "-deployment string", "2 after a -dry-run with changes to make")
+		"email,username,teams,role,seat", "the custom role run-operator", "-deployment string", "2 after a -dry-run with changes to make", "Under go run every failure is status 1")
 	for _, tt := range []struct {
 		args []string
 		want string

@@ -65,7 +65,8 @@ data there: a team cannot be deleted through SCIM.`,
 	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep\ngo run ./examples/quickstart -deployment multi-tenant",
 	Exit: `Exit status: 0 when every step was done; 1 when one failed (or a bad command
 line), after the steps before it; 3 when interrupted. Never 2 (changes
-pending): quickstart has no dry run.`,
+pending): quickstart has no dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.

@@ -88,7 +88,8 @@ organization admin; run it twice and the second run prints "unchanged".`,
 	Example: "go run ./examples/roles -file ops-role.json -live",
 	Exit: `Exit status: 0 when the role was created, updated or already matched the
 file; 1 when something failed (a bad command line, the file, a request);
-3 when interrupted. Never 2 (changes pending): roles has no dry run.`,
+3 when interrupted. Never 2 (changes pending): roles has no dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.

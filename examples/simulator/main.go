@@ -87,7 +87,8 @@ above).`,
 	Exit: `Exit status: 0 after a clean stop (Ctrl-C, SIGTERM); 1 when it cannot start
 (a busy address, a bad seed or state file, a bad command line) or the last
 save failed; 3 when interrupted before it could start. Never 2 (changes
-pending): the simulator has no plan or dry run.`,
+pending): the simulator has no plan or dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.

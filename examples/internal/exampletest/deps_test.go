@@ -36,7 +36,7 @@ func TestProgramsDoNotLinkTesting(t *testing.T) {
 			t.Errorf("%s links the testing package into its binary", f[1])
 		}
 	}
-	for _, want := range []string{"offboard", "provision", "quickstart", "roles", "simulator"} {
+	for _, want := range []string{"audit", "offboard", "orgsync", "provision", "quickstart", "roles", "simulator"} {
 		if !slices.Contains(programs, "github.com/go-wandb/identity/examples/"+want) {
 			t.Errorf("go list did not list the program examples/%s (listed %q)", want, programs)
 		}
