@@ -455,8 +455,9 @@ func TestSaver(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := &saver{file: mine, log: io.Discard, saved: -1}
-	if err := n.write(st); !errors.Is(err, exampleenv.ErrExists) {
-		t.Errorf("saving over a file the simulator did not make: %v, want ErrExists", err)
+	if err := n.write(st); !errors.Is(err, exampleenv.ErrExists) || !strings.Contains(err.Error(), mine+" was made by someone else") ||
+		strings.Contains(err.Error(), "-force") {
+		t.Errorf("saving over a file the simulator did not make: %v, want ErrExists, saying so without -force", err)
 	}
 	if data, _ := os.ReadFile(mine); string(data) != "not yours" {
 		t.Errorf("the file was replaced: %q", data)

@@ -109,6 +109,11 @@ func (s *saver) write(st *scimtest.State) error {
 		return nil
 	}
 	if s.err = writeState(s.file, st, s.replace); s.err != nil {
+		if errors.Is(s.err, exampleenv.ErrExists) {
+			// The simulator has no -force: say what happened instead.
+			s.err = fmt.Errorf("%s was made by someone else since the simulator started, and is left alone: %w (start again with another -state file)",
+				s.file, exampleenv.ErrExists)
+		}
 		return s.err
 	}
 	s.saved, s.replace = st.Revision, true
