@@ -17,7 +17,9 @@
 //
 // It can be run again safely: the user, team and role are looked up first and
 // reused when they exist (a deactivated user is reactivated where the
-// deployment allows it).
+// deployment allows it). It never deactivates the calling account or the
+// last organization admin (the library's guard, orgsync.Guard): given such
+// an -email, it leaves the user active and exits 1.
 //
 // Flags: -email (the user's email, default quickstart-user@example.com; the
 // user name is the part before "@"), -team (default quickstart-team), -role
@@ -40,6 +42,7 @@ import (
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
 	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
@@ -53,7 +56,9 @@ var help = exampleenv.Help{
 it creates a user, creates a team, adds the user to the team, makes the user
 an admin of the team, creates a custom role, and deactivates the user. Run
 again, it reuses what exists (and reactivates the user where the deployment
-allows it), so it is safe to repeat.
+allows it), so it is safe to repeat. It never deactivates the calling account
+(the API key's owner) or the last organization admin: given such an -email,
+it leaves the user active and exits 1.
 
 Input: none; the flags name the user, the team and the role.
 
@@ -197,10 +202,20 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		return fmt.Errorf("looking up custom role %s: %w", roleName, err)
 	}
 
-	// 6. Deactivation.
+	// 6. Deactivation, unless the library's guard refuses it: the calling
+	// account and the last organization admin are never deactivated.
 	if c.keep {
 		step(6, "left %s active (-keep)", u.UserName)
 	} else {
+		g, err := orgsync.NewGuard(ctx, env.Client)
+		if err != nil {
+			return err
+		}
+		g.Observe(u)
+		if err := g.CheckDeactivate(u.UserName, true); err != nil {
+			step(6, "left %s active: %v", email, err)
+			return fmt.Errorf("%w (run with another -email, or with -keep)", err)
+		}
 		if u, err = userSvc.Deactivate(ctx, u.ID); err != nil {
 			return fmt.Errorf("deactivating %s: %w", email, err)
 		}

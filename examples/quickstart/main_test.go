@@ -190,3 +190,19 @@ func TestProgram(t *testing.T) {
 		})
 	}
 }
+
+// TestCallerNeverDeactivated: given the calling account's email, quickstart
+// leaves it active (the guard refuses) and exits 1.
+func TestCallerNeverDeactivated(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{})
+	exampletest.UseServer(t, srv)
+	r := exampletest.RunMain(t, "quickstart", []string{"-live", "-email", "admin@example.com"}, command)
+	want := "quickstart: refusing to deactivate admin: it is the calling account (run with another -email, or with -keep)\n"
+	if r.Code != exampleenv.ExitFailed || r.Stderr != want ||
+		!strings.Contains(r.Stdout, "6. left admin@example.com active: refusing to deactivate admin: it is the calling account\n") {
+		t.Errorf("exit %d, stderr %q; want 1 and %q\n%s", r.Code, r.Stderr, want, r.Stdout)
+	}
+	if u, ok := srv.User("admin"); !ok || u.Inactive {
+		t.Errorf("the caller was deactivated: %+v", u)
+	}
+}
