@@ -110,7 +110,7 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.BoolVar(&c.legacyEmails, "legacy-emails", false, `reply with the shapes of W&B before v0.80.1: "emails" as one object, null for empty lists`)
 	fs.BoolVar(&c.honorPaging, "honor-paging", false, "honour startIndex and count in lists (W&B ignores them and returns everything)")
 	fs.StringVar(&c.seed, "seed", "", "a JSON `file` of the first users, teams and roles (used when there is no state to load)")
-	fs.StringVar(&c.state, "state", "", "keep the organization in this JSON `file`: loaded at start, saved after every change")
+	fs.StringVar(&c.state, "state", "", "keep the organization in this JSON `file` of its own, such as sim-state.json: loaded at start, saved after every change (any other file is refused)")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "add this delay to every request, such as 200ms")
 	fs.Float64Var(&c.faults.FailureRate, "failure-rate", 0, "fail this fraction of requests, 0 to 1, with -fail-status")
 	fs.IntVar(&c.faults.FailFirst, "fail-first", 0, "fail the first `n` requests, with -fail-status")
