@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 )
 
 // headlessBrowser returns a headless Chromium on this machine, or "".
@@ -34,7 +34,7 @@ func TestReportInBrowser(t *testing.T) {
 	if browser == "" || testing.Short() {
 		t.Skip("no headless Chromium on this machine (or -short)")
 	}
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	page := runReport(t, config{format: "html", days: 90})
 
 	// Record errors before the page's own script runs, and click after it.

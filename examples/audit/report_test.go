@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
@@ -128,7 +128,7 @@ func htmlTables(t *testing.T, page string) (tables map[string][][]string, extern
 // its seat and summary numbers are the ones the CSV's rows give; it loads
 // nothing from elsewhere. The JSON report holds the same users.
 func TestReportFormatsAgree(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	for _, activity := range []string{"lastactive", "auditlog"} {
 		t.Run(activity, func(t *testing.T) {
 			records, err := csv.NewReader(strings.NewReader(runReport(t, config{format: "csv", days: 90, activity: activity}))).ReadAll()
@@ -219,7 +219,7 @@ func TestReportFormatsAgree(t *testing.T) {
 // the same recommendations as lastActiveAt, except that a user with no
 // entry in the window is "no activity in 180 days", not "never active".
 func TestActivityFromAuditLog(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	for _, deployment := range []string{"dedicated", "multi-tenant"} {
 		read := func(activity string) map[string][]string {
 			out := runReport(t, config{format: "csv", days: 90, activity: activity, deployment: deployment})
@@ -256,7 +256,7 @@ func TestActivityFromAuditLog(t *testing.T) {
 // -suggest writes the organization with the recommendations made, as a
 // file orgsync reads; it never replaces a file without -force.
 func TestSuggest(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	path := filepath.Join(t.TempDir(), "org.json")
 	runReport(t, config{format: "table", days: 90, suggest: path})
 	data, err := os.ReadFile(path)
@@ -307,7 +307,7 @@ func TestSuggest(t *testing.T) {
 
 // API keys are counted per user, and only their IDs are reported.
 func TestAPIKeys(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	out := runReport(t, config{format: "json", days: 90})
 	if strings.Contains(out, scimtest.DefaultAPIKey) {
 		t.Error("the report holds the admin's API key")

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
@@ -19,7 +20,7 @@ import (
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelpExit(t, "orgsync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
+	exampletest.CheckHelpExit(t, "orgsync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
 		`"membership": "exact"`, "-deployment string\n", "-auto-approve\n", "-force\n",
 		"2 when changes are pending", "1 when something failed\n(the command line,", "3 when interrupted", "go run reports every failure as 1")
 }
@@ -42,15 +43,15 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-deployment", "cloud"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampleenv.CheckUsageErrorExit(t, "orgsync", command, tt.args, tt.want, exampleenv.ExitFailed)
+		exampletest.CheckUsageErrorExit(t, "orgsync", command, tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 
 // TestSimulatorMode runs the sample on the built-in simulator: a plan with
 // every kind of change, and exit status 2.
 func TestSimulatorMode(t *testing.T) {
-	exampleenv.ClearEnv(t)
-	r := exampleenv.RunMain(t, "orgsync", nil, command)
+	exampletest.ClearEnv(t)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -70,7 +71,7 @@ Changes are pending: run again with -apply to make them.
 	if r.Stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.Stdout, want)
 	}
-	r = exampleenv.RunMain(t, "orgsync", []string{"-apply", "-auto-approve"}, command)
+	r = exampletest.RunMain(t, "orgsync", []string{"-apply", "-auto-approve"}, command)
 	if r.Code != exampleenv.ExitOK || !strings.HasSuffix(r.Stdout, "Applying 8 changes:\n"+indented(want, 2, 10)+"Applied 8 changes.\n") {
 		t.Errorf("-apply: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -96,7 +97,7 @@ func newLive(t *testing.T) *live {
 			{UserName: "ci-bot", AccountType: scimtest.AccountOrgService}},
 		Teams: []scimtest.Team{{Name: "ml-platform", Members: []string{"carol", "ci-bot"}}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	return &live{t: t, srv: srv, dir: t.TempDir()}
 }
 
@@ -112,9 +113,9 @@ func (l *live) file(name, content string) string {
 
 // run runs orgsync -live with args and checks the exit status and that stdout
 // and stderr contain the wanted texts.
-func (l *live) run(code int, args []string, stdout, stderr []string) exampleenv.Result {
+func (l *live) run(code int, args []string, stdout, stderr []string) exampletest.Result {
 	l.t.Helper()
-	r := exampleenv.RunMain(l.t, "orgsync", append([]string{"-live"}, args...), command)
+	r := exampletest.RunMain(l.t, "orgsync", append([]string{"-live"}, args...), command)
 	if r.Code != code {
 		l.t.Errorf("%q: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.Code, code, r.Stdout, r.Stderr)
 	}
@@ -284,7 +285,7 @@ func TestBadFile(t *testing.T) {
 // TestReadme checks that the README's organization-as-code section shows
 // this program's sample file and the plan it prints on the simulator.
 func TestReadme(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +301,7 @@ func TestReadme(t *testing.T) {
 	}
 	_, plan, _ := strings.Cut(section, "On the simulator, the sample plans:\n\n```\n")
 	plan, _, _ = strings.Cut(plan, "```")
-	r := exampleenv.RunMain(t, "orgsync", nil, command)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
 	}

@@ -16,14 +16,15 @@ import (
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 // runWith runs the program with args on ctx and returns what it did.
-func runWith(ctx context.Context, args ...string) exampleenv.Result {
+func runWith(ctx context.Context, args ...string) exampletest.Result {
 	var stdout, stderr bytes.Buffer
 	code := exampleenv.Run(ctx, name, args, &stdout, &stderr, command)
-	return exampleenv.Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
+	return exampletest.Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }
 
 // console returns a context whose operator answers answer on a terminal.
@@ -74,7 +75,7 @@ func TestApplyAsksFirst(t *testing.T) {
 	if strings.Contains(r.Stdout, question) {
 		t.Errorf("a saved plan was asked about:\n%s", r.Stdout)
 	}
-	exampleenv.CheckUsageError(t, name, command, []string{"-auto-approve"}, "-auto-approve goes with -apply")
+	exampletest.CheckUsageError(t, name, command, []string{"-auto-approve"}, "-auto-approve goes with -apply")
 }
 
 // TestFilesNeverOverwritten checks that -export and -out refuse an
@@ -97,7 +98,7 @@ func TestFilesNeverOverwritten(t *testing.T) {
 	if data, _ := os.ReadFile(existing); !strings.Contains(string(data), `"userName": "bob"`) {
 		t.Errorf("-force did not replace the file:\n%s", data)
 	}
-	exampleenv.CheckUsageError(t, name, command, []string{"-force"}, "-force goes with -out or -export")
+	exampletest.CheckUsageError(t, name, command, []string{"-force"}, "-force goes with -out or -export")
 }
 
 // TestSimulatorStateFile gives the simulator's state file where an
@@ -160,23 +161,23 @@ func TestSavedPlanOnAnotherServer(t *testing.T) {
 // the email and display name changes are not applicable, and applying
 // sends none of them and exits 0.
 func TestDeploymentFlag(t *testing.T) {
-	exampleenv.ClearEnv(t)
-	r := exampleenv.RunMain(t, name, []string{"-deployment", "multi-tenant"}, command)
+	exampletest.ClearEnv(t)
+	r := exampletest.RunMain(t, name, []string{"-deployment", "multi-tenant"}, command)
 	if r.Code != exampleenv.ExitPending || !strings.Contains(r.Stdout,
 		"Not planned:\n  ! user ada: displayName \"Ada\" → \"Ada Lovelace\" (not applicable: Multi-tenant Cloud cannot change a user's displayName)\n") {
 		t.Errorf("exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
-	r = exampleenv.RunMain(t, name, []string{"-deployment", "multi-tenant", "-apply", "-auto-approve"}, command)
+	r = exampletest.RunMain(t, name, []string{"-deployment", "multi-tenant", "-apply", "-auto-approve"}, command)
 	if r.Code != 0 || !strings.Contains(r.Stdout, "Applied 8 changes.\n") {
 		t.Errorf("-apply: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
-	exampleenv.CheckUsageError(t, name, command, []string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`)
+	exampletest.CheckUsageError(t, name, command, []string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`)
 
 	// A server that refuses a field as unsupported while the deployment
 	// given says it can: the other fields are applied, exit 0.
 	srv := scimtest.Start(t, scimtest.Options{Flavor: scimtest.MultiTenant,
 		Users: []scimtest.User{{UserName: "bob", Email: "bob@example.com", DisplayName: "Bob"}}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	l := &live{t: t, srv: srv, dir: t.TempDir()}
 	org := l.file("org.json", `{"users": [{"userName": "bob", "displayName": "Robert", "weaveRole": "none"}]}`)
 	l.run(0, []string{"-deployment", "dedicated", "-file", org, "-apply", "-auto-approve"},
@@ -208,7 +209,7 @@ func TestInterrupt(t *testing.T) {
 				cancel()
 			}
 		}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	l := &live{t: t, srv: srv, dir: t.TempDir()}
 	var b strings.Builder
 	b.WriteString(`{"users": [`)

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-wandb/identity/scim"
@@ -79,9 +78,20 @@ func Listen(opts Options) (*Server, error) {
 	return newServer(opts)
 }
 
+// TB is the part of testing.TB that Start and Client use; a *testing.T, a
+// *testing.B or any testing.TB is one. scimtest names it itself so that a
+// program built on Listen (examples/simulator, and the examples' built-in
+// simulator) does not link the testing package into its binary.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start is NewServer for tests: it fails t on invalid options and closes
 // the server when t ends.
-func Start(t testing.TB, opts Options) *Server {
+func Start(t TB, opts Options) *Server {
 	t.Helper()
 	s, err := newServer(opts)
 	if err != nil {
@@ -186,7 +196,7 @@ func (s *Server) Close() { s.ts.Close() }
 // scim.WithRetry). opts must not set credentials; build the client with
 // scim.NewClient for other auth forms. It fails t when the client cannot be
 // built.
-func (s *Server) Client(t testing.TB, opts ...scim.Option) *scim.Client {
+func (s *Server) Client(t TB, opts ...scim.Option) *scim.Client {
 	t.Helper()
 	all := append([]scim.Option{scim.WithBaseURL(s.URL), scim.WithAPIKey(s.APIKey)}, opts...)
 	c, err := scim.NewClient(all...)
