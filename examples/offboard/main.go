@@ -93,6 +93,11 @@ type config struct {
 	emails                    []string        // the arguments
 	deployment                scim.Deployment // -deployment, "" when not given
 	dryRun, live, autoApprove bool
+	snapshot                  string // -snapshot, "" for the default name
+	restore                   string // -restore, "" when offboarding
+	force                     bool   // -force: replace an existing snapshot file
+	revokeKeys                bool   // -revoke-keys
+	delete                    bool   // -delete
 }
 
 // parse reads the command line. Malformed addresses among the arguments are
@@ -103,6 +108,11 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.file, "file", "", "a file of email addresses, one a line")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print what would be done without changing anything (exit status 2 when there is something to do)")
 	fs.BoolVar(&c.autoApprove, "auto-approve", false, "offboard without asking for confirmation (with -live; needed when standard input is not a terminal)")
+	fs.StringVar(&c.snapshot, "snapshot", "", "write the snapshot, taken before anything is changed, to this file (default: offboard-<users>-<time>.json in the current directory)")
+	fs.BoolVar(&c.force, "force", false, "replace the -snapshot file if it exists (never done without it)")
+	fs.StringVar(&c.restore, "restore", "", "bring back what the snapshot `FILE` records (plan, confirmation, apply, as orgsync does), instead of offboarding")
+	fs.BoolVar(&c.revokeKeys, "revoke-keys", false, "also delete the users' API keys (a key stays valid until deleted; deleted keys cannot be restored)")
+	fs.BoolVar(&c.delete, "delete", false, "delete the users instead of deactivating them (a deleted user cannot be reactivated)")
 	exampleenv.LiveFlag(fs, &c.live)
 	var deployment string
 	exampleenv.DeploymentFlag(fs, &deployment)
@@ -115,6 +125,15 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	}
 	if c.emails, err = parseArgs(fs.Args()); err != nil {
 		return c, exampleenv.Usagef("%v", err)
+	}
+	if c.restore != "" {
+		switch {
+		case len(c.emails) > 0 || c.file != "":
+			return c, exampleenv.Usagef("-restore takes its users from the snapshot: give no emails and no -file")
+		case c.revokeKeys || c.delete || c.snapshot != "" || c.force:
+			return c, exampleenv.Usagef("-restore cannot be combined with -revoke-keys, -delete, -snapshot or -force")
+		}
+		return c, nil
 	}
 	if c.live && len(c.emails) == 0 && c.file == "" {
 		return c, exampleenv.Usagef("-live needs the users to offboard: give their emails as arguments or with -file")
@@ -135,7 +154,7 @@ func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
 // are given.
 var (
 	simUsers = []scimtest.User{
-		{UserName: "alice", Email: "alice@example.com"},
+		{UserName: "alice", Email: "alice@example.com", APIKey: "simulated-alice-key-0123456789abcdef0123456789"},
 		{UserName: "bob", Email: "bob@example.com"},
 		{UserName: "carol", Email: "carol@example.com"},
 		{UserName: "dave", Email: "dave@example.com", Inactive: true},
@@ -147,21 +166,44 @@ var (
 	simEmails = []string{"alice@example.com", "bob@example.com", "dave@example.com", "nobody@example.com"}
 )
 
+// simSeed is the simulator's seed for deployment d: on Multi-tenant Cloud
+// a deactivated user is not in the organization, so dave is left out.
+func simSeed(d scim.Deployment) scimtest.Options {
+	seed := scimtest.Options{Teams: simTeams}
+	for _, u := range simUsers {
+		if !(u.Inactive && d.IsMultiTenant()) {
+			seed.Users = append(seed.Users, u)
+		}
+	}
+	return seed
+}
+
 // entry is one email of the run: what was found, and what is to be done.
 type entry struct {
 	email string
 	user  *users.User // nil when not found or the lookup failed
 	plan  plan
+	// keys are the user's API keys, as GraphQL lists them; keysErr is
+	// why they could not be listed.
+	keys    []users.APIKey
+	keysErr error
 	// err is why the user cannot be offboarded: a failed lookup, or the
 	// guard's refusal (matching orgsync.ErrGuarded).
 	err error
 }
 
-// run offboards the users c names: the arguments, then the file's. It
+// pending reports whether e is a user to offboard.
+func (e *entry) pending() bool { return e.err == nil && e.user != nil && !e.plan.empty() }
+
+// run offboards the users c names, or with -restore brings them back. It
 // looks every user up and plans first, has the guard rule on the
-// deactivations, prints the plan, and then (unless -dry-run) asks for
-// confirmation on a real W&B and carries the plan out.
+// deactivations and deletions, prints the plan, and then (unless -dry-run)
+// asks for confirmation on a real W&B, writes the snapshot and carries the
+// plan out.
 func run(ctx context.Context, w io.Writer, c config) error {
+	if c.restore != "" {
+		return restore(ctx, w, c)
+	}
 	emails := c.emails
 	if c.file != "" {
 		content, err := os.ReadFile(c.file)
@@ -177,7 +219,7 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		}
 		emails = dedupe(emails, fromFile)
 	}
-	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, scimtest.Options{Users: simUsers, Teams: simTeams})
+	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, simSeed(c.deployment))
 	if err != nil {
 		return err
 	}
@@ -193,12 +235,14 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		fmt.Fprintln(w, "Dry run: nothing is changed.")
 	}
 	userSvc, teamSvc := users.New(env.Client), teams.New(env.Client)
+	deployment := env.Client.Deployment()
 
-	entries, err := planAll(ctx, env.Client, userSvc, teamSvc, emails)
+	entries, err := planAll(ctx, env.Client, userSvc, teamSvc, emails, c)
 	if err != nil {
 		return err
 	}
 	var toDo, already, notFound, refused, failed int
+	var names []string // of the users to offboard
 	for _, e := range entries {
 		switch {
 		case errors.Is(e.err, orgsync.ErrGuarded):
@@ -215,11 +259,32 @@ func run(ctx context.Context, w io.Writer, c config) error {
 			already++
 		default:
 			fmt.Fprintf(w, "%s: would %s\n", e.email, e.plan)
+			switch {
+			case e.keysErr != nil:
+				fmt.Fprintf(w, "  its API keys could not be listed (%v): the snapshot says so\n", e.keysErr)
+			case len(e.keys) > 0 && len(e.plan.Revoke) == 0:
+				fmt.Fprintf(w, "  keeps %s, valid until deleted (-revoke-keys deletes them)\n", exampleenv.Count(len(e.keys), "API key"))
+			}
+			names = append(names, e.user.UserName)
 			toDo++
+		}
+	}
+	path := c.snapshot
+	if toDo > 0 {
+		fmt.Fprintf(w, "Undoing it: %s\n", restorable(deployment, c.delete, c.revokeKeys))
+		if path == "" {
+			path = defaultSnapshotName(names, time.Now())
+		}
+		// Refused before anything else, so that a dry run says so too.
+		if fi, err := os.Stat(path); err == nil && (!c.force || fi.IsDir()) {
+			return fmt.Errorf("snapshot %s: %w; use -force to replace it, or name another with -snapshot; nothing was changed", path, exampleenv.ErrExists)
 		}
 	}
 
 	if c.dryRun {
+		if toDo > 0 {
+			fmt.Fprintf(w, "A real run first writes the snapshot %s, for -restore.\n", path)
+		}
 		fmt.Fprintf(w, "Summary: %d to offboard, %d already offboarded, %d not found, %d refused, %d failed.\n",
 			toDo, already, notFound, refused, failed)
 		switch {
@@ -236,10 +301,16 @@ func run(ctx context.Context, w io.Writer, c config) error {
 			return fmt.Errorf("%w; nothing was changed", err)
 		}
 	}
+	if toDo > 0 {
+		if err := writeSnapshot(path, env.Client, entries, c); err != nil {
+			return fmt.Errorf("writing the snapshot: %w; nothing was changed", err)
+		}
+		fmt.Fprintf(w, "Snapshot written to %s (undo with -restore %s).\n", path, path)
+	}
 
 	done, started, lookupFailures := 0, 0, failed
 	for _, e := range entries {
-		if e.err != nil || e.user == nil || e.plan.empty() {
+		if !e.pending() {
 			continue
 		}
 		if ctx.Err() != nil {
@@ -271,6 +342,24 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	return nil
 }
 
+// writeSnapshot writes, atomically and never over an existing file without
+// -force, the snapshot of the users entries offboard.
+func writeSnapshot(path string, client *scim.Client, entries []entry, c config) error {
+	d := client.Deployment()
+	s := &snapshot{Kind: snapshotKind, Format: snapshotFormat, TakenAt: time.Now().UTC().Truncate(time.Second),
+		BaseURL: client.BaseURL(), Deployment: d, Restorable: restorable(d, c.delete, c.revokeKeys)}
+	for _, e := range entries {
+		if e.pending() {
+			s.Users = append(s.Users, newSnapshotUser(e, d))
+		}
+	}
+	data, err := s.encode()
+	if err != nil {
+		return err
+	}
+	return exampleenv.WriteFile(path, data, c.force)
+}
+
 // grace is how long a user's offboarding may go on after an interrupt.
 const grace = 30 * time.Second
 
@@ -288,17 +377,18 @@ func finishing(ctx context.Context, d time.Duration) (context.Context, context.C
 	return fctx, func() { stop(); cancel() }
 }
 
-// planAll looks up every email's user, in order, and plans its offboarding;
-// then, when any plan deactivates someone, the guard (orgsync.Guard: the
-// calling account and the last organization admin are never deactivated)
-// rules on all the deactivations together, and a refused user's whole plan
-// is dropped. It changes nothing. An error is returned only when no plan can
-// be trusted: the teams or the guard's reads failed.
-func planAll(ctx context.Context, client *scim.Client, userSvc *users.Service, teamSvc *teams.Service, emails []string) ([]entry, error) {
+// planAll looks up every email's user, in order, with its API keys, and
+// plans its offboarding; then, when any plan deactivates or deletes
+// someone, the guard (orgsync.Guard: the calling account and the last
+// organization admin are never deactivated or deleted) rules on them all
+// together, and a refused user's whole plan is dropped. It changes
+// nothing. An error is returned only when no plan can be trusted: the teams
+// or the guard's reads failed.
+func planAll(ctx context.Context, client *scim.Client, userSvc *users.Service, teamSvc *teams.Service, emails []string, c config) ([]entry, error) {
 	entries := make([]entry, len(emails))
 	var allTeams []*teams.Team // listed once, when the first user is found
 	var changes []orgsync.GuardChange
-	var deactivating []int // the entries of changes
+	var ruled []int // the entries of changes
 	for i, email := range emails {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -319,9 +409,24 @@ func planAll(ctx context.Context, client *scim.Client, userSvc *users.Service, t
 			}
 		}
 		e.user, e.plan = u, planFor(u, allTeams)
-		if e.plan.Deactivate {
+		if c.delete {
+			e.plan = e.plan.forDeletion()
+		}
+		e.keys, e.keysErr = listKeys(ctx, userSvc, u)
+		if c.revokeKeys {
+			if e.keysErr != nil {
+				e.err = fmt.Errorf("listing its API keys, which -revoke-keys deletes: %w", e.keysErr)
+				continue
+			}
+			e.plan.Revoke = e.keys
+		}
+		switch {
+		case e.plan.Delete:
+			changes = append(changes, orgsync.GuardChange{UserName: u.UserName, Action: orgsync.GuardDelete, Named: true})
+			ruled = append(ruled, i)
+		case e.plan.Deactivate:
 			changes = append(changes, orgsync.GuardChange{UserName: u.UserName, Action: orgsync.GuardDeactivate, Named: true})
-			deactivating = append(deactivating, i)
+			ruled = append(ruled, i)
 		}
 	}
 	if len(changes) == 0 {
@@ -331,15 +436,35 @@ func planAll(ctx context.Context, client *scim.Client, userSvc *users.Service, t
 	if err != nil {
 		return nil, err
 	}
-	for _, i := range deactivating {
+	for _, i := range ruled {
 		guard.Observe(entries[i].user) // as read just now
 	}
 	for k, err := range guard.CheckAll(changes) {
 		if err != nil {
-			entries[deactivating[k]].err = err
+			entries[ruled[k]].err = err
 		}
 	}
 	return entries, nil
+}
+
+// listKeys returns u's API keys: GraphQL SearchUsers (users.Service.Search)
+// by its email, keeping the account whose username is u's. Search needs an
+// instance admin; the keys' names may be their secrets (see safeKeyName).
+func listKeys(ctx context.Context, svc *users.Service, u *users.User) ([]users.APIKey, error) {
+	query := u.PrimaryEmail()
+	if query == "" {
+		query = u.UserName
+	}
+	found, err := svc.Search(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range found {
+		if strings.EqualFold(a.Username, u.UserName) {
+			return a.APIKeys, nil
+		}
+	}
+	return nil, fmt.Errorf("GraphQL has no account with username %q", u.UserName)
 }
 
 // listTeams returns every team of the organization, with its members.
@@ -357,14 +482,26 @@ func listTeams(ctx context.Context, svc *teams.Service) ([]*teams.Team, error) {
 	return all, nil
 }
 
-// offboard carries out p for u: team removals first, then deactivation.
+// offboard carries out p for u: its API keys deleted, then team removals,
+// then deactivation or deletion. Keys go first: on Multi-tenant Cloud the
+// user leaves the organization when deactivated.
 func offboard(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, u *users.User, p plan) error {
+	for i, k := range p.Revoke {
+		if err := userSvc.DeleteAPIKey(ctx, k.ID); err != nil {
+			return fmt.Errorf("deleting API key %s (after deleting %d of %d): %w", k.ID, i, len(p.Revoke), err)
+		}
+	}
 	for _, t := range p.Remove {
 		if _, err := teamSvc.RemoveMember(ctx, t.ID, u.ID); err != nil {
 			return fmt.Errorf("removing from team %s: %w", t.DisplayName, err)
 		}
 	}
-	if p.Deactivate {
+	switch {
+	case p.Delete:
+		if err := userSvc.Delete(ctx, u.ID); err != nil {
+			return fmt.Errorf("deleting (after removal from %d team(s)): %w", len(p.Remove), err)
+		}
+	case p.Deactivate:
 		if _, err := userSvc.Deactivate(ctx, u.ID); err != nil {
 			return fmt.Errorf("deactivating (after removal from %d team(s)): %w", len(p.Remove), err)
 		}

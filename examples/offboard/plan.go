@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
 )
@@ -78,10 +79,14 @@ func dedupe(lists ...[]string) []string {
 	return out
 }
 
-// plan is what offboarding one user takes.
+// plan is what offboarding one user takes, in the order it is done: its API
+// keys deleted (-revoke-keys), removal from its teams, then deactivation
+// or, with -delete, deletion.
 type plan struct {
-	Remove     []*teams.Team // teams to remove the user from
-	Deactivate bool          // the user is still active
+	Revoke     []users.APIKey // API keys to delete
+	Remove     []*teams.Team  // teams to remove the user from
+	Deactivate bool           // the user is still active
+	Delete     bool           // -delete: the user is deleted instead
 }
 
 // planFor returns the plan for u given every team of the organization: remove
@@ -98,7 +103,25 @@ func planFor(u *users.User, all []*teams.Team) plan {
 	return p
 }
 
-func (p plan) empty() bool { return len(p.Remove) == 0 && !p.Deactivate }
+// forDeletion turns p into the plan of -delete: the user is deleted
+// (whether active or not) instead of deactivated.
+func (p plan) forDeletion() plan {
+	p.Deactivate, p.Delete = false, true
+	return p
+}
+
+func (p plan) empty() bool {
+	return len(p.Revoke) == 0 && len(p.Remove) == 0 && !p.Deactivate && !p.Delete
+}
+
+// keys names the keys p deletes: "2 API keys (ids K1, K2)".
+func (p plan) keys() string {
+	ids := make([]string, len(p.Revoke))
+	for i, k := range p.Revoke {
+		ids[i] = k.ID
+	}
+	return fmt.Sprintf("%s (id %s)", exampleenv.Count(len(p.Revoke), "API key"), strings.Join(ids, ", "))
+}
 
 func (p plan) teamNames() string {
 	names := make([]string, len(p.Remove))
@@ -108,13 +131,20 @@ func (p plan) teamNames() string {
 	return strings.Join(names, ", ")
 }
 
-// String says what the plan will do ("remove from a, b; deactivate").
+// String says what the plan will do ("delete 1 API key (id K1); remove
+// from a, b; deactivate").
 func (p plan) String() string {
 	var parts []string
+	if len(p.Revoke) > 0 {
+		parts = append(parts, "delete "+p.keys())
+	}
 	if len(p.Remove) > 0 {
 		parts = append(parts, "remove from "+p.teamNames())
 	}
-	if p.Deactivate {
+	switch {
+	case p.Delete:
+		parts = append(parts, "DELETE the user")
+	case p.Deactivate:
 		parts = append(parts, "deactivate")
 	}
 	return strings.Join(parts, "; ")
@@ -123,12 +153,18 @@ func (p plan) String() string {
 // past says what the plan did.
 func (p plan) past() string {
 	var parts []string
+	if len(p.Revoke) > 0 {
+		parts = append(parts, "deleted "+p.keys())
+	}
 	if len(p.Remove) > 0 {
 		parts = append(parts, "removed from "+p.teamNames())
 	}
-	if p.Deactivate {
+	switch {
+	case p.Delete:
+		parts = append(parts, "deleted the user")
+	case p.Deactivate:
 		parts = append(parts, "deactivated")
-	} else {
+	default:
 		parts = append(parts, "was already inactive")
 	}
 	return strings.Join(parts, "; ")

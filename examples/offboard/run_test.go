@@ -22,7 +22,7 @@ import (
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
+	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{snapshot: snapshotPath(t)}) })
 	for _, want := range []string{"alice@example.com: removed from ml-research, platform; deactivated",
 		"Summary: 2 offboarded, 1 already offboarded, 1 not found, 0 refused, 0 failed."} {
 		if !strings.Contains(s, want) {
@@ -92,7 +92,7 @@ func TestDryRunThenRerun(t *testing.T) {
 			runOnce := func(dry bool) string {
 				t.Helper()
 				var out bytes.Buffer
-				c := config{file: file, emails: []string{"alice@example.com"}, dryRun: dry, live: true, autoApprove: true}
+				c := config{file: file, emails: []string{"alice@example.com"}, dryRun: dry, live: true, autoApprove: true, snapshot: snapshotPath(t)}
 				if err := run(context.Background(), &out, c); err != nil && !(dry && errors.Is(err, exampleenv.ErrPending)) {
 					t.Fatalf("run: %v\n%s", err, out.String())
 				}
@@ -223,7 +223,7 @@ func TestGuard(t *testing.T) {
 			}
 			srv := scimtest.Start(t, scimtest.Options{Users: seed, Teams: simTeams})
 			exampletest.UseServer(t, srv)
-			r := exampletest.RunMain(t, "offboard", append([]string{"-live"}, tt.args...), command)
+			r := exampletest.RunMain(t, "offboard", append([]string{"-live", "-snapshot", snapshotPath(t)}, tt.args...), command)
 			if r.Code != tt.wantCode || r.Stderr != tt.wantStderr {
 				t.Errorf("exit %d, stderr %q; want %d, %q\n%s", r.Code, r.Stderr, tt.wantCode, tt.wantStderr, r.Stdout)
 			}
@@ -275,7 +275,7 @@ func TestConfirmation(t *testing.T) {
 				ctx = exampleenv.WithConsole(ctx, *tt.console)
 			}
 			var stdout, stderr bytes.Buffer
-			code := exampleenv.Run(ctx, "offboard", append([]string{"-live"}, tt.args...), &stdout, &stderr, command)
+			code := exampleenv.Run(ctx, "offboard", append([]string{"-live", "-snapshot", snapshotPath(t)}, tt.args...), &stdout, &stderr, command)
 			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.wantStderr) {
 				t.Errorf("exit %d, stderr %q; want %d, %q\n%s", code, stderr.String(), tt.wantCode, tt.wantStderr, stdout.String())
 			}
@@ -308,7 +308,7 @@ func TestInterrupt(t *testing.T) {
 	}})
 	exampletest.UseServer(t, srv)
 	var stdout, stderr bytes.Buffer
-	code := exampleenv.Run(ctx, "offboard", []string{"-live", "-auto-approve", "alice@example.com", "bob@example.com"}, &stdout, &stderr, command)
+	code := exampleenv.Run(ctx, "offboard", []string{"-live", "-auto-approve", "-snapshot", snapshotPath(t), "alice@example.com", "bob@example.com"}, &stdout, &stderr, command)
 	if code != exampleenv.ExitInterrupted || stderr.String() != "offboard: interrupted: 1 of 2 users offboarded\n" {
 		t.Errorf("exit %d, stderr %q; want 3 and the count", code, stderr.String())
 	}
