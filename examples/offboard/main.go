@@ -1,22 +1,43 @@
 // Offboard removes users from every team they belong to and deactivates them,
-// given their email addresses (as arguments, or one a line in a file).
+// given their email addresses (as arguments, or one a line in a file), after
+// writing a snapshot from which -restore brings back what can be brought
+// back.
 //
 // Each user is looked up by email; the teams it belongs to are found from the
-// organization's team list (each team's members) and the user's own groups.
-// The user is removed from those teams (PATCH /scim/Groups/{id}) and then
-// deactivated (PATCH /scim/Users/{id}), in that order, since on Multi-tenant
-// Cloud deactivation removes the user from the organization altogether. A user
-// not found, or already inactive and in no team, is left alone, so it is safe
-// to run again.
+// organization's team list (each team's members) and the user's own groups,
+// its API keys from GraphQL (users.Service.Search). Before changing anything
+// it writes the snapshot (-snapshot FILE, by default
+// offboard-<users>-<time>.json in the current directory; atomically, and never
+// over an existing file without -force): each user's userName, email,
+// organization role (and custom role), seats, teams with team roles, and
+// the IDs of its API keys (a key's name only when it cannot be the secret,
+// which older servers report as the name), the deployment, and what can be
+// restored. Then, per user: its API keys are deleted with -revoke-keys
+// (GraphQL DeleteApiKey; a key stays valid until deleted), it is removed
+// from its teams (PATCH /scim/Groups/{id}), and deactivated (PATCH
+// /scim/Users/{id}), or with -delete deleted (DELETE /scim/Users/{id}). On
+// Multi-tenant Cloud deactivation removes the user from the organization and
+// W&B refuses reactivation: the dry run and the snapshot say so plainly. A
+// user not found, or already inactive and in no team, is left alone, so it
+// is safe to run again.
+//
+// -restore SNAPSHOT brings back what the snapshot records through orgsync:
+// an organization file holding the users (active, with roles and seats) and
+// their teams ("membership": "additive", with team roles), planned with
+// orgsync.Syncer.Plan and applied with Syncer.Apply, so the guard, the
+// removal budget, the target check and the report are the library's. API
+// keys are never restored. (There is no -journal: orgsync has no journal
+// yet.)
 //
 // It never locks the organization out: the library's guard (orgsync.Guard)
 // refuses to offboard the calling account (the owner of the API key) and the
 // last organization admin. It looks every user up first and prints the plan,
 // naming what the guard refuses, before changing anything; with -dry-run it
 // stops there. Against a real W&B (-live) it then asks, as terraform apply
-// does, for "yes" on the terminal; -auto-approve skips the question, and
-// without a terminal and without -auto-approve it refuses and sends nothing.
-// Once a user's offboarding has begun, an interrupt lets it finish.
+// does, for "yes" on the terminal, and so does -restore; -auto-approve skips
+// the question, and without a terminal and without -auto-approve it refuses
+// and sends nothing. Once a user's offboarding has begun, an interrupt lets it
+// finish.
 //
 // It runs against the SDK's built-in simulator, seeded with a few users in
 // teams, unless the command line says -live; then it runs against the W&B
@@ -24,11 +45,12 @@
 // and emails are required. Run it with -h for the flags, the file format and
 // the exit statuses, those of API.md v0.3: 0 done or nothing to do; 1 failed
 // or refused (any user the guard refuses, a failed lookup or change, no
-// confirmation, a bad command line); 2 a dry run with users to offboard
-// (changes pending, and only then); 3 interrupted.
+// confirmation, an existing snapshot file, a bad command line); 2 a dry run
+// with changes pending (and only then); 3 interrupted.
 //
 //	go run ./examples/offboard -dry-run alice@example.com
-//	go run ./examples/offboard -live -file leavers.txt
+//	go run ./examples/offboard -live -revoke-keys -file leavers.txt
+//	go run ./examples/offboard -live -restore offboard-alice-20260607T101500Z.json
 package main
 
 import (
@@ -51,19 +73,35 @@ import (
 func main() { exampleenv.Main("offboard", command) }
 
 var help = exampleenv.Help{
-	Usage: "go run ./examples/offboard [flags] [email ...]",
+	Usage: "go run ./examples/offboard [flags] [email ...]\n       go run ./examples/offboard [flags] -restore SNAPSHOT",
 	About: `Offboard removes users from every team they belong to and then deactivates
-them (on Multi-tenant Cloud, deactivation removes them from the organization).
-Users not found, or already inactive and in no team, are left alone, so it is
-safe to run again. The calling account (the API key's owner) and the last
-organization admin are never offboarded: the guard refuses them, and the plan
-says so.
+them (on Multi-tenant Cloud, deactivation removes them from the organization,
+and W&B refuses to reactivate anyone). With -revoke-keys it first deletes
+their API keys (a key stays valid until deleted); with -delete it deletes
+them instead of deactivating them. Users not found, or already inactive and
+in no team, are left alone, so it is safe to run again. The calling account
+(the API key's owner) and the last organization admin are never offboarded:
+the guard refuses them, and the plan says so.
 
 It looks every user up and prints the plan, one line per user, before
 changing anything; -dry-run stops there. With -live it then asks for "yes"
 on the terminal, as terraform apply does (-auto-approve skips the question;
-without a terminal and without -auto-approve it refuses, sending nothing),
-then offboards the users, one line each, and prints a summary.
+without a terminal and without -auto-approve it refuses, sending nothing).
+It then writes the snapshot, and only then offboards the users, one line
+each, and prints a summary.
+
+The snapshot (-snapshot FILE; by default offboard-<users>-<time>.json in the
+current directory, its name printed; never replacing a file without -force)
+is JSON with "kind": "wandb-offboard-snapshot" and a "format" version. It
+records each user's userName, email, organization role, custom role, seats,
+teams with team roles and API key IDs (never a secret), the deployment, and
+what can be restored. -restore SNAPSHOT brings that back as orgsync does:
+it prints a plan (the users active again with their roles and seats, added
+to their teams, which keep their other members), asks, and applies it with
+orgsync's guard. API keys deleted with -revoke-keys cannot be restored, a
+deleted user comes back as a new account, and on Multi-tenant Cloud a user
+comes back by being added to the organization again by email. There is no
+-journal yet: orgsync has no journal to share.
 
 Input: email addresses as arguments, and with -file a text file of them, one
 a line; blank lines and lines starting with "#" are skipped:
@@ -72,18 +110,21 @@ a line; blank lines and lines starting with "#" are skipped:
     alice@example.com
     bob@example.com
 
-Without -live it runs against the built-in W&B simulator, seeded with alice,
-bob and carol (in teams ml-research and platform) and dave (deactivated);
-given no emails it offboards alice, bob, dave and nobody@example.com, to show
-every outcome. With -live it runs against the W&B that the environment names,
-as an organization admin, and emails are required.`,
-	Env:     exampleenv.LiveEnv,
-	Example: "go run ./examples/offboard -dry-run -file leavers.txt carol@example.com\ngo run ./examples/offboard -live -auto-approve -file leavers.txt",
-	Exit: `Exit status: 0 when every user was offboarded or needed nothing; 1 when
-something failed or was refused (the guard refused a user, a lookup or change
-failed, the plan was not confirmed, a bad command line or file), after doing
-what could be done; 2 after a -dry-run with users to offboard (changes
-pending), and only then; 3 when interrupted.
+Without -live it runs against the built-in W&B simulator, seeded with alice
+(who has an API key), bob and carol (in teams ml-research and platform) and
+dave (deactivated); given no emails it offboards alice, bob, dave and
+nobody@example.com, to show every outcome. With -live it runs against the
+W&B that the environment names, as an organization admin (listing API keys
+needs an instance admin), and emails are required.`,
+	Env: exampleenv.LiveEnv,
+	Example: "go run ./examples/offboard -dry-run -file leavers.txt carol@example.com\n" +
+		"go run ./examples/offboard -live -revoke-keys -snapshot alice.json alice@example.com\n" +
+		"go run ./examples/offboard -live -restore alice.json",
+	Exit: `Exit status: 0 when every user was offboarded (or restored) or needed
+nothing; 1 when something failed or was refused (the guard refused a user, a
+lookup or change failed, the plan was not confirmed, the snapshot file
+exists, a bad command line or file), after doing what could be done; 2 after
+a -dry-run with changes pending, and only then; 3 when interrupted.
 ` + exampleenv.GoRunNote,
 }
 

@@ -33,7 +33,8 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestCommandLine(t *testing.T) {
 	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n", "-auto-approve", "-deployment string",
-		"2 after a -dry-run with users to offboard", "never offboarded", "Under go run every failure is status 1")
+		"2 after\na -dry-run with changes pending", "never offboarded", "Under go run every failure is status 1",
+		"-snapshot string", "-force", "-restore FILE", "-revoke-keys", "-delete", `"kind": "wandb-offboard-snapshot"`, "There is no\n-journal yet")
 	exampletest.ClearEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -44,6 +45,10 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-live"}, "-live needs the users to offboard"},
 		{[]string{"-live", "a@x.io"}, "-live needs WANDB_API_KEY"},
 		{[]string{"-deployment", "cloud", "a@x.io"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
+		{[]string{"-restore", "s.json", "a@x.io"}, "-restore takes its users from the snapshot: give no emails and no -file"},
+		{[]string{"-restore", "s.json", "-file", "f.txt"}, "-restore takes its users from the snapshot"},
+		{[]string{"-restore", "s.json", "-revoke-keys"}, "-restore cannot be combined with -revoke-keys, -delete, -snapshot or -force"},
+		{[]string{"-restore", "s.json", "-delete"}, "-restore cannot be combined with"},
 	} {
 		exampletest.CheckUsageError(t, "offboard", command, tt.args, tt.want)
 	}
