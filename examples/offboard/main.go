@@ -365,7 +365,11 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		err := offboard(uctx, userSvc, teamSvc, e.user, e.plan)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(w, "%s: FAILED: %v\n", e.email, err)
+			label := "FAILED"
+			if errors.Is(err, scim.ErrOutcomeUnknown) {
+				label = "OUTCOME UNKNOWN (the last change may have been made; run again to see what is left)"
+			}
+			fmt.Fprintf(w, "%s: %s: %v\n", e.email, label, err)
 			failed++
 			continue
 		}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -541,5 +543,112 @@ func TestRestoreFile(t *testing.T) {
 	}
 	if _, err := orgsync.Decode(data); err != nil {
 		t.Errorf("the restore file does not decode as an organization file: %v", err)
+	}
+}
+
+// TestLostReplies: with the replies of the first changes lost (a gateway's
+// 502 after the server made them), offboarding with -revoke-keys and the
+// restore report what the server holds, and the organization exports as it
+// did before.
+func TestLostReplies(t *testing.T) {
+	srv := scimtest.Start(t, richOrg(scimtest.Dedicated))
+	exampletest.UseServer(t, srv)
+	before := export(t, srv)
+	path := snapshotPath(t)
+	srv.SetFaults(scimtest.Faults{LoseFirst: 1, LoseStatus: http.StatusBadGateway}) // the key deletion's
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-revoke-keys", "-snapshot", path, "alice@example.com"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "alice@example.com: deleted 1 API key (id ") {
+		t.Fatalf("offboard: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if a, _ := srv.User("alice"); !a.Inactive || len(keysOf(t, srv, "alice")) != 0 {
+		t.Errorf("alice after the offboarding: %+v, keys %v", a, keysOf(t, srv, "alice"))
+	}
+	srv.SetFaults(scimtest.Faults{LoseFirst: 2, LoseStatus: http.StatusBadGateway})
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command)
+	if r.Code != exampleenv.ExitOK {
+		t.Fatalf("restore: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if after := export(t, srv); !reflect.DeepEqual(after, before) {
+		t.Errorf("after the restore\n%+v\nwant\n%+v", after, before)
+	}
+}
+
+// TestRestoreInterrupted: an interrupt during a restore starts no new
+// change and exits 3, reporting what was made; run again, the restore
+// finishes.
+func TestRestoreInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var armed atomic.Bool
+	opts := richOrg(scimtest.Dedicated)
+	opts.OnRequest = func(r scimtest.Request) {
+		if armed.Load() && r.Method == http.MethodPatch {
+			cancel() // Ctrl-C as the first change of the restore is answered
+		}
+	}
+	srv := scimtest.Start(t, opts)
+	exampletest.UseServer(t, srv)
+	before := export(t, srv)
+	path := snapshotPath(t)
+	if r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-snapshot", path, "alice@example.com"}, command); r.Code != 0 {
+		t.Fatalf("offboard: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	armed.Store(true)
+	var stdout, stderr bytes.Buffer
+	code := exampleenv.Run(ctx, "offboard", []string{"-live", "-auto-approve", "-restore", path}, &stdout, &stderr, command)
+	if code != exampleenv.ExitInterrupted || !strings.HasPrefix(stderr.String(), "offboard: interrupted: ") ||
+		!strings.Contains(stdout.String(), "not started") {
+		t.Errorf("exit %d, stderr %q; want 3\n%s", code, stderr.String(), stdout.String())
+	}
+	if a, _ := srv.User("alice"); a.Inactive {
+		t.Error("the change in flight, alice's reactivation, was not finished")
+	}
+	armed.Store(false)
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command)
+	if r.Code != exampleenv.ExitOK {
+		t.Fatalf("restore again: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if after := export(t, srv); !reflect.DeepEqual(after, before) {
+		t.Errorf("after the restore\n%+v\nwant\n%+v", after, before)
+	}
+}
+
+// TestSnapshotUnlistedKeys: keys that could not be listed are recorded as
+// such, not as none.
+func TestSnapshotUnlistedKeys(t *testing.T) {
+	t.Parallel()
+	e := entry{user: &users.User{ID: "U1", UserName: "alice", Active: true, OrganizationRole: "member"},
+		plan: plan{Deactivate: true}, keysErr: errors.New("users.Search: permission denied")}
+	s := newSnapshotUser(e, scim.Dedicated)
+	if s.APIKeys != nil || s.APIKeysNote != "could not be listed: users.Search: permission denied" || s.CustomRole != "" {
+		t.Errorf("newSnapshotUser = %+v", s)
+	}
+	data, err := json.Marshal(s)
+	if err != nil || !bytes.Contains(data, []byte(`"apiKeys":null,"apiKeysNote":"could not be listed`)) {
+		t.Errorf("encoded as %s, %v", data, err)
+	}
+}
+
+// TestOutcomeUnknown: a key deletion whose reply, and its check's, are
+// lost is reported as of unknown outcome, not as failed; run again, the
+// offboarding finishes.
+func TestOutcomeUnknown(t *testing.T) {
+	srv := scimtest.Start(t, richOrg(scimtest.Dedicated))
+	exampletest.UseServer(t, srv)
+	srv.SetFaults(scimtest.Faults{LoseFirst: 2, LoseStatus: http.StatusBadGateway})
+	args := []string{"-live", "-auto-approve", "-revoke-keys", "-snapshot", snapshotPath(t), "alice@example.com"}
+	r := exampletest.RunMain(t, "offboard", args, command)
+	if r.Code != exampleenv.ExitFailed || !strings.Contains(r.Stdout, "alice@example.com: OUTCOME UNKNOWN (the last change may have been made") ||
+		strings.Contains(r.Stdout, "FAILED") {
+		t.Errorf("exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	srv.SetFaults(scimtest.Faults{})
+	args[4] = snapshotPath(t)
+	r = exampletest.RunMain(t, "offboard", args, command)
+	if r.Code != exampleenv.ExitOK {
+		t.Fatalf("again: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if a, _ := srv.User("alice"); !a.Inactive || len(keysOf(t, srv, "alice")) != 0 {
+		t.Errorf("alice: %+v, keys %v", a, keysOf(t, srv, "alice"))
 	}
 }
