@@ -324,7 +324,10 @@ func run(ctx context.Context, w io.Writer, c config) error {
 
 	if c.dryRun {
 		if toDo > 0 {
-			fmt.Fprintf(w, "A real run first writes the snapshot %s, for -restore.\n", path)
+			if c.snapshot == "" {
+				path = "named like " + path // for the time of the real run
+			}
+			fmt.Fprintf(w, "A real run first writes the snapshot, %s, for -restore.\n", path)
 		}
 		fmt.Fprintf(w, "Summary: %d to offboard, %d already offboarded, %d not found, %d refused, %d failed.\n",
 			toDo, already, notFound, refused, failed)

@@ -121,8 +121,8 @@ func restorable(d scim.Deployment, deleting, revoking bool) string {
 			"the same userName and email, and a new ID) with the roles, seats and teams recorded here; their history "+
 			"on the old account does not come back.")
 	default:
-		parts = append(parts, "The users are deactivated, not deleted: -restore reactivates each and brings back its "+
-			"organization role, seats, teams and team roles as recorded here.")
+		parts = append(parts, "The users are deactivated, not deleted: -restore reactivates them and brings back their "+
+			"organization roles, seats, teams and team roles as recorded here.")
 	}
 	if revoking {
 		parts = append(parts, "API keys are deleted (-revoke-keys) and cannot be restored: the users must create new ones.")
@@ -157,8 +157,10 @@ func newSnapshotUser(e entry, d scim.Deployment) snapshotUser {
 		s.Restore = "a new account with the same userName and email (and a new ID), with " + recorded
 	case d.IsMultiTenant() && e.plan.Deactivate:
 		s.Restore = "membership of the organization, added back by email (Multi-tenant Cloud cannot reactivate), with " + recorded
-	case e.plan.Deactivate || !u.Active:
+	case e.plan.Deactivate:
 		s.Restore = "the account, reactivated, with " + recorded
+	case !u.Active:
+		s.Restore = "the teams and team roles recorded here (the user was inactive before, and is left so)"
 	default:
 		s.Restore = "the teams and team roles recorded here"
 	}
@@ -245,16 +247,20 @@ func readSnapshot(name string, data []byte) (*snapshot, error) {
 }
 
 // restoreFile is the organization file that brings back what s records: each
-// user active, with its organization role and seats (and email, needed to
-// add it again where it is gone), and its teams, additively, with its team
-// roles. Display names are managed only where the deployment can set them.
+// user active (when it was: a user inactive before is not reactivated), with
+// its organization role and seats (and email, needed to add it again where
+// it is gone), and its teams, additively, with its team roles. Display names
+// are managed only where the deployment can set them.
 func (s *snapshot) restoreFile(d scim.Deployment) *orgsync.File {
 	active := true
 	f := &orgsync.File{}
 	byTeam := map[string]int{}
 	for _, u := range s.Users {
 		spec := orgsync.UserSpec{UserName: u.UserName, Email: u.Email, OrganizationRole: u.OrganizationRole,
-			ModelsSeat: u.ModelsSeat, WeaveRole: u.WeaveRole, Active: &active}
+			ModelsSeat: u.ModelsSeat, WeaveRole: u.WeaveRole}
+		if u.Active {
+			spec.Active = &active
+		}
 		if !d.IsMultiTenant() {
 			spec.DisplayName = u.DisplayName
 		}

@@ -519,11 +519,12 @@ func TestRestoreFile(t *testing.T) {
 			WeaveRole: users.SeatNone, Teams: []snapshotTeam{{Name: "ml", Role: "admin"}, {Name: "Platform", Role: "member"}}},
 		{UserName: "bob", Email: "bob@x.io", OrganizationRole: "member", Teams: []snapshotTeam{{Name: "platform", Role: "viewer"}}},
 	}}
+	s.Users[0].Active = true // bob was inactive before: not reactivated
 	active := true
 	want := &orgsync.File{
 		Users: []orgsync.UserSpec{
 			{UserName: "alice", Email: "alice@x.io", DisplayName: "Alice", OrganizationRole: "auditor", ModelsSeat: users.SeatViewer, WeaveRole: users.SeatNone, Active: &active},
-			{UserName: "bob", Email: "bob@x.io", OrganizationRole: "member", Active: &active},
+			{UserName: "bob", Email: "bob@x.io", OrganizationRole: "member"},
 		},
 		Teams: []orgsync.TeamSpec{
 			{Name: "ml", Membership: orgsync.Additive, Members: []orgsync.MemberSpec{{UserName: "alice", Role: "admin"}}},
@@ -650,5 +651,28 @@ func TestOutcomeUnknown(t *testing.T) {
 	}
 	if a, _ := srv.User("alice"); !a.Inactive || len(keysOf(t, srv, "alice")) != 0 {
 		t.Errorf("alice: %+v, keys %v", a, keysOf(t, srv, "alice"))
+	}
+}
+
+// TestRestoreInactive: a user inactive before the offboarding (only
+// removed from its team) gets its team back and stays inactive.
+func TestRestoreInactive(t *testing.T) {
+	opts := richOrg(scimtest.Dedicated)
+	opts.Users = append(opts.Users, scimtest.User{UserName: "dave", Email: "dave@example.com", Inactive: true})
+	opts.Teams[2].Members = append(opts.Teams[2].Members, "dave")
+	srv := scimtest.Start(t, opts)
+	exampletest.UseServer(t, srv)
+	before := export(t, srv)
+	path := snapshotPath(t)
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-snapshot", path, "dave@example.com"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "dave@example.com: removed from data; was already inactive\n") {
+		t.Fatalf("offboard: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command)
+	if r.Code != exampleenv.ExitOK || strings.Contains(r.Stdout, "~ user dave") {
+		t.Fatalf("restore: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if after := export(t, srv); !reflect.DeepEqual(after, before) {
+		t.Errorf("after the restore\n%+v\nwant\n%+v", after, before)
 	}
 }
