@@ -317,7 +317,10 @@ func run(ctx context.Context, w io.Writer, c config) error {
 			path = defaultSnapshotName(names, time.Now())
 		}
 		// Refused before anything else, so that a dry run says so too.
-		if fi, err := os.Stat(path); err == nil && (!c.force || fi.IsDir()) {
+		switch fi, err := os.Stat(path); {
+		case err == nil && fi.IsDir():
+			return fmt.Errorf("snapshot %s is a directory: name a file with -snapshot; nothing was changed", path)
+		case err == nil && !c.force:
 			return fmt.Errorf("snapshot %s: %w; use -force to replace it, or name another with -snapshot; nothing was changed", path, exampleenv.ErrExists)
 		}
 	}

@@ -36,8 +36,10 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 		return err
 	}
 	deployment := c.deployment
-	if deployment == "" && !c.live {
-		deployment = snap.Deployment // the simulator imitates the snapshot's W&B
+	if deployment == "" {
+		// The kind of W&B the snapshot was taken on (and the simulator
+		// imitates it); -deployment, when given, must agree.
+		deployment = snap.Deployment
 	}
 	env, err := exampleenv.ConnectTo(w, c.live, deployment, simSeed(deployment))
 	if err != nil {

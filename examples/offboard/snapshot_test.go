@@ -235,10 +235,12 @@ func TestRevokeKeys(t *testing.T) {
 		t.Errorf("the dry run wrote the snapshot: %v", err)
 	}
 
+	noSecrets(t, srv, []byte(r.Stdout))
 	r = exampletest.RunMain(t, "offboard", args, command)
 	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "alice@example.com: deleted 2 API keys (id "+keys[0]+", "+keys[1]+"); removed from") {
 		t.Fatalf("offboard: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
 	}
+	noSecrets(t, srv, []byte(r.Stdout))
 	if left := keysOf(t, srv, "alice"); len(left) != 0 {
 		t.Errorf("alice still has the keys %v", left)
 	}
@@ -258,6 +260,7 @@ func TestRevokeKeys(t *testing.T) {
 	if r.Code != exampleenv.ExitPending || !strings.Contains(r.Stdout, "  cannot be restored: its 2 API keys (id "+keys[0]+", "+keys[1]+"), deleted by -revoke-keys") {
 		t.Errorf("restore dry run: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
 	}
+	noSecrets(t, srv, []byte(r.Stdout))
 }
 
 // TestSnapshotFileKept: an existing snapshot file is never replaced without
@@ -287,7 +290,16 @@ func TestSnapshotFileKept(t *testing.T) {
 		t.Errorf("changes sent: %q", c)
 	}
 
-	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-force", "-snapshot", path, "alice@example.com"}, command)
+	dir := t.TempDir()
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-force", "-snapshot", dir, "alice@example.com"}, command)
+	if r.Code != exampleenv.ExitFailed || r.Stderr != "offboard: snapshot "+dir+" is a directory: name a file with -snapshot; nothing was changed\n" {
+		t.Errorf("a directory: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if c := changes(srv); len(c) != 0 {
+		t.Errorf("changes sent: %q", c)
+	}
+
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-force", "-snapshot", path, "alice@example.com"}, command)
 	if r.Code != exampleenv.ExitOK {
 		t.Fatalf("-force: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
 	}
@@ -324,7 +336,7 @@ func TestMultiTenant(t *testing.T) {
 		t.Errorf("snapshot: %+v", s)
 	}
 
-	r = exampletest.RunMain(t, "offboard", []string{"-live", "-deployment", "multi-tenant", "-auto-approve", "-restore", path}, command)
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command) // the snapshot's deployment
 	if r.Code != exampleenv.ExitOK {
 		t.Fatalf("restore: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
 	}
