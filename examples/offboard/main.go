@@ -535,26 +535,48 @@ func listTeams(ctx context.Context, svc *teams.Service) ([]*teams.Team, error) {
 
 // offboard carries out p for u: its API keys deleted, then team removals,
 // then deactivation or deletion. Keys go first: on Multi-tenant Cloud the
-// user leaves the organization when deactivated.
+// user leaves the organization when deactivated. An error says what was
+// done before it, so that nothing made is reported as not made.
 func offboard(ctx context.Context, userSvc *users.Service, teamSvc *teams.Service, u *users.User, p plan) error {
+	var done []string
+	fail := func(what string, err error) error {
+		if len(done) == 0 {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return fmt.Errorf("%s, after it %s: %w", what, strings.Join(done, " and "), err)
+	}
 	for i, k := range p.Revoke {
 		if err := userSvc.DeleteAPIKey(ctx, k.ID); err != nil {
-			return fmt.Errorf("deleting API key %s (after deleting %d of %d): %w", k.ID, i, len(p.Revoke), err)
+			if i > 0 {
+				done = append(done, fmt.Sprintf("deleted %d of the %s", i, exampleenv.Count(len(p.Revoke), "API key")))
+			}
+			return fail("deleting API key "+k.ID, err)
 		}
 	}
-	for _, t := range p.Remove {
+	if len(p.Revoke) > 0 {
+		done = append(done, "deleted "+p.keys())
+	}
+	var left []string
+	for i, t := range p.Remove {
 		if _, err := teamSvc.RemoveMember(ctx, t.ID, u.ID); err != nil {
-			return fmt.Errorf("removing from team %s: %w", t.DisplayName, err)
+			if len(left) > 0 {
+				done = append(done, "removed the user from "+strings.Join(left, ", "))
+			}
+			return fail("removing from team "+t.DisplayName, err)
 		}
+		left = append(left, p.Remove[i].DisplayName)
+	}
+	if len(left) > 0 {
+		done = append(done, "removed the user from "+strings.Join(left, ", "))
 	}
 	switch {
 	case p.Delete:
 		if err := userSvc.Delete(ctx, u.ID); err != nil {
-			return fmt.Errorf("deleting (after removal from %d team(s)): %w", len(p.Remove), err)
+			return fail("deleting the user", err)
 		}
 	case p.Deactivate:
 		if _, err := userSvc.Deactivate(ctx, u.ID); err != nil {
-			return fmt.Errorf("deactivating (after removal from %d team(s)): %w", len(p.Remove), err)
+			return fail("deactivating", err)
 		}
 	}
 	return nil

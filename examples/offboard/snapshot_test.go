@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -686,5 +687,32 @@ func TestRestoreInactive(t *testing.T) {
 	}
 	if after := export(t, srv); !reflect.DeepEqual(after, before) {
 		t.Errorf("after the restore\n%+v\nwant\n%+v", after, before)
+	}
+}
+
+// TestFailedAfterPart: a failure after part of a user's offboarding was
+// made says what was made, and the user is counted failed.
+func TestFailedAfterPart(t *testing.T) {
+	opts := richOrg(scimtest.Dedicated)
+	var srv *scimtest.Server
+	var once sync.Once
+	opts.OnRequest = func(r scimtest.Request) {
+		if r.Method == http.MethodPatch && strings.HasPrefix(r.Path, "/scim/Groups/") {
+			// The next request, the second team removal, is refused
+			// (403 is never retried).
+			once.Do(func() { srv.SetFaults(scimtest.Faults{FailFirst: 1, FailStatus: http.StatusForbidden}) })
+		}
+	}
+	srv = scimtest.Start(t, opts)
+	exampletest.UseServer(t, srv)
+	key := keysOf(t, srv, "alice")
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-revoke-keys", "-snapshot", snapshotPath(t), "alice@example.com"}, command)
+	want := "alice@example.com: FAILED: removing from team platform, after it deleted 1 API key (id " + key[0] + ") and removed the user from ml-research: "
+	if r.Code != exampleenv.ExitFailed || !strings.Contains(r.Stdout, want) ||
+		!strings.Contains(r.Stdout, "Summary: 0 offboarded, 0 already offboarded, 0 not found, 0 refused, 1 failed.") {
+		t.Errorf("exit %d, stderr %q; want 1 and %q\n%s", r.Code, r.Stderr, want, r.Stdout)
+	}
+	if a, _ := srv.User("alice"); a.Inactive || len(keysOf(t, srv, "alice")) != 0 {
+		t.Errorf("alice: %+v, keys %v; want active, no key", a, keysOf(t, srv, "alice"))
 	}
 }
