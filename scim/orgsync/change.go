@@ -19,9 +19,16 @@ type Change struct {
 	Action string `json:"action"` // create, update, deactivate, reactivate, add, remove
 	// Name names the resource as the organization knows it: the userName,
 	// team name or role name (for a member and a team role, the user's).
-	Name   string         `json:"name"`
-	Before map[string]any `json:"before"`
-	After  map[string]any `json:"after"`
+	Name string `json:"name"`
+	// ID and Version are the resource's ID and the version (ETag) the plan
+	// saw, which Apply sends as If-Match: the user's for a user and a team
+	// role, the team's for a member, the role's for a role. They are empty
+	// for what the plan creates. UserID is a member's user.
+	ID      string         `json:"id,omitempty"`
+	Version string         `json:"version,omitempty"`
+	UserID  string         `json:"user_id,omitempty"`
+	Before  map[string]any `json:"before"`
+	After   map[string]any `json:"after"`
 	// Reason says why the change is planned: "not in the organization",
 	// "differs from the file", "not in the file with prune", "inactive in
 	// the file".
@@ -31,6 +38,10 @@ type Change struct {
 	// protected account).
 	Applicable    bool   `json:"applicable"`
 	NotApplicable string `json:"not_applicable,omitempty"`
+	// Desired, for a role update, is the whole role as the file defines it
+	// (description, inheritedFrom, permissions): Apply sends it whole (PUT)
+	// when the description or inheritedFrom changes.
+	Desired map[string]any `json:"desired,omitempty"`
 }
 
 // The kinds of a Change.
@@ -68,19 +79,19 @@ func (p *Plan) Changes() []Change {
 	for _, m := range p.Memberships {
 		for _, u := range m.Add {
 			out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "add",
-				Name: u.UserName, After: map[string]any{"team": m.Team, "userName": u.UserName},
+				Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID, After: map[string]any{"team": m.Team, "userName": u.UserName},
 				Reason: ReasonDiffers, Applicable: true})
 		}
 		for _, u := range m.Remove {
 			out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "remove",
-				Name: u.UserName, Before: map[string]any{"team": m.Team, "userName": u.UserName},
+				Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID, Before: map[string]any{"team": m.Team, "userName": u.UserName},
 				Reason: ReasonDiffers, Applicable: true})
 		}
 	}
 	for _, t := range p.TeamRoles {
 		for _, r := range t.Roles {
 			out = append(out, Change{Address: teamRoleAddress(t.UserName, r.Team), Kind: KindTeamRole, Action: string(Update),
-				Name: t.UserName, Before: map[string]any{"role": r.From}, After: map[string]any{"role": r.To},
+				Name: t.UserName, ID: t.UserID, Version: t.Version, Before: map[string]any{"role": r.From}, After: map[string]any{"role": r.To},
 				Reason: ReasonDiffers, Applicable: true})
 		}
 	}
@@ -97,7 +108,7 @@ func memberAddress(team, userName string) string { return "team." + team + ".mem
 func teamRoleAddress(userName, team string) string { return "user." + userName + ".team_role." + team }
 
 func roleChange(r RoleChange) Change {
-	c := Change{Address: "role." + r.Name, Kind: KindRole, Action: string(r.Action), Name: r.Name,
+	c := Change{Address: "role." + r.Name, Kind: KindRole, Action: string(r.Action), Name: r.Name, ID: r.ID, Version: r.Version,
 		After: map[string]any{}, Applicable: true, Reason: ReasonDiffers}
 	if r.Action == Create {
 		c.Reason = ReasonMissing
@@ -114,15 +125,15 @@ func roleChange(r RoleChange) Change {
 		before := slices.DeleteFunc(slices.Clone(r.Permissions), func(p string) bool { return slices.Contains(r.Add, p) })
 		before = append(before, r.Remove...)
 		slices.Sort(before)
-		after := slices.Sorted(slices.Values(nonNil(r.Permissions)))
-		c.Before["permissions"], c.After["permissions"] = before, after
+		c.Before["permissions"], c.After["permissions"] = before, nonNil(r.Permissions)
 	}
+	c.Desired = map[string]any{"description": r.Description, "inheritedFrom": r.InheritedFrom, "permissions": nonNil(r.Permissions)}
 	return c
 }
 
 func userChange(u UserChange) Change {
 	c := Change{Address: "user." + u.UserName, Kind: KindUser, Action: string(u.Action), Name: u.UserName,
-		Applicable: true, Reason: ReasonDiffers}
+		ID: u.ID, Version: u.Version, Applicable: true, Reason: ReasonDiffers}
 	switch u.Action {
 	case Create:
 		c.Reason, c.After = ReasonMissing, map[string]any{}
