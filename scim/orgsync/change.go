@@ -31,7 +31,7 @@ type Change struct {
 	After   map[string]any `json:"after"`
 	// Reason says why the change is planned: "not in the organization",
 	// "differs from the file", "not in the file with prune", "inactive in
-	// the file".
+	// the file", or "undo" for a change of PlanUndo.
 	Reason string `json:"reason"`
 	// Applicable is false for a change the plan does not make;
 	// NotApplicable then says why (a field the deployment cannot change, a
@@ -60,6 +60,7 @@ const (
 	ReasonPruned     = "not in the file with prune"
 	ReasonInactive   = "inactive in the file"
 	ReasonNormalised = "normalised by the server"
+	ReasonUndo       = "undo"
 )
 
 // Changes lists p's changes, and after them those it does not make, in the

@@ -29,25 +29,19 @@ const (
 	OutcomeNotAttempted Outcome = "not_attempted"
 )
 
-// JournalEntry is one line of a journal: one change of an apply, as it
-// settled.
+// JournalEntry is one line of a journal: one change of an apply (as
+// Plan.Changes lists it), as it settled. For a resource the change created,
+// ID is the new resource's; VersionAfter is the resource's version after the
+// change, which an undo sends as If-Match.
 type JournalEntry struct {
-	Time    time.Time      `json:"time"`
-	Address string         `json:"address"`
-	Kind    string         `json:"kind"`
-	Action  string         `json:"action"`
-	Name    string         `json:"name"`
-	ID      string         `json:"id,omitempty"`
-	Before  map[string]any `json:"before"`
-	After   map[string]any `json:"after"`
-	Outcome Outcome        `json:"outcome"`
-	Error   string         `json:"error,omitempty"`
+	Time time.Time `json:"time"`
+	Change
+	Outcome Outcome `json:"outcome"`
+	Error   string  `json:"error,omitempty"`
 	// RequestID is W&B's id of the reply that settled the change, for a
 	// support ticket, when the server sent one.
-	RequestID string `json:"request_id,omitempty"`
-	// Version is the resource's version (ETag) after the change, which an
-	// undo sends as If-Match.
-	Version string `json:"version,omitempty"`
+	RequestID    string `json:"request_id,omitempty"`
+	VersionAfter string `json:"version_after,omitempty"`
 }
 
 // Journal appends the entries of an apply to a file, one JSON line per

@@ -24,9 +24,9 @@ func TestJournalAppendRead(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := j.Append(orgsync.JournalEntry{Address: fmt.Sprintf("user.u%02d", i), Kind: orgsync.KindUser, Action: "update",
-				Name: fmt.Sprintf("u%02d", i), Before: map[string]any{"modelsSeat": "full"}, After: map[string]any{"modelsSeat": "viewer"},
-				Outcome: orgsync.OutcomeApplied, Version: `W/"2"`})
+			err := j.Append(orgsync.JournalEntry{Change: orgsync.Change{Address: fmt.Sprintf("user.u%02d", i), Kind: orgsync.KindUser, Action: "update",
+				Name: fmt.Sprintf("u%02d", i), Before: map[string]any{"modelsSeat": "full"}, After: map[string]any{"modelsSeat": "viewer"}},
+				Outcome: orgsync.OutcomeApplied, VersionAfter: `W/"2"`})
 			if err != nil {
 				t.Error(err)
 			}
@@ -42,12 +42,12 @@ func TestJournalAppendRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	when := time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)
-	if err := j.Append(orgsync.JournalEntry{Time: when, Address: "team.ml.member.ada", Kind: orgsync.KindMember, Action: "remove",
-		Name: "ada", Outcome: orgsync.OutcomeFailed, Error: "412 Precondition Failed", RequestID: "req-1"}); err != nil {
+	if err := j.Append(orgsync.JournalEntry{Time: when, Change: orgsync.Change{Address: "team.ml.member.ada", Kind: orgsync.KindMember, Action: "remove",
+		Name: "ada"}, Outcome: orgsync.OutcomeFailed, Error: "412 Precondition Failed", RequestID: "req-1"}); err != nil {
 		t.Fatal(err)
 	}
 	j.Close()
-	if err := j.Append(orgsync.JournalEntry{Address: "x", Outcome: orgsync.OutcomeApplied}); err == nil || !strings.Contains(err.Error(), "closed") {
+	if err := j.Append(orgsync.JournalEntry{Change: orgsync.Change{Address: "x"}, Outcome: orgsync.OutcomeApplied}); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("Append after Close: %v", err)
 	}
 
@@ -66,7 +66,7 @@ func TestJournalAppendRead(t *testing.T) {
 	seen := map[string]bool{}
 	for _, e := range entries[:50] {
 		seen[e.Address] = true
-		if e.Outcome != orgsync.OutcomeApplied || e.Time.IsZero() || e.After["modelsSeat"] != "viewer" || e.Version != `W/"2"` {
+		if e.Outcome != orgsync.OutcomeApplied || e.Time.IsZero() || e.After["modelsSeat"] != "viewer" || e.VersionAfter != `W/"2"` {
 			t.Errorf("entry %+v", e)
 		}
 	}

@@ -26,7 +26,7 @@ type planJSON struct {
 // applies exactly what it says.
 func (p *Plan) MarshalJSON() ([]byte, error) {
 	out := planJSON{FormatVersion: FormatVersion, MultiTenant: p.MultiTenant, Prune: p.Prune, Managed: p.Managed,
-		Summary: p.summary(), Warnings: nonNilSlice(p.Warnings), Changes: nonNilSlice(p.Changes())}
+		Summary: p.summary(), Warnings: nonNil(p.Warnings), Changes: nonNil(p.Changes())}
 	return json.Marshal(out)
 }
 
@@ -65,6 +65,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	q.Format, q.MultiTenant, q.Prune, q.Managed, q.Warnings = FormatVersion, in.MultiTenant, in.Prune, in.Managed, in.Warnings
+	sortPlan(q)
 	*p = *q
 	return nil
 }
@@ -190,9 +191,13 @@ func userFromChange(c Change) (UserChange, error) {
 	switch u.Action {
 	case Create, Update, Reactivate:
 	case Deactivate:
-		u.Reason = `"active": false in the file`
-		if c.Reason == ReasonPruned {
+		switch c.Reason {
+		case ReasonPruned:
 			u.Reason = "not in the file"
+		case ReasonInactive:
+			u.Reason = `"active": false in the file`
+		default:
+			u.Reason = c.Reason
 		}
 		return u, nil
 	default:
@@ -229,11 +234,4 @@ func strs(m map[string]any, k string) []string {
 		out = append(out, direct...)
 	}
 	return out
-}
-
-func nonNilSlice[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

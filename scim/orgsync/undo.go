@@ -1,0 +1,141 @@
+package orgsync
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// Undo is the plan that reverses the applied changes of a journal, and what
+// it cannot reverse.
+type Undo struct {
+	// Plan makes the inverse changes, each conditional on the version the
+	// journal recorded after the change: Apply refuses, naming it, any
+	// resource changed since.
+	Plan *Plan
+	// Kept lists the applied changes that are not reversed, and why: a
+	// created team or custom role (W&B cannot delete a team; a role is left
+	// for an admin to delete).
+	Kept []string
+}
+
+// PlanUndo plans the inverse of the changes a journal records as applied,
+// newest first: a deactivated user is reactivated and a reactivated one
+// deactivated; a created user is deactivated, never deleted; added members
+// are removed and removed ones added back; team roles, organization roles,
+// seats, weave roles and a role's description and permissions get their
+// earlier values. Failed, unknown and not-attempted changes are left out
+// (an unknown one is for the next plan to show). The plan is like any
+// other: print it, check its budget, confirm it, Apply it.
+func PlanUndo(entries []JournalEntry) (*Undo, error) {
+	u := &Undo{}
+	var inverse []Change
+	seen := map[string]bool{}
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.Outcome != OutcomeApplied {
+			continue
+		}
+		if seen[e.Address] {
+			// Changed twice in one journal (two applies): undo the later
+			// change only, whose version is the current one.
+			u.Kept = append(u.Kept, fmt.Sprintf("%s: an earlier change of the same resource (undo the later apply first, then plan again)", e.Address))
+			continue
+		}
+		seen[e.Address] = true
+		c, kept, err := invert(e)
+		if err != nil {
+			return nil, fmt.Errorf("orgsync: undo: journal entry %d (%s): %w", i+1, e.Address, err)
+		}
+		if kept != "" {
+			u.Kept = append(u.Kept, e.Address+": "+kept)
+			continue
+		}
+		inverse = append(inverse, c)
+	}
+	// The plan's order is the apply's: roles, users, teams, members, team
+	// roles; planFromChanges groups them, sortPlan orders them.
+	p, err := planFromChanges(inverse)
+	if err != nil {
+		return nil, fmt.Errorf("orgsync: undo: %w", err)
+	}
+	p.Format = FormatVersion
+	p.Managed = len(inverse)
+	sortPlan(p)
+	u.Plan = p
+	return u, nil
+}
+
+// invert returns the change that reverses e, or why it is kept.
+func invert(e JournalEntry) (Change, string, error) {
+	c := Change{Address: e.Address, Kind: e.Kind, Name: e.Name, ID: e.ID, Version: e.VersionAfter, UserID: e.UserID,
+		Before: clone(e.After), After: clone(e.Before), Reason: ReasonUndo, Applicable: true}
+	if c.ID == "" && e.Kind != KindMember {
+		return c, "", fmt.Errorf("no id recorded")
+	}
+	switch e.Kind {
+	case KindUser:
+		switch Action(e.Action) {
+		case Create:
+			c.Action, c.Before, c.After = string(Deactivate), map[string]any{"active": true}, map[string]any{"active": false}
+		case Deactivate:
+			c.Action = string(Reactivate)
+		case Reactivate:
+			c.Action, c.Before, c.After = string(Deactivate), map[string]any{"active": true}, map[string]any{"active": false}
+		case Update:
+			c.Action = string(Update)
+		default:
+			return c, "", fmt.Errorf("unknown user action %q", e.Action)
+		}
+		if c.Action == string(Reactivate) || c.Action == string(Update) {
+			delete(c.After, "active")
+			delete(c.Before, "active")
+		}
+	case KindTeam:
+		return c, "W&B cannot delete a team; delete it in the W&B App if it should go", nil
+	case KindMember:
+		if e.ID == "" {
+			return c, "", fmt.Errorf("no team id recorded")
+		}
+		switch e.Action {
+		case "add":
+			c.Action = "remove"
+		case "remove":
+			c.Action = "add"
+		default:
+			return c, "", fmt.Errorf("unknown member action %q", e.Action)
+		}
+		if c.UserID == "" {
+			return c, "", fmt.Errorf("no user id recorded")
+		}
+	case KindTeamRole:
+		c.Action = string(Update)
+	case KindRole:
+		if e.Action == string(Create) {
+			return c, "a custom role is not deleted by an undo; delete it with roles.Delete or in the W&B App", nil
+		}
+		c.Action = string(Update)
+		c.Desired = clone(e.Desired)
+		if c.Desired == nil {
+			c.Desired = map[string]any{}
+		}
+		maps.Copy(c.Desired, c.After)
+	default:
+		return c, "", fmt.Errorf("unknown kind %q", e.Kind)
+	}
+	return c, "", nil
+}
+
+func clone(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if list, ok := v.([]any); ok {
+			v = slices.Clone(list)
+		}
+		out[k] = v
+	}
+	return out
+}
