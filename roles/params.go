@@ -121,3 +121,18 @@ func checkPermission(op, name string) error {
 	}
 	return nil
 }
+
+// replaced reports whether r holds what a PUT of this body asks for: the
+// same name, description and base role, every permission the body gives,
+// and no other custom one.
+func (b *roleBody) replaced(r *Role) bool {
+	if r == nil || !b.made(r) {
+		return false
+	}
+	for _, name := range r.CustomPermissions() {
+		if !slices.ContainsFunc(b.Permissions, func(p permissionRef) bool { return p.Name == name }) {
+			return false
+		}
+	}
+	return true
+}

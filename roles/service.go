@@ -88,6 +88,12 @@ func (s *Service) findByName(ctx context.Context, name string, opts []scim.Reque
 // looked up by name (GET /scim/Roles); if that fails, the error says the
 // create succeeded and wraps the lookup's error. opts apply to the POST only
 // (scim.OnResponse sees every response).
+//
+// Outcome: a create whose reply was lost is looked up by name: found (this
+// request's role: its description, base role and permissions), it is the
+// result; not found, the POST is sent again (the server refuses a second
+// role of the name); a 409 after a lost attempt is resolved by the same
+// lookup. When the lookup fails, the error matches scim.ErrOutcomeUnknown.
 func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Create"
 	body, err := p.body(op)
@@ -106,17 +112,31 @@ func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOpti
 // the new base role. Pass scim.IfMatch(role.Meta.Version) to make it
 // conditional (a stale version fails with scim.ErrPreconditionFailed).
 // When the reply holds no role, it is read back with GET /scim/Roles/{id}.
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the role is
+// read (GET): the call succeeds, returning what was read, when its name,
+// description and base role are p's and its custom permissions exactly p's;
+// otherwise the error stands (a real concurrent change), and when the read
+// fails it matches scim.ErrOutcomeUnknown. The PUT is retried first.
 func (s *Service) Replace(ctx context.Context, id string, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Replace"
 	body, err := p.body(op)
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, id, http.MethodPut, body, opts)
+	return s.update(ctx, op, id, http.MethodPut, body, body.replaced, opts)
 }
 
 // Delete deletes the custom role id: DELETE /scim/Roles/{id} (204). Users who
 // held the role are moved to the predefined role it inherited from.
+//
+// Outcome: the DELETE is retried after a reply lost after sending (the
+// connection failed, a timeout, a 502, 503 or 504, a broken 2xx body); when
+// a retry answers 404 (or another refusal), or every reply is lost, the role
+// is read: gone, the call succeeds; there, the error stands; when the read
+// fails, the error matches scim.ErrOutcomeUnknown.
 func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOption) error {
 	const op = "roles.Delete"
 	return resource.Wrap(op, s.roles.Delete(ctx, op, id, opts))
@@ -125,7 +145,9 @@ func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOpt
 // update sends a PUT or PATCH to /scim/Roles/{id} and returns the role in
 // the reply, or, when the reply holds none, the role read back with
 // GET /scim/Roles/{id}.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Role, error) {
-	r, err := s.roles.Update(ctx, op, id, method, body, opts)
+// done says whether a role as read holds what the change asked for: it
+// resolves a change whose reply was lost.
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Role], opts []scim.RequestOption) (*Role, error) {
+	r, err := s.roles.Update(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, r, err)
 }

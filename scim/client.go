@@ -21,8 +21,10 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 )
 
-// maxConnsPerHost is the idle pool size per host of the default HTTP client:
-// enough for 64 concurrent callers to reuse connections.
+// maxConnsPerHost is the number of idle connections per host that the
+// default HTTP client keeps for reuse: enough for 64 concurrent callers to
+// reuse connections. It does not limit how many connections are open at
+// once (MaxConnsPerHost stays 0, no limit).
 const maxConnsPerHost = 64
 
 // Client talks to one W&B organization's SCIM API (and its GraphQL endpoint).
@@ -147,12 +149,12 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
-// wait paces a request when WithRateLimit is set.
-func (c *Client) wait(ctx context.Context) error {
+// wait paces a request when WithRateLimit is set, logging a wait at Info.
+func (c *Client) wait(ctx context.Context, req *http.Request, attempt int) error {
 	if c.limiter == nil {
 		return nil
 	}
-	return c.limiter.Wait(ctx)
+	return c.limiter.WaitNotify(ctx, func(d time.Duration) { c.logPacing(ctx, req, attempt, d) })
 }
 
 // BaseURL returns the SCIM root every request path is resolved against, for

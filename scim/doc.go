@@ -42,8 +42,8 @@
 //
 // # Logging
 //
-// WithLogger gets a record at Info level for each retry, rate-limit wait and
-// give-up, and one per attempt at Debug. Records name a request by method and
+// WithLogger gets a record at Info level for each retry, rate-limit wait,
+// give-up and lost reply resolved by reading, and one per attempt at Debug. Records name a request by method and
 // path only, never its query string, its body or a credential.
 //
 // # Retries
@@ -62,13 +62,34 @@
 //     connection was made. When its reply is lost otherwise (the connection
 //     failed after it was sent, a timeout, 502, 503, 504), the services'
 //     creates look the resource up by its unique name and send the POST
-//     again only when it is not there; other requests end with an error
-//     matching ErrOutcomeUnknown.
+//     again only when it is not there; the services' other writes read the
+//     resource and never send it again; a request Do sends for you ends
+//     with an error matching ErrOutcomeUnknown.
 //   - Errors that cannot heal (a TLS verification failure, a plain-HTTP
 //     answer to HTTPS, a malformed header, a refused redirect) and 409 and
 //     other 4xx replies are never retried.
 //
-// See RetryPolicy for the bounds.
+// See RetryPolicy for the bounds; WithMaxAttempts and WithAttemptTimeout
+// change them for one request.
+//
+// # Lost replies
+//
+// A write whose earlier attempt may have been applied (the connection failed
+// after it was sent, the attempt timed out, a 502, 503 or 504, a 2xx body
+// that broke off) is not called failed on the word of its retry: when the
+// retry fails with a reply the first attempt itself would explain (412 after
+// an If-Match write, 404 after a DELETE, 409 after a create, any other 4xx
+// but 401, 403 and 429), or every attempt's reply is lost, the services of
+// users, teams and roles read the resource. When it holds what the request
+// asked for (each replaced value equal, added members or values present,
+// removed ones absent, a PUT's fields equal, a deleted resource gone) the
+// call succeeds and returns what was read, with its new version; when it
+// does not, the error stands (a real concurrent change); when the read
+// fails, the error matches ErrOutcomeUnknown. A PATCH without If-Match is
+// resolved the same way after a lost reply and never sent again. The
+// GraphQL mutations whose outcome can be observed do the same; the others
+// (an API key generated) end with ErrOutcomeUnknown, and their
+// documentation says what to check.
 //
 // # Concurrency control
 //

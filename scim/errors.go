@@ -75,6 +75,10 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many requests were made before giving up.
 	Attempts int
+	// Response is the reply, its body already read and closed: its headers
+	// hold, for example, the request id W&B's support asks for. Its Request
+	// is the caller's, without credentials.
+	Response *http.Response
 
 	// endpoint marks a 404 to a list or GraphQL request: the URL is wrong,
 	// nothing is "not found".

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 // ExampleNewClient shows the client a sync job would build: an explicit host,
@@ -62,4 +63,62 @@ func ExampleEq() {
 	// Output:
 	// emails.value eq "ada@example.com"
 	// displayName eq "team \"A\""
+}
+
+// ExamplePaginate walks a collection page by page: the loop ends at the
+// last resource, or with one error (here none), after which nothing more is
+// yielded. A walk that gets fewer resources than the server's totalResults
+// ends with an error matching scim.ErrIncomplete.
+func ExamplePaginate() {
+	srv := scimtest.NewServer(scimtest.Options{
+		HonorPaging: true,
+		Users: []scimtest.User{
+			{UserName: "ada", Email: "ada@example.com"},
+			{UserName: "grace", Email: "grace@example.com"},
+		},
+	})
+	defer srv.Close()
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	type user struct {
+		UserName string `json:"userName"`
+	}
+	// Two users a page: GET /scim/Users?count=2, then ?startIndex=3&count=2.
+	for u, err := range scim.Paginate[user](context.Background(), client, "Users", &scim.ListOptions{Count: 2}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(u.UserName)
+	}
+	// Output:
+	// admin
+	// ada
+	// grace
+}
+
+// ExampleWithMaxAttempts sends one request once, without retries, and
+// reads W&B's request id from the failed reply for a support ticket.
+func ExampleWithMaxAttempts() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "4f2a")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey("api-key"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, err := client.NewRequest(context.Background(), http.MethodGet, "Users", nil,
+		scim.WithMaxAttempts(1), scim.WithAttemptTimeout(5*time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.Do(req, nil)
+	var scimErr *scim.Error
+	if errors.As(err, &scimErr) {
+		fmt.Println(scimErr.StatusCode, scimErr.Attempts, scimErr.Response.Header.Get("X-Request-Id"))
+	}
+	// Output: 503 1 4f2a
 }

@@ -13,7 +13,8 @@ type Filter string
 
 // Eq returns `attribute eq "value"`, with value written as a JSON string, as
 // SCIM filters take it: '"' and '\' escaped, and control characters (a
-// newline, a tab, …) escaped rather than sent raw.
+// newline, a tab, …) escaped rather than sent raw; \u escapes are written
+// with upper-case hex ("\u001F"), which every SCIM filter parser accepts.
 func Eq(attribute, value string) Filter {
 	return Filter(attribute + ` eq "` + escapeValue(value) + `"`)
 }
@@ -37,7 +38,7 @@ func escapeValue(v string) string {
 		case c == '\t':
 			b.WriteString(`\t`)
 		case c < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, c)
+			fmt.Fprintf(&b, `\u%04X`, c) // upper-case hex: every filter parser reads it
 		default:
 			b.WriteByte(c) // other bytes, multi-byte runes included, as they are
 		}

@@ -17,7 +17,7 @@ func TestFilters(t *testing.T) {
 		{scim.Eq("displayName", `say "hi"`), `displayName eq "say \"hi\""`},
 		{scim.Eq("userName", `back\slash`), `userName eq "back\\slash"`},
 		{scim.Eq("userName", `\"`), `userName eq "\\\""`},
-		{scim.Eq("userName", "a\nb\tc\r\x00\x1f"), `userName eq "a\nb\tc\r\u0000\u001f"`},
+		{scim.Eq("userName", "a\nb\tc\r\x00\x1f\x1b"), `userName eq "a\nb\tc\r\u0000\u001F\u001B"`},
 		{scim.Eq("displayName", "ünï©ødé"), `displayName eq "ünï©ødé"`},
 		{a.And(b), `userName eq "a" and emails.value eq "b@x.io"`},
 		{a.Or(b), `userName eq "a" or emails.value eq "b@x.io"`},

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/go-wandb/identity/internal/call"
 )
 
 // graphqlUserAgentPrefix starts the User-Agent of GraphQL calls.
@@ -32,7 +34,9 @@ type graphqlReply struct {
 // return *GraphQLError, after decoding whatever data came with them. The call
 // goes through Do, so it is retried, logged and decoded like any other: a
 // query (a document without a mutation) is retried like a GET, a mutation
-// like a POST (on 429, or when no connection was made). Its
+// like a POST (on 429, or when no connection was made): a mutation whose
+// reply was lost is never sent again by GraphQL, and its error matches
+// ErrOutcomeUnknown (the users and teams services read what they can). Its
 // User-Agent is the client's prefixed with "W&B Public Client ", which W&B
 // requires before it returns some first-party fields. opts apply to the
 // request as to a SCIM one (OnResponse, WithHeader).
@@ -43,8 +47,12 @@ func (c *Client) GraphQL(ctx context.Context, query string, variables map[string
 	if ctx == nil {
 		return errors.New("scim: nil context")
 	}
-	ctx = withCall(ctx, callKind{graphql: true, query: isQuery(query)})
+	kind := call.GraphQLMutation
+	if isQuery(query) {
+		kind = call.GraphQLQuery
+	}
 	req, err := c.newRequest(ctx, http.MethodPost, c.graphqlURL, graphqlRequest{Query: query, Variables: variables}, "application/json", append([]RequestOption{
+		func(r *http.Request) { call.Set(r, func(cfg *call.Config) { cfg.Kind = kind }) },
 		WithHeader("Accept", "application/json"),
 		// W&B serves some first-party fields (a user's API keys) only to clients
 		// that present themselves as its public client (wandb/wandb PR #12009).

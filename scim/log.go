@@ -21,6 +21,11 @@ import (
 //     when the reply was 429.
 //   - Info "scim giving up": the last allowed attempt failed (method, path,
 //     status, attempts, error).
+//   - Info "scim paced": WithRateLimit holds an attempt back (method, path,
+//     attempt, wait).
+//   - Info "scim outcome resolved": a change whose reply was lost, or whose
+//     retry failed with a reply the earlier attempt explains, was read back
+//     (method, path, status, done, and the error of reading, if any).
 
 // logAttempt writes the Debug record of one attempt.
 func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, d time.Duration, err error) {
@@ -57,6 +62,36 @@ func (c *Client) logRetry(ctx context.Context, req *http.Request, attempt, statu
 		slog.Duration("wait", wait),
 		slog.String("error", c.logError(req, err)),
 	)
+}
+
+// logPacing writes the Info record of a wait for the rate limit.
+func (c *Client) logPacing(ctx context.Context, req *http.Request, attempt int, wait time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "scim paced",
+		slog.String("method", req.Method),
+		slog.String("path", c.logPath(req)),
+		slog.Int("attempt", attempt),
+		slog.Duration("wait", wait),
+	)
+}
+
+// logResolved writes the Info record of a change whose outcome was read back.
+func (c *Client) logResolved(ctx context.Context, req *http.Request, status int, done bool, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", c.logPath(req)),
+		slog.Int("status", status),
+		slog.Bool("done", done),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.logError(req, err)))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "scim outcome resolved", attrs...)
 }
 
 // logGiveUp writes the Info record of a request that failed after retries.

@@ -31,7 +31,9 @@ type Option func(*config) error
 // carrying If-Match and GraphQL queries; a request that could apply twice only
 // when its connection was never made, or, for the services' creates, after a
 // lookup found its resource missing. 409, other 4xx replies and errors that
-// cannot heal are never retried.
+// cannot heal are never retried. A change whose reply may have been lost is
+// resolved by the services by reading the resource (see the README's
+// Retries). One request may change MaxAttempts with WithMaxAttempts.
 type RetryPolicy struct {
 	MaxAttempts   int
 	MinBackoff    time.Duration
@@ -250,10 +252,12 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithLogger logs a record at Info level for each retry, rate-limit wait and
-// give-up (method, path, status, attempt, wait), and one at Debug level per
-// attempt (method, path, status, attempt, duration). Records never hold a
-// credential, a query string or a body. By default nothing is logged.
+// WithLogger logs a record at Info level for each retry, each wait for
+// WithRateLimit, each give-up (method, path, status, attempt, wait) and each
+// change whose lost reply was resolved by reading the resource back
+// (method, path, status, done), and one at Debug level per attempt (method,
+// path, status, attempt, duration). Records never hold a credential, a
+// query string or a body. By default nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
@@ -279,7 +283,8 @@ func WithTimeout(d time.Duration) Option {
 
 // WithMaxResponseBytes bounds how much of a 2xx reply the client reads
 // (after any transparent decompression); a larger reply ends the call with
-// an error. The default is DefaultMaxResponseBytes.
+// an error, having cost about n bytes of memory (nothing, when its
+// Content-Length says it is larger). The default is DefaultMaxResponseBytes.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n <= 0 {

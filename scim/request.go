@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-wandb/identity/internal/call"
 	"github.com/go-wandb/identity/internal/clip"
 	"github.com/go-wandb/identity/internal/retry"
 )
@@ -35,17 +36,23 @@ var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root,
 // ErrOutcomeUnknown matches the error of a change whose reply was lost (the
 // connection failed after the request was sent, the attempt timed out, or a
 // gateway answered 502, 503 or 504) when the client could not find out
-// whether the server applied it. The services' Create methods look the new
-// resource up by its unique name before they give up, so for them this
-// means the lookup failed too; the error says so.
+// whether the server applied it. The services' write methods read the
+// resource (a create looks it up by its unique name) before they give up,
+// so for them this means the read failed too, or, for the few writes whose
+// outcome cannot be observed (users.GenerateAPIKey,
+// teams.CreateServiceAccount), that nothing was sent again; the error says
+// so. The error reaches the lost attempt's error and the read's with
+// errors.Is and errors.As.
 var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
 var errNilClient = errors.New("scim: nil *Client: build one with scim.NewClient")
 
 // RequestOption changes one request, for example to make it conditional
-// (IfMatch), to add a header (WithHeader) or to see its response
-// (OnResponse).
+// (IfMatch), to add a header (WithHeader), to see its response
+// (OnResponse), or to bound its retries (WithMaxAttempts,
+// WithAttemptTimeout). A request's options are its configuration, which
+// Client.Do reads.
 type RequestOption func(*http.Request)
 
 // IfMatch makes a PUT, PATCH or DELETE conditional on the resource's ETag (its
@@ -70,9 +77,6 @@ func WithHeader(key, value string) RequestOption {
 	}
 }
 
-// responseHooksKey keys the OnResponse functions in a request's context.
-type responseHooksKey struct{}
-
 // OnResponse hands f the final response of a call (its status, headers and
 // ETag), while the call itself keeps returning (T, error):
 //
@@ -80,19 +84,48 @@ type responseHooksKey struct{}
 //	u, err := users.New(c).Get(ctx, id, scim.OnResponse(func(r *scim.Response) { etag = r.ETag }))
 //
 // f runs once per request the call makes, after the last attempt of that
-// request (retries are not reported), with error replies too; a call that
-// needs a second request (a read-back after a change) calls f again, so the
-// last call is the final response. f is not called when no response arrived.
-// f is kept in the request's context, so requests a service builds from that
-// context report to it too.
+// request (retries are not reported), with error replies too. A call that
+// makes further requests (a read-back after a change, a lookup or a read that
+// resolves a change whose reply was lost) calls f for each, in the order
+// they end: the reply the call's result comes from is the last one f sees.
+// f is not called when no response arrived. f travels with the request's
+// context, so requests a service builds from that context report to it too.
 func OnResponse(f func(*Response)) RequestOption {
 	return func(r *http.Request) {
 		if f == nil {
 			return
 		}
-		hooks, _ := r.Context().Value(responseHooksKey{}).([]func(*Response))
-		hooks = append(hooks[:len(hooks):len(hooks)], f)
-		*r = *r.WithContext(context.WithValue(r.Context(), responseHooksKey{}, hooks))
+		call.Set(r, func(cfg *call.Config) {
+			cfg.Hooks = append(cfg.Hooks, func(resp *http.Response) {
+				f(&Response{Response: resp, ETag: resp.Header.Get("ETag")})
+			})
+		})
+	}
+}
+
+// WithMaxAttempts sets how many attempts one request may make, the first
+// included, in place of the client's RetryPolicy.MaxAttempts: 1 sends it
+// once, without retries. What may be retried stays as the policy says. n
+// below 1 keeps the client's setting. It applies to the request it is given
+// to, not to the further requests of a call (a read-back, a lookup).
+func WithMaxAttempts(n int) RequestOption {
+	return func(r *http.Request) {
+		if n >= 1 {
+			call.Set(r, func(cfg *call.Config) { cfg.MaxAttempts = n })
+		}
+	}
+}
+
+// WithAttemptTimeout bounds each attempt of one request as WithTimeout does
+// for the client: an attempt ends when the server sends nothing for d. 0
+// leaves attempts bounded only by the context; a negative d keeps the
+// client's setting. It applies to the request it is given to, not to the
+// further requests of a call.
+func WithAttemptTimeout(d time.Duration) RequestOption {
+	return func(r *http.Request) {
+		if d >= 0 {
+			call.Set(r, func(cfg *call.Config) { cfg.AttemptTimeout, cfg.AttemptTimeoutSet = d, true })
+		}
 	}
 }
 
@@ -178,18 +211,27 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, body
 }
 
 // Do sends req, retrying as the client's RetryPolicy allows, and decodes a 2xx
-// JSON reply into v (nil discards it; an io.Writer receives the raw body). A
-// 204 or empty body leaves v untouched. A non-2xx reply returns *Error, with the
-// Response. When v holds a Meta whose Version is empty, the reply's ETag fills
-// it. A failure to reach the server is an error that starts "scim: METHOD URL:".
-// When the context ends, the error matches its error with errors.Is, and the
-// last *Error, if a reply came, with errors.As.
+// JSON reply into v (nil discards it; an io.Writer receives the raw body; a
+// *Page makes it a list request). A 204 or empty body leaves v untouched. A
+// non-2xx reply returns *Error, with the Response. When v holds a Meta whose
+// Version is empty, the reply's ETag fills it. A failure to reach the server
+// is an error that starts "scim: METHOD URL:". When the context ends, the
+// error matches its error with errors.Is, and the last *Error, if a reply
+// came, with errors.As.
+//
+// The request's RequestOptions (WithMaxAttempts, WithAttemptTimeout,
+// OnResponse) are its configuration, carried with it: Do reads them once.
 //
 // A 2xx reply larger than the client's limit (WithMaxResponseBytes) ends the
-// call with an error, as does an attempt with no progress for the client's
-// timeout (WithTimeout). A 404 to a list request (v is a *Page) is an error
-// that does not match ErrNotFound: a collection is never missing, so its URL
-// is wrong.
+// call with an error, as does an attempt with no progress for the timeout
+// (WithTimeout, WithAttemptTimeout). A 404 to a list request is an error that
+// does not match ErrNotFound: a collection is never missing, so its URL is
+// wrong.
+//
+// Do never sends a change again that may have been applied and could apply
+// twice (a POST, a PATCH without If-Match): when the reply of such a request
+// is lost, the error matches ErrOutcomeUnknown. The services' write methods
+// go further and read the resource to find out (see the README's Retries).
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -197,14 +239,11 @@ func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	if req == nil {
 		return nil, errors.New("scim: nil request")
 	}
-	resp, err := c.do(req, v)
-	if resp != nil {
-		hooks, _ := req.Context().Value(responseHooksKey{}).([]func(*Response))
-		for _, f := range hooks {
-			f(resp)
-		}
+	cfg := call.From(req.Context())
+	if _, ok := v.(pageDecoder); ok && cfg.Kind == call.SCIM {
+		cfg.Kind = call.List
 	}
-	return resp, err
+	return c.do(req, v, &cfg)
 }
 
 // openList sends req, a GET of a list, and returns its 2xx body, open for
@@ -220,27 +259,83 @@ func (c *Client) openList(req *http.Request) (io.ReadCloser, error) {
 // openBody asks do to hand over the body of a 2xx reply instead of reading it.
 type openBody struct{ io.ReadCloser }
 
-// do is Do without the response hooks.
-func (c *Client) do(req *http.Request, v any) (*Response, error) {
+// report hands r to the request's OnResponse functions.
+func report(cfg *call.Config, r *Response) {
+	if r != nil {
+		for _, f := range cfg.Hooks {
+			f(r.Response)
+		}
+	}
+}
+
+// explains reports whether a reply with this status to a retry is what the
+// earlier attempt's success would explain: 412 after an If-Match write, 404
+// after a DELETE, 409 after a create, or another refusal of the request
+// itself; not 401, 403, 407, 408 or 429, which say nothing about it.
+func explains(status int) bool {
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusProxyAuthRequired,
+		http.StatusRequestTimeout, http.StatusTooManyRequests:
+		return false
+	}
+	return status >= 400 && status <= 499
+}
+
+// do is Do with the request's configuration. It reports the final response
+// of the request to cfg's hooks, and a response that a resolution follows
+// before the resolution's own requests.
+func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response, err error) {
+	var reported *Response
+	defer func() {
+		if final != reported {
+			report(cfg, final)
+		}
+	}()
 	ctx := req.Context()
-	call := callFrom(ctx)
 	_, streaming := v.(*openBody)
-	_, isPage := v.(pageDecoder)
-	listing := streaming || isPage || call.graphql
+	listing := streaming || cfg.Kind == call.List || cfg.Kind.GraphQL()
+	policy := c.retry
+	if cfg.MaxAttempts > 0 {
+		policy.MaxAttempts = cfg.MaxAttempts
+	}
+	timeout := c.timeout
+	if cfg.AttemptTimeoutSet {
+		timeout = cfg.AttemptTimeout
+	}
 	base := retry.Outcome{
 		Method:     req.Method,
 		IfMatch:    req.Header.Get("If-Match") != "",
-		Query:      call.query,
+		Query:      cfg.Kind == call.GraphQLQuery,
 		Replayable: req.Body == nil || req.Body == http.NoBody || req.GetBody != nil,
 	}
-	recovery := retry.RecoveryFrom(ctx)
+	change := !base.Query && !readOnly(req.Method)
+	res := cfg.Resolve
+	if !change {
+		res = nil
+	}
+	// resolve reads the resource through res after r (reported first, so
+	// the read's responses come after it) and returns whether the change is
+	// made, or the error to return when reading failed.
+	resolve := func(r *Response, status int, last error) (bool, error) {
+		report(cfg, r)
+		reported = r
+		done, checkErr := res.Check(call.FollowUp(ctx))
+		c.logResolved(ctx, req, status, done, checkErr)
+		if checkErr != nil {
+			return false, c.unknownOutcome(req, last, checkErr, res.Resend)
+		}
+		return done, nil
+	}
 	mayHaveApplied := false // an earlier attempt may have reached the server
 	var prev error          // the previous attempt's error
 	for attempt := 1; ; attempt++ {
-		if err := c.wait(ctx); err != nil {
+		if err := c.wait(ctx, req, attempt); err != nil {
+			if mayHaveApplied && res != nil {
+				return nil, c.unknownOutcome(req, prev, err, res.Resend)
+			}
 			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 		}
-		resp, err := c.send(req, attempt)
+		resp, err := c.send(req, attempt, timeout)
 		outcome := base
 		var r *Response
 		var last error // this attempt's error
@@ -248,6 +343,9 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
+				if mayHaveApplied && res != nil {
+					return nil, c.unknownOutcome(req, cmp.Or(prev, err), ctx.Err(), res.Resend)
+				}
 				return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 			}
 			last = err
@@ -267,12 +365,14 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 				return r, err
 			}
 			// The reply broke off: as if no reply had come, except that it
-			// was applied, which a create's check will find.
+			// was applied, which a check will find.
 			last, outcome.Err, lost = err, err, true
 		default:
 			r = &Response{Response: resp, ETag: resp.Header.Get("ETag")}
 			apiErr := c.newError(req, resp, listing)
 			drainAndClose(resp.Body)
+			resp.Body = http.NoBody // read and closed: Error.Response keeps the rest
+			apiErr.Response = resp
 			apiErr.Attempts = attempt
 			apiErr.RetryAfter, _ = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			last = apiErr
@@ -282,58 +382,92 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 			switch resp.StatusCode {
 			case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 				lost = true
-			case http.StatusConflict:
-				lost = mayHaveApplied // the first copy may be what conflicts
 			}
 		}
-		lost = lost && outcome.MayApplyTwice()
-
-		if lost && recovery != nil {
-			mayHaveApplied = true
-			applied, checkErr := recovery.Check(ctx)
+		lost = lost && change
+		checked := false // this attempt's outcome was read back
+		switch {
+		case res == nil:
+		case lost && outcome.MayApplyTwice(), !lost && mayHaveApplied && explains(outcome.StatusCode):
+			// A change that may not be sent blindly again, whose reply was
+			// lost; or a retry refused for what the earlier attempt did.
+			checked = true
+			done, err := resolve(r, outcome.StatusCode, last)
 			switch {
-			case checkErr != nil:
-				return r, c.unknownOutcome(req, last, checkErr)
-			case applied:
-				return r, retry.ErrRecovered
-			case outcome.StatusCode != http.StatusConflict:
+			case err != nil:
+				return r, err
+			case done:
+				return r, call.ErrResolved
+			case lost && res.Resend:
 				outcome.NotApplied = true // sending it again is safe
 			}
 		}
+		if lost {
+			mayHaveApplied = true
+		}
 
-		wait, again := c.retry.Next(attempt, outcome, time.Now())
-		if lost && !again && !outcome.NotApplied && outcome.StatusCode != http.StatusConflict {
-			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
-		}
-		if !again || !fitsDeadline(ctx, wait) {
-			if attempt > 1 {
-				c.logGiveUp(ctx, req, attempt, outcome.StatusCode, last)
-				if outcome.Err != nil {
-					last = fmt.Errorf("%w (after %d attempts)", last, attempt)
+		wait, again := policy.Next(attempt, outcome, time.Now())
+		if again && fitsDeadline(ctx, wait) {
+			c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
+			if sleep(ctx, wait) != nil {
+				if mayHaveApplied && res != nil {
+					return r, c.unknownOutcome(req, last, ctx.Err(), res.Resend)
 				}
+				return r, c.contextError(req, ctx, last)
 			}
-			if outcome.NotApplied {
-				last = fmt.Errorf("%w (it was not applied: sending it again is safe)", last)
+			prev = last
+			continue
+		}
+		// The last attempt.
+		if attempt > 1 {
+			c.logGiveUp(ctx, req, attempt, outcome.StatusCode, last)
+		}
+		if res != nil && mayHaveApplied && !checked && ctx.Err() == nil {
+			// The change may be in place although no attempt said so.
+			done, err := resolve(r, outcome.StatusCode, last)
+			switch {
+			case err != nil:
+				return r, err
+			case done:
+				return r, call.ErrResolved
 			}
-			return r, last
+			checked = true
 		}
-		c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
-		if sleep(ctx, wait) != nil {
-			return r, c.contextError(req, ctx, last)
+		switch {
+		case lost && outcome.MayApplyTwice() && !checked:
+			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
+		case lost && checked && !outcome.NotApplied:
+			last = fmt.Errorf("%w (reading it back found the change not made)", last)
 		}
-		prev = last
+		if attempt > 1 && outcome.Err != nil {
+			last = fmt.Errorf("%w (after %d attempts)", last, attempt)
+		}
+		if outcome.NotApplied {
+			last = fmt.Errorf("%w (it was not applied: sending it again is safe)", last)
+		}
+		return r, last
 	}
 }
 
-// unknownOutcome is the error of a change whose reply was lost and whose
-// result the service's check could not establish.
-func (c *Client) unknownOutcome(req *http.Request, last, checkErr error) error {
-	return &outcomeError{
-		msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and looking for it failed; "+
-			"sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)", req.Method, c.safeURL(req)),
-		last:  last,
-		check: checkErr,
+// readOnly reports whether a request of this method only reads.
+func readOnly(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
 	}
+	return false
+}
+
+// unknownOutcome is the error of a change whose reply was lost and whose
+// result reading the resource back could not establish (checkErr: the
+// read's error, or the context's when it ended first). resend says whether
+// sending it again is safe whatever happened (a create).
+func (c *Client) unknownOutcome(req *http.Request, last, checkErr error, resend bool) error {
+	msg := fmt.Sprintf("scim: %s %s: the reply was lost, so the change may have been applied, and finding out (reading the resource back) failed", req.Method, c.safeURL(req))
+	if resend {
+		msg += "; sending it again is safe for a create, whose unique name makes the server refuse a second copy (409)"
+	}
+	return &outcomeError{msg: msg, last: last, check: checkErr}
 }
 
 // outcomeError matches ErrOutcomeUnknown, and reaches the lost attempt's
@@ -380,13 +514,16 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 		}
 		return nil
 	}
-	buf := readBuffers.Get().(*bytes.Buffer)
-	defer putReadBuffer(buf)
-	buf.Reset()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	if resp.ContentLength > c.maxResponseBytes {
+		return c.replyError(req, &bodyTooLargeError{limit: c.maxResponseBytes}) // nothing read: it would not fit
+	}
+	pooled := readBuffers.Get().(*[]byte)
+	body, err := readReply((*pooled)[:0], resp.Body, resp.ContentLength, c.maxResponseBytes)
+	defer putReadBuffer(pooled, body)
+	if err != nil {
 		return c.replyError(req, err)
 	}
-	body := buf.Bytes() // v keeps none of it: decoders copy what they keep
+	// v keeps none of it: decoders copy what they keep
 	if d, ok := v.(replyDecoder); ok {
 		if err := d.DecodeReply(body); err != nil {
 			return c.replyErrorQuoting(req, resp, err, body)
@@ -409,14 +546,55 @@ func (c *Client) decode(req *http.Request, resp *http.Response, v any, etag stri
 	return nil
 }
 
-// readBuffers keeps the buffers replies are read into.
-var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// readReply reads body, appending to dst. size is the reply's
+// Content-Length (-1 when unknown) and limit the client's bound, which body
+// enforces. A known size is allocated at once. Otherwise the buffer doubles
+// up to 1 MiB, and past that the reply is read in 1 MiB chunks, joined once
+// at its end: a reply too large costs about the limit in memory before its
+// error, not several times it, as a buffer that doubles (and copies) would.
+func readReply(dst []byte, body io.Reader, size, limit int64) ([]byte, error) {
+	const minRead, chunk = 32 << 10, 1 << 20
+	if size >= 0 && int64(cap(dst)) < size+1 {
+		dst = make([]byte, 0, min(size, limit)+1) // +1: room to read the end of the body
+	}
+	var full [][]byte // chunks read before cur
+	cur := dst
+	for {
+		if len(cur) == cap(cur) {
+			if len(full) == 0 && cap(cur) < chunk {
+				next := make([]byte, len(cur), min(max(2*cap(cur), minRead), chunk))
+				copy(next, cur)
+				cur = next
+			} else {
+				full = append(full, cur)
+				cur = make([]byte, 0, chunk)
+			}
+		}
+		n, err := body.Read(cur[len(cur):cap(cur)])
+		cur = cur[:len(cur)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(full) == 0 {
+		return cur, nil
+	}
+	return bytes.Join(append(full, cur), nil), nil
+}
 
-// putReadBuffer returns buf to the pool unless it grew large (a list read
-// whole), which the pool would keep alive for nothing.
-func putReadBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= 256<<10 {
-		readBuffers.Put(buf)
+// readBuffers keeps the buffers replies are read into.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// putReadBuffer returns the buffer used (body) to the pool through p, unless
+// it grew large (a list read whole), which the pool would keep alive for
+// nothing.
+func putReadBuffer(p *[]byte, body []byte) {
+	if cap(body) <= 256<<10 {
+		*p = body[:0]
+		readBuffers.Put(p)
 	}
 }
 
@@ -488,8 +666,17 @@ func fillVersion(v any, etag string) {
 
 // contextError reports that ctx ended after last, the error of the last
 // attempt: errors.Is matches the context's error, and errors.Is and
-// errors.As reach last too (a *Error when a reply came).
+// errors.As reach last too (a *Error when a reply came). A last error that
+// already is the context's is returned as it is, not repeated.
 func (c *Client) contextError(req *http.Request, ctx context.Context, last error) error {
+	switch {
+	case last == nil:
+		return fmt.Errorf("scim: %s %s: %w", req.Method, c.safeURL(req), ctx.Err())
+	case errors.Is(last, ctx.Err()) && strings.HasPrefix(last.Error(), "scim: "):
+		return last
+	case errors.Is(last, ctx.Err()):
+		return fmt.Errorf("scim: %s %s: %w", req.Method, c.safeURL(req), last)
+	}
 	return fmt.Errorf("scim: %s %s: %w (last error: %w)", req.Method, c.safeURL(req), ctx.Err(), last)
 }
 

@@ -17,31 +17,11 @@ import (
 	"github.com/go-wandb/identity/internal/retry"
 )
 
-// callKey marks a request's context with the kind of call it makes.
-type callKey struct{}
-
-// callKind is the kind of call a request makes: a GraphQL call (with the
-// GraphQL credential), and whether it only reads (a GraphQL query, retried
-// like a GET although it is a POST).
-type callKind struct {
-	graphql bool
-	query   bool
-}
-
-func withCall(ctx context.Context, k callKind) context.Context {
-	return context.WithValue(ctx, callKey{}, k)
-}
-
-func callFrom(ctx context.Context) callKind {
-	k, _ := ctx.Value(callKey{}).(callKind)
-	return k
-}
-
-// send makes one attempt of req: a fresh body for a repeat, the client's
-// per-attempt timeout (unless the call's context ends sooner), and the
-// reply's body bounded by the client's size limit. It turns a transport error
-// into "scim: METHOD URL: cause".
-func (c *Client) send(req *http.Request, attempt int) (*http.Response, error) {
+// send makes one attempt of req: a fresh body for a repeat, the per-attempt
+// timeout (unless the call's context ends sooner), and the reply's body
+// bounded by the client's size limit. It turns a transport error into
+// "scim: METHOD URL: cause".
+func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*http.Response, error) {
 	r := req
 	if attempt > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
@@ -52,8 +32,8 @@ func (c *Client) send(req *http.Request, attempt int) (*http.Response, error) {
 		r.Body = body
 	}
 	var t *attemptTimer
-	if c.timeout > 0 && !endsWithin(req.Context(), c.timeout) {
-		t = newAttemptTimer(req.Context(), c.timeout)
+	if timeout > 0 && !endsWithin(req.Context(), timeout) {
+		t = newAttemptTimer(req.Context(), timeout)
 		r = r.WithContext(t.ctx)
 	}
 	start := time.Now()

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-wandb/identity/internal/call"
 	"github.com/go-wandb/identity/internal/redact"
 )
 
@@ -61,7 +62,7 @@ type authTransport struct {
 // request nor Response.Request ever carries the credential.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rule := t.scim
-	if callFrom(req.Context()).graphql {
+	if call.From(req.Context()).Kind.GraphQL() {
 		rule = t.graphql
 	}
 	base := t.base

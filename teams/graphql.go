@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/go-wandb/identity/internal/call"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -88,8 +91,23 @@ func (s *Service) entityExists(ctx context.Context, name string) (bool, error) {
 
 // mutateTeam runs a mutation on the team named teamName. When it fails with a
 // GraphQL error and no team of that name exists, the error says so and
-// matches scim.ErrNotFound, as Members does for an unknown team.
-func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars map[string]any, data any, opts []scim.RequestOption) error {
+// matches scim.ErrNotFound, as Members does for an unknown team. done, when
+// not nil, resolves a mutation whose reply was lost: it reads the team's
+// members and reports whether they show the change; the mutation is sent
+// again only when they show it not made. A resolved mutation returns
+// call.ErrResolved.
+func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars map[string]any, data any,
+	done func([]Member) bool, opts []scim.RequestOption) error {
+	if done != nil {
+		opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Resend: true,
+			Check: func(ctx context.Context) (bool, error) {
+				members, err := s.members(ctx, teamName, nil)
+				if err != nil {
+					return false, err
+				}
+				return done(members), nil
+			}})))
+	}
 	err := s.client.GraphQL(ctx, query, vars, data, opts...)
 	var gqlErr *scim.GraphQLError
 	if !errors.As(err, &gqlErr) {
@@ -108,6 +126,12 @@ func (s *Service) mutateTeam(ctx context.Context, teamName, query string, vars m
 // error, typically a *scim.GraphQLError; an unknown team matches
 // scim.ErrNotFound; a reply without a createInvite result matches
 // ErrUnsuccessful. The invite details in the reply are not returned.
+//
+// Outcome: when the reply is lost, the team's members are read
+// (GetTeamEntity): a pending invite of that user (with that admin flag)
+// means the call succeeded; none, and the mutation is sent again (the server
+// refuses a second invite); when the read fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, admin bool, opts ...scim.RequestOption) error {
 	const op = "teams.Invite"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -127,7 +151,16 @@ func (s *Service) Invite(ctx context.Context, teamName, usernameOrEmail string, 
 			Invite *struct{} `json:"invite"`
 		} `json:"createInvite"`
 	}
-	if err := s.mutateTeam(ctx, teamName, createInviteMutation, vars, &data, opts); err != nil {
+	err := s.mutateTeam(ctx, teamName, createInviteMutation, vars, &data, func(members []Member) bool {
+		return slices.ContainsFunc(members, func(m Member) bool {
+			return m.Pending && m.Admin == admin &&
+				(strings.EqualFold(m.Username, usernameOrEmail) || strings.EqualFold(m.Email, usernameOrEmail))
+		})
+	}, opts)
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return nil
+	case err != nil:
 		return resource.Wrap(op, err)
 	}
 	if data.CreateInvite == nil {
@@ -145,16 +178,22 @@ func (s *Service) Members(ctx context.Context, teamName string, opts ...scim.Req
 	if err := checkName(op, "team name", teamName); err != nil {
 		return nil, err
 	}
+	members, err := s.members(ctx, teamName, opts)
+	return resource.Done(op, members, err)
+}
+
+// members is Members without its checks and its error prefix.
+func (s *Service) members(ctx context.Context, teamName string, opts []scim.RequestOption) ([]Member, error) {
 	var data struct {
 		Entity *struct {
 			Members []Member `json:"members"`
 		} `json:"entity"`
 	}
 	if err := s.client.GraphQL(ctx, getTeamEntityQuery, map[string]any{"name": teamName}, &data, opts...); err != nil {
-		return nil, resource.Wrap(op, err)
+		return nil, err
 	}
 	if data.Entity == nil {
-		return nil, resource.Wrap(op, fmt.Errorf("no team named %s: %w", resource.Quote(teamName), scim.ErrNotFound))
+		return nil, fmt.Errorf("no team named %s: %w", resource.Quote(teamName), scim.ErrNotFound)
 	}
 	return data.Entity.Members, nil
 }
@@ -163,6 +202,11 @@ func (s *Service) Members(ctx context.Context, teamName string, opts ...scim.Req
 // named teamName; memberID is a Member's ID (Python: Member.delete). GraphQL
 // mutation DeleteInvite (POST /graphql). An unknown team matches
 // scim.ErrNotFound; a reply with success false matches ErrUnsuccessful.
+//
+// Outcome: when the reply is lost, the team's members are read
+// (GetTeamEntity): without memberID the call succeeded; with it, the
+// mutation is sent again; when the read fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, opts ...scim.RequestOption) error {
 	const op = "teams.DeleteMember"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -177,7 +221,13 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, o
 		} `json:"deleteInvite"`
 	}
 	vars := map[string]any{"id": memberID, "entity": teamName}
-	if err := s.mutateTeam(ctx, teamName, deleteInviteMutation, vars, &data, opts); err != nil {
+	err := s.mutateTeam(ctx, teamName, deleteInviteMutation, vars, &data, func(members []Member) bool {
+		return !slices.ContainsFunc(members, func(m Member) bool { return m.ID == memberID })
+	}, opts)
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return nil
+	case err != nil:
 		return resource.Wrap(op, err)
 	}
 	if data.DeleteInvite == nil || !data.DeleteInvite.Success {
@@ -194,6 +244,12 @@ func (s *Service) DeleteMember(ctx context.Context, teamName, memberID string, o
 // and Name set to description; call Members for what else the server knows.
 // Its API key is created in the W&B App. An unknown team matches
 // scim.ErrNotFound.
+//
+// Outcome: it is never sent again after its reply may have been lost, since
+// nothing tells this account from another with the same description: the
+// error then matches scim.ErrOutcomeUnknown. An account may have been made:
+// list the team's members (Members) and look for a SERVICE member you cannot
+// account for before creating again.
 func (s *Service) CreateServiceAccount(ctx context.Context, teamName, description string, opts ...scim.RequestOption) (*Member, error) {
 	const op = "teams.CreateServiceAccount"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -210,7 +266,7 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 		} `json:"createServiceAccount"`
 	}
 	vars := map[string]any{"entity": teamName, "description": description}
-	if err := s.mutateTeam(ctx, teamName, createServiceAccountMutation, vars, &data, opts); err != nil {
+	if err := s.mutateTeam(ctx, teamName, createServiceAccountMutation, vars, &data, nil, opts); err != nil {
 		return nil, resource.Wrap(op, err)
 	}
 	if data.CreateServiceAccount == nil || data.CreateServiceAccount.User == nil || data.CreateServiceAccount.User.ID == "" {
@@ -226,6 +282,11 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 // swallowed: a name already taken by a team or a user matches
 // scim.ErrConflict. To create a team with members or its own bucket, use the
 // SCIM method Create.
+//
+// Outcome: when the reply is lost, the name is looked up (EntityExists):
+// taken, the call succeeds; free, the mutation is sent again (the server
+// refuses a second team of the name); when the lookup fails, the error
+// matches scim.ErrOutcomeUnknown.
 func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string, opts ...scim.RequestOption) error {
 	const op = "teams.CreateTeam"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -242,7 +303,12 @@ func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string
 			} `json:"entity"`
 		} `json:"createTeam"`
 	}
+	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Resend: true,
+		Check: func(ctx context.Context) (bool, error) { return s.entityExists(ctx, teamName) }})))
 	err := s.client.GraphQL(ctx, createTeamMutation, vars, &data, opts...)
+	if errors.Is(err, call.ErrResolved) {
+		return nil
+	}
 	var gqlErr *scim.GraphQLError
 	if errors.As(err, &gqlErr) {
 		if exists, checkErr := s.entityExists(ctx, teamName); checkErr == nil && exists {

@@ -2,9 +2,11 @@ package teams
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -92,6 +94,13 @@ func (s *Service) FindByName(ctx context.Context, displayName string, opts ...sc
 // (GET /scim/Groups?filter=displayName eq "…"); if that fails, the error says
 // the create succeeded and wraps the lookup's error. opts apply to the POST
 // only (scim.OnResponse sees every response).
+//
+// Outcome: a create whose reply was lost is looked up by name: found (this
+// request's team, created since the call began, with the members given by
+// ID), it is the result; not found, the POST is sent again (the server
+// refuses a second team of the name); a 409 after a lost attempt is resolved
+// by the same lookup. When the lookup fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Create"
 	if err := checkDisplayName(op, p.DisplayName); err != nil {
@@ -139,6 +148,15 @@ func made(t *Team, p CreateParams, start time.Time) bool {
 // operation on path "members" whose value lists them all. An empty list is
 // rejected. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when every user is
+// a member (a user given by email only when the member's display shows that
+// address); otherwise the error stands (a real concurrent change), and when
+// the read fails it matches scim.ErrOutcomeUnknown. Without If-Match the
+// PATCH is never sent again; with it, it is retried first.
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
 	if len(userIDsOrEmails) == 0 {
@@ -148,29 +166,53 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(userIDsOrEmails, nil), opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
 // team with SCIM ID teamID: PATCH /scim/Groups/{id} with a "remove" operation
 // on path `members[value eq "…"]` (the value escaped). It returns the updated
 // team (read back with GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when the user is
+// not a member; otherwise the error stands (a real concurrent change), and
+// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
+// the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
 	if err := checkMembers(op, []string{userIDOrEmail}); err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(nil, []string{userIDOrEmail}), opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
 // PATCH /scim/Groups/{id} with a "remove" operation on path "members". Service
 // accounts stay. It returns the updated team (W&B sends "members": null),
 // read back with GET /scim/Groups/{id} when the reply holds none.
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when its only
+// members are service accounts (each remaining member is read with
+// GET /scim/Users/{id}); otherwise the error stands (a real concurrent change), and
+// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
+// the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
-	return s.update(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body, opts)
+	t, err := s.groups.UpdateChecked(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
+		func(ctx context.Context, t *Team) (bool, error) {
+			if t == nil {
+				return false, nil
+			}
+			return s.onlyServiceAccounts(ctx, t, nil)
+		}, opts)
+	return resource.Done("teams.RemoveAllMembers", t, err)
 }
 
 // ReplaceMembers replaces the whole user membership of the team with SCIM ID
@@ -179,6 +221,15 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // members. An empty userIDsOrEmails is allowed and removes every user, like
 // RemoveAllMembers. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when its name is
+// displayName and its members the users given and service accounts (each
+// other member is read with GET /scim/Users/{id}); otherwise the error stands (a real concurrent
+// change), and when the read fails it matches scim.ErrOutcomeUnknown. The
+// PUT is retried first.
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
 	if err := checkDisplayName(op, displayName); err != nil {
@@ -192,7 +243,13 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
-	return s.update(ctx, op, teamID, http.MethodPut, body, opts)
+	t, err := s.groups.UpdateChecked(ctx, op, teamID, http.MethodPut, body, func(ctx context.Context, t *Team) (bool, error) {
+		if t == nil || t.DisplayName != displayName || !hasMembers(userIDsOrEmails, nil)(t) {
+			return false, nil
+		}
+		return s.onlyServiceAccounts(ctx, t, userIDsOrEmails)
+	}, opts)
+	return resource.Done(op, t, err)
 }
 
 // Patch applies ops to the team with SCIM ID teamID: PATCH /scim/Groups/{id}
@@ -200,18 +257,83 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // methods do not cover; ops must not be empty and each op must be add,
 // replace or remove (any case). It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
+//
+// Outcome: when a reply lost after sending (the connection failed, a
+// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
+// retry's 412 or other refusal may come from the first attempt, the team is
+// read (GET): the call succeeds, returning what was read, when it holds
+// every operation (replaced values equal, added values present, removed ones
+// absent; operations on sub-attributes or other filters cannot be judged,
+// and leave the error); otherwise the error stands (a real concurrent
+// change), and when the read fails it matches scim.ErrOutcomeUnknown.
+// Without If-Match the PATCH is never sent again; with it, it is retried
+// first.
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), resource.HoldsOps[Team](ops), opts)
 }
 
 // update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
 // the reply, or, when the reply holds none, the team read back with
-// GET /scim/Groups/{id}.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*Team, error) {
-	t, err := s.groups.Update(ctx, op, id, method, body, opts)
+// GET /scim/Groups/{id}. done says whether a team as read holds what the
+// change asked for: it resolves a change whose reply was lost.
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Team], opts []scim.RequestOption) (*Team, error) {
+	t, err := s.groups.Update(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, t, err)
+}
+
+// hasMembers is the Holds of a membership change: every user of add is a
+// member and none of remove is. A user given by email is recognised by the
+// member's display (W&B reports members by ID, so an email the server does
+// not show cannot be confirmed, and the change's error stands).
+func hasMembers(add, remove []string) resource.Holds[Team] {
+	return func(t *Team) bool {
+		if t == nil {
+			return false
+		}
+		for _, v := range add {
+			if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, []string{v}) }) {
+				return false
+			}
+		}
+		return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, remove) })
+	}
+}
+
+// isMember reports whether m is one of the users given by ID or email.
+func isMember(m MemberRef, userIDsOrEmails []string) bool {
+	return slices.ContainsFunc(userIDsOrEmails, func(v string) bool {
+		return m.Value == v || strings.Contains(v, "@") && strings.EqualFold(m.Display, v)
+	})
+}
+
+// onlyServiceAccounts reports whether every member of t but those in keep
+// is a service account, which a removal of the team's users leaves in it:
+// GET /scim/Users/{id} for each such member, whose accountType says (a user
+// that is gone does not count).
+func (s *Service) onlyServiceAccounts(ctx context.Context, t *Team, keep []string) (bool, error) {
+	for _, m := range t.Members {
+		if isMember(m, keep) {
+			continue
+		}
+		req, err := s.client.NewRequest(ctx, http.MethodGet, "Users/"+url.PathEscape(m.Value), nil)
+		if err != nil {
+			return false, err
+		}
+		var account struct {
+			AccountType string `json:"accountType"`
+		}
+		_, err = s.client.Do(req, &account)
+		switch {
+		case errors.Is(err, scim.ErrNotFound):
+		case err != nil:
+			return false, err
+		case !strings.Contains(strings.ToUpper(account.AccountType), "SERVICE"):
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -76,6 +76,13 @@ type createBody struct {
 // opts apply to the POST only, not to the lookup or the follow-up PATCH (an
 // If-Match written for the create would not match the new user), except
 // scim.OnResponse, which sees every response.
+//
+// Outcome: a create whose reply was lost is looked up by userName: found
+// (this request's user), it is the result; not found, the POST is sent again
+// (the server refuses a second copy of the name); a 409 after a lost attempt
+// is resolved by the same lookup. When the lookup fails, the error matches
+// scim.ErrOutcomeUnknown. The organization-role PATCH is resolved as
+// SetOrganizationRole's.
 func (s *Service) Create(ctx context.Context, p CreateParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Create"
 	u, err := s.createUser(ctx, op, p, opts)
@@ -95,7 +102,7 @@ func (s *Service) createUser(ctx context.Context, op string, p CreateParams, opt
 		return u, err
 	}
 	patched, _, err := s.users.Send(ctx, op, u.ID, http.MethodPatch,
-		scim.NewPatchOp(scim.Replace("organizationRole", p.OrganizationRole)), nil)
+		scim.NewPatchOp(scim.Replace("organizationRole", p.OrganizationRole)), hasOrgRole(p.OrganizationRole), nil)
 	switch {
 	case err != nil:
 		return nil, &PartialCreateError{User: u, Role: p.OrganizationRole, Err: err}
@@ -215,6 +222,9 @@ func (p CreateParams) emails(op string) ([]scim.Email, error) {
 // (GET /scim/Users?filter=userName eq "…"); if that fails, the error says the
 // create succeeded and wraps the lookup's error.
 // opts apply to the POST only.
+//
+// Outcome: as Create's: a lost reply is resolved by looking the account up
+// by userName, and the POST is sent again only when it is not there.
 func (s *Service) CreateServiceAccount(ctx context.Context, p ServiceAccountParams, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.CreateServiceAccount"
 	switch {

@@ -454,10 +454,10 @@ func TestCreateServiceAccountErrors(t *testing.T) {
 
 // TestCreateFollowUpAfterRecovery checks the requests after a create whose
 // reply was lost and whose user was found: the role PATCH is an ordinary
-// request again (a 502 on it is its own failure, whose outcome is unknown,
-// not a recovered create), and scim.OnResponse sees every response of the
-// call, the POST's once its outcome is known (after the lookup), the PATCH's
-// last.
+// request again (a 502 on it is its own lost reply, resolved by reading the
+// user, not a recovered create), and scim.OnResponse sees every response of
+// the call in the order they end: the POST's 502 before the lookup, the
+// reply the result comes from last.
 func TestCreateFollowUpAfterRecovery(t *testing.T) {
 	t.Parallel()
 	listed := `{"Resources":[` + dcCreated + `],"totalResults":1}`
@@ -467,10 +467,16 @@ func TestCreateFollowUpAfterRecovery(t *testing.T) {
 		replies []testutil.Reply
 		want    []int // statuses OnResponse sees
 		wantErr error
+		unknown bool // the error matches ErrOutcomeUnknown
 	}{
-		{"created, role set", []testutil.Reply{{Status: 201, Body: dcCreated}, ok(dcCreated)}, []int{201, 200}, nil},
-		{"reply lost, user found, role set", []testutil.Reply{{Status: 502}, ok(listed), ok(dcCreated)}, []int{200, 502, 200}, nil},
-		{"reply lost, user found, role PATCH fails", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}}, []int{200, 502, 502}, scim.ErrServer},
+		{"created, role set", []testutil.Reply{{Status: 201, Body: dcCreated}, ok(dcCreated)}, []int{201, 200}, nil, false},
+		{"reply lost, user found, role set", []testutil.Reply{{Status: 502}, ok(listed), ok(dcCreated)}, []int{502, 200, 200}, nil, false},
+		{"role PATCH's reply lost, read back with the role", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`},
+			ok(strings.Replace(dcCreated, `"active": true,`, `"active": true, "organizationRole": "admin",`, 1))}, []int{502, 200, 502, 200}, nil, false},
+		{"role PATCH's reply lost, read back without it", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}, ok(dcCreated)},
+			[]int{502, 200, 502, 200}, scim.ErrServer, false},
+		{"role PATCH's reply lost, read back fails", []testutil.Reply{{Status: 502}, ok(listed), {Status: 502, Body: `{"detail":"gateway"}`}, {Status: 401}},
+			[]int{502, 200, 502, 401}, scim.ErrServer, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -491,7 +497,7 @@ func TestCreateFollowUpAfterRecovery(t *testing.T) {
 				return
 			}
 			var partial *users.PartialCreateError
-			if u != nil || !errors.As(err, &partial) || !errors.Is(err, tt.wantErr) || !errors.Is(err, scim.ErrOutcomeUnknown) ||
+			if u != nil || !errors.As(err, &partial) || !errors.Is(err, tt.wantErr) || errors.Is(err, scim.ErrOutcomeUnknown) != tt.unknown ||
 				strings.Contains(err.Error(), "though its reply was lost") {
 				t.Fatalf("Create = %+v, %v; want a PartialCreateError for the role PATCH's own %v", u, err, tt.wantErr)
 			}

@@ -141,3 +141,18 @@ func ExampleService_SetTeamRoles() {
 	// ml admin
 	// infra viewer
 }
+
+// ExampleService_All walks every user of the organization (GET /scim/Users,
+// page after page): an error ends the walk, once.
+func ExampleService_All() {
+	srv := exampleServer()
+	defer srv.Close()
+	svc := users.New(exampleClient(srv))
+	for u, err := range svc.All(context.Background(), nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(u.UserName, u.PrimaryEmail())
+	}
+	// Output: ada ada@example.com
+}

@@ -3,8 +3,13 @@ package users
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/go-wandb/identity/internal/call"
 
 	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
@@ -183,6 +188,13 @@ func (s *Service) Search(ctx context.Context, usernameOrEmail string, opts ...sc
 // (POST {host}/graphql). An empty description is sent as null. Servers with
 // hashed keys return the key's name, not its secret. A reply without a key
 // matches scim.ErrUnsuccessful.
+//
+// Outcome: it is never sent again after its reply may have been lost (the
+// connection failed after sending, a timeout, a 502, 503 or 504), since the
+// lost reply alone held the new key's secret: the error then matches
+// scim.ErrOutcomeUnknown. A key may have been made: list the caller's keys
+// (Viewer's APIKeys), delete any you cannot account for (DeleteAPIKey), and
+// generate again.
 func (s *Service) GenerateAPIKey(ctx context.Context, description string, opts ...scim.RequestOption) (*APIKey, error) {
 	const op = "users.GenerateAPIKey"
 	vars := map[string]any{"description": nil}
@@ -207,6 +219,14 @@ func (s *Service) GenerateAPIKey(ctx context.Context, description string, opts .
 // its name): GraphQL mutation DeleteApiKey (POST {host}/graphql). Only the
 // key's owner or an admin may. A reply with success false matches
 // scim.ErrUnsuccessful.
+//
+// Outcome: when the reply is lost (the connection failed after sending, a
+// timeout, a 502, 503 or 504), the deletion is asked for once more, as a
+// check: a deletion cannot apply twice. The call succeeds when that check
+// deletes the key or the server answers that there is no such key (it is
+// gone, which is what was asked); any other answer keeps the lost attempt's
+// error; when the check gets no answer either, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) DeleteAPIKey(ctx context.Context, keyID string, opts ...scim.RequestOption) error {
 	const op = "users.DeleteAPIKey"
 	if resource.Blank(keyID) {
@@ -217,11 +237,39 @@ func (s *Service) DeleteAPIKey(ctx context.Context, keyID string, opts ...scim.R
 			Success bool `json:"success"`
 		} `json:"deleteApiKey"`
 	}
-	if err := s.client.GraphQL(ctx, deleteAPIKeyMutation, map[string]any{"id": keyID}, &data, opts...); err != nil {
+	vars := map[string]any{"id": keyID}
+	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{
+		Check: func(ctx context.Context) (bool, error) { return s.keyGone(ctx, vars) }})))
+	err := s.client.GraphQL(ctx, deleteAPIKeyMutation, vars, &data, opts...)
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return nil
+	case err != nil:
 		return resource.Wrap(op, err)
 	}
 	if data.DeleteAPIKey == nil || !data.DeleteAPIKey.Success {
 		return resource.Wrap(op, fmt.Errorf("API key %s was not deleted: %w", resource.Quote(keyID), scim.ErrUnsuccessful))
 	}
 	return nil
+}
+
+// keyGone sends DeleteApiKey with vars once more, to find out whether a
+// deletion whose reply was lost is done: the key is gone when this one
+// deletes it or the server answers that there is no such key. Another
+// GraphQL error says the key is not gone; no answer is an error.
+func (s *Service) keyGone(ctx context.Context, vars map[string]any) (bool, error) {
+	var data struct {
+		DeleteAPIKey *struct {
+			Success bool `json:"success"`
+		} `json:"deleteApiKey"`
+	}
+	err := s.client.GraphQL(ctx, deleteAPIKeyMutation, vars, &data)
+	var gqlErr *scim.GraphQLError
+	switch {
+	case errors.As(err, &gqlErr):
+		return slices.ContainsFunc(gqlErr.Messages, func(m string) bool { return strings.Contains(strings.ToLower(m), "not found") }), nil
+	case err != nil:
+		return false, err
+	}
+	return data.DeleteAPIKey != nil && data.DeleteAPIKey.Success, nil
 }

@@ -131,6 +131,12 @@ func (s *Service) Find(ctx context.Context, usernameOrEmail string, opts ...scim
 // DELETE /scim/Users/{id} (204). For a user this removes it from the
 // organization entirely; use Deactivate to keep the record. A deleted service
 // account's API keys are not revoked by the server.
+//
+// Outcome: the DELETE is retried after a reply lost after sending (the
+// connection failed, a timeout, a 502, 503 or 504, a broken 2xx body); when
+// a retry answers 404 (or another refusal), or every reply is lost, the user
+// is read: gone, the call succeeds; there, the error stands; when the read
+// fails, the error matches scim.ErrOutcomeUnknown.
 func (s *Service) Delete(ctx context.Context, id string, opts ...scim.RequestOption) error {
 	const op = "users.Delete"
 	return resource.Wrap(op, s.users.Delete(ctx, op, id, opts))

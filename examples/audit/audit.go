@@ -17,10 +17,17 @@ import (
 // row is one user of the report.
 type row struct {
 	UserName, Email, Type, Status, OrgRole, TeamRoles string
-	LastActive                                        *time.Time // nil: never active, or activity not reported
-	DaysActive                                        int
-	IdleDays                                          int    // whole days since LastActive; -1 when LastActive is nil
-	Flag                                              string // why the user is flagged, or ""
+	ModelsSeat, WeaveRole                             string
+	// APIKeys is the number of the user's API keys, -1 when not looked up;
+	// APIKeyIDs are their IDs (never a secret).
+	APIKeys   int
+	APIKeyIDs []string
+	// Recommendation is what the report suggests (see recommend).
+	Recommendation string
+	LastActive     *time.Time // nil: never active, or activity not reported
+	DaysActive     int
+	IdleDays       int    // whole days since LastActive; -1 when LastActive is nil
+	Flag           string // why the user is flagged, or ""
 	// ActivityKnown is false when the listing carried no activity data at
 	// all (see activityReported); then a nil LastActive means "unknown".
 	ActivityKnown bool
@@ -75,7 +82,12 @@ const day = 24 * time.Hour
 // listing reports activity at all (activityReported) is decided over all of
 // users, so pass the whole listing, not one page.
 func buildRows(all []*users.User, now time.Time, days int) []row {
-	reported := activityReported(all)
+	return buildRowsReported(all, now, days, activityReported(all))
+}
+
+// buildRowsReported is buildRows with whether activity is reported decided
+// by the caller (the audit log always reports it).
+func buildRowsReported(all []*users.User, now time.Time, days int, reported bool) []row {
 	rows := make([]row, 0, len(all))
 	for _, u := range all {
 		r := row{
@@ -84,6 +96,9 @@ func buildRows(all []*users.User, now time.Time, days int) []row {
 			Type:          "user",
 			Status:        "active",
 			OrgRole:       u.OrganizationRole,
+			ModelsSeat:    string(u.ModelsSeat),
+			WeaveRole:     string(u.WeaveRole),
+			APIKeys:       -1,
 			DaysActive:    u.DaysActive,
 			IdleDays:      -1,
 			Flag:          inactivity(u, now, days, reported),
@@ -117,7 +132,7 @@ func buildRows(all []*users.User, now time.Time, days int) []row {
 // writeTable writes rows as aligned columns.
 func writeTable(w io.Writer, rows []row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USER\tEMAIL\tTYPE\tSTATUS\tORG ROLE\tTEAM ROLES\tLAST ACTIVE\tDAYS ACTIVE\tFLAG")
+	fmt.Fprintln(tw, "USER\tEMAIL\tTYPE\tSTATUS\tORG ROLE\tSEATS\tTEAM ROLES\tKEYS\tLAST ACTIVE\tDAYS ACTIVE\tFLAG\tRECOMMENDATION")
 	for _, r := range rows {
 		last := "never"
 		switch {
@@ -125,9 +140,11 @@ func writeTable(w io.Writer, rows []row) error {
 			last = "not reported"
 		case r.LastActive != nil:
 			last = fmt.Sprintf("%s (%dd ago)", r.LastActive.Format(time.DateOnly), r.IdleDays)
+		case strings.HasPrefix(r.Flag, "no activity in"):
+			last = "not in the audit log"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", dash(r.UserName), dash(r.Email), r.Type, r.Status,
-			dash(r.OrgRole), dash(r.TeamRoles), last, r.DaysActive, r.Flag)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", dash(r.UserName), dash(r.Email), r.Type, r.Status,
+			dash(r.OrgRole), seats(r), dash(r.TeamRoles), keys(r), last, r.DaysActive, r.Flag, r.Recommendation)
 	}
 	return tw.Flush()
 }
@@ -136,18 +153,46 @@ func writeTable(w io.Writer, rows []row) error {
 // empty when never active or not reported.
 func writeCSV(w io.Writer, rows []row) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"username", "email", "type", "status", "organization_role", "team_roles",
-		"last_active_at", "days_since_active", "days_active", "flag"})
+	cw.Write(csvHeader)
 	for _, r := range rows {
-		last, idle := "", ""
-		if r.LastActive != nil {
-			last, idle = r.LastActive.Format(time.RFC3339), strconv.Itoa(r.IdleDays)
-		}
-		cw.Write([]string{r.UserName, r.Email, r.Type, r.Status, r.OrgRole, r.TeamRoles,
-			last, idle, strconv.Itoa(r.DaysActive), r.Flag})
+		cw.Write(csvRecord(r))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvHeader names the CSV columns; csvRecord gives a row's values.
+var csvHeader = []string{"username", "email", "type", "status", "organization_role", "models_seat", "weave_role", "team_roles",
+	"api_keys", "last_active_at", "days_since_active", "days_active", "flag", "recommendation"}
+
+// csvRecord is r as CSV values: times RFC 3339 UTC, empty when never active
+// or not reported; api_keys empty when not looked up.
+func csvRecord(r row) []string {
+	last, idle, n := "", "", ""
+	if r.LastActive != nil {
+		last, idle = r.LastActive.Format(time.RFC3339), strconv.Itoa(r.IdleDays)
+	}
+	if r.APIKeys >= 0 {
+		n = strconv.Itoa(r.APIKeys)
+	}
+	return []string{r.UserName, r.Email, r.Type, r.Status, r.OrgRole, r.ModelsSeat, r.WeaveRole, r.TeamRoles,
+		n, last, idle, strconv.Itoa(r.DaysActive), r.Flag, r.Recommendation}
+}
+
+// seats shows a row's Models seat and Weave role, "models/weave".
+func seats(r row) string {
+	if r.ModelsSeat == "" && r.WeaveRole == "" {
+		return "-"
+	}
+	return dash(r.ModelsSeat) + "/" + dash(r.WeaveRole)
+}
+
+// keys shows a row's API key count, "?" when not looked up.
+func keys(r row) string {
+	if r.APIKeys < 0 {
+		return "?"
+	}
+	return strconv.Itoa(r.APIKeys)
 }
 
 // noActivityNote is printed before the summary when the listing reports no

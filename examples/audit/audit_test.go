@@ -141,17 +141,21 @@ func TestBuildRows(t *testing.T) {
 func TestWriteCSVAndTable(t *testing.T) {
 	t.Parallel()
 	rows := buildRows(testUsers(), now, 90)
+	for i := range rows {
+		rows[i].Recommendation = recommend(rows[i], "Ada", 90, rows[i].IdleDays)
+	}
+	rows[0].APIKeys = 2
 	var b bytes.Buffer
 	if err := writeCSV(&b, rows); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	want := []string{
-		"username,email,type,status,organization_role,team_roles,last_active_at,days_since_active,days_active,flag",
-		"Ada,ada@x.io,user,active,admin,,2026-05-31T12:00:00Z,1,7,",
-		"bot,,service,active,,,,,0,never active",
-		"max,max@x.io,user,deactivated,,,,,0,",
-		"zoe,zoe@x.io,user,active,member,data:member ml:admin,2025-11-13T12:00:00Z,200,0,inactive 200 days",
+		"username,email,type,status,organization_role,models_seat,weave_role,team_roles,api_keys,last_active_at,days_since_active,days_active,flag,recommendation",
+		"Ada,ada@x.io,user,active,admin,,,,2,2026-05-31T12:00:00Z,1,7,,keep",
+		"bot,,service,active,,,,,,,,0,never active,keep (service account)",
+		"max,max@x.io,user,deactivated,,,,,,,,0,,-",
+		"zoe,zoe@x.io,user,active,member,,,data:member ml:admin,,2025-11-13T12:00:00Z,200,0,inactive 200 days,deactivate",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), strings.Join(want, "\n"))
@@ -162,7 +166,7 @@ func TestWriteCSVAndTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, s := range []string{"USER", "LAST ACTIVE", "never", "2025-11-13 (200d ago)", "inactive 200 days", "deactivated"} {
+	for _, s := range []string{"USER", "LAST ACTIVE", "never", "2025-11-13 (200d ago)", "inactive 200 days", "deactivated", "RECOMMENDATION", "keep (service account)"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q:\n%s", s, out)
 		}

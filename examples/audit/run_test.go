@@ -9,11 +9,12 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), &stdout, &stderr, config{format: "table", days: 90}); err != nil {
@@ -59,7 +60,7 @@ func TestSimulatorMode(t *testing.T) {
 // activity (lastActiveAt null, daysActive 0 for everyone, as when a server
 // leaves the fields out): it notes that and flags nobody.
 func TestNoActivityData(t *testing.T) {
-	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Users: []scimtest.User{
+	exampletest.UseServer(t, scimtest.Start(t, scimtest.Options{Users: []scimtest.User{
 		{UserName: "ada", Email: "ada@example.com"},
 		{UserName: "linus", Email: "linus@example.com"},
 	}}))
@@ -82,9 +83,9 @@ func TestIncompleteListing(t *testing.T) {
 	for i := range seed {
 		seed[i] = scimtest.User{UserName: fmt.Sprintf("u%05d", i), Email: fmt.Sprintf("u%05d@example.com", i)}
 	}
-	exampleenv.UseServer(t, scimtest.Start(t, scimtest.Options{Users: seed}))
+	exampletest.UseServer(t, scimtest.Start(t, scimtest.Options{Users: seed}))
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 90, live: true})
+	err := run(context.Background(), &stdout, &stderr, config{format: "csv", days: 90, live: true, noKeys: true})
 	if err == nil || !strings.Contains(err.Error(), "the server has 10051 users but listed only 9999") {
 		t.Fatalf("err = %v, want the incomplete listing reported", err)
 	}
@@ -94,23 +95,26 @@ func TestIncompleteListing(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "audit", command, "-format string", "-inactive-days int", "-flagged-only", "-live",
-		"username,email,type,status")
+	exampletest.CheckHelp(t, "audit", command, "-format string", "-inactive-days int", "-flagged-only", "-live",
+		"-activity string", "-suggest FILE", "-force", "-deployment string", "-no-api-keys", "username,email,type,status")
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"-format", "json"}, `-format "json": want "table" or "csv"`},
+		{[]string{"-format", "xml"}, `-format "xml": want "table", "csv", "json" or "html"`},
+		{[]string{"-activity", "login"}, `-activity "login": want "lastactive" or "auditlog"`},
+		{[]string{"-force"}, "-force only applies to -suggest FILE"},
+		{[]string{"-deployment", "cloud"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 		{[]string{"-inactive-days", "-1"}, "-inactive-days -1: want 0 or more"},
 		{[]string{"-inactive-days", "ninety"}, `invalid value "ninety" for flag -inactive-days`},
 		{[]string{"users"}, `unexpected arguments ["users"]`},
 	} {
-		exampleenv.CheckUsageError(t, "audit", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "audit", command, tt.args, tt.want)
 	}
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "audit", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "audit", command, []string{"-live"}, "-live needs WANDB_API_KEY")
 	// A limit past what a time.Duration holds flags only the never active.
-	r := exampleenv.RunMain(t, "audit", []string{"-inactive-days", "200000"}, command)
+	r := exampletest.RunMain(t, "audit", []string{"-inactive-days", "200000"}, command)
 	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "1 active ones flagged: 0 inactive for more than 200000 days, 1 never active.") {
 		t.Errorf("-inactive-days 200000: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}

@@ -34,9 +34,11 @@ var columns = []string{"email", "username", "teams", "role", "seat"}
 // parseCSV reads the rows of data, the CSV file name, whose header names its
 // columns (email, username, teams, role, seat; only email is required, any
 // order). Lines starting with "#" are comments. A row with a missing or
-// malformed email, an email already on an earlier row (ignoring case), the
-// wrong number of fields, or a bad seat is returned among bad, and the other
-// rows are returned. A file that cannot be read as CSV at all (no or a bad
+// malformed email, the wrong number of fields, or a bad seat is returned
+// among bad, and the other rows are returned. Rows that share an email or a
+// user name (given, or derived from the email), ignoring case, are all bad,
+// each naming the lines of the others: which one was meant cannot be told,
+// so none is sent. A file that cannot be read as CSV at all (no or a bad
 // header, a stray quote) is an error naming the file and the line.
 func parseCSV(name string, data []byte) (rows []Row, bad []badRow, err error) {
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -67,7 +69,6 @@ func parseCSV(name string, data []byte) (rows []Row, bad []badRow, err error) {
 		return nil, nil, fmt.Errorf("%s:%d: the header has no email column (got %q)", name, headerLine, strings.Join(header, ","))
 	}
 
-	seen := map[string]int{} // lower-case email → line
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -99,15 +100,55 @@ func parseCSV(name string, data []byte) (rows []Row, bad []badRow, err error) {
 			bad = append(bad, badRow{line, why})
 			continue
 		}
-		key := strings.ToLower(row.Email)
-		if first, dup := seen[key]; dup {
-			bad = append(bad, badRow{line, fmt.Sprintf("%s is already on line %d", row.Email, first)})
-			continue
-		}
-		seen[key] = line
 		rows = append(rows, row)
 	}
+	rows, dups := duplicates(rows)
+	bad = append(bad, dups...)
+	slices.SortStableFunc(bad, func(a, b badRow) int { return a.Line - b.Line })
 	return rows, bad, nil
+}
+
+// duplicates splits rows into those whose email and user name (userName,
+// the given one or the one derived from the email) no other row has,
+// ignoring case, and the others, as bad rows naming the lines they share
+// the email or user name with.
+func duplicates(rows []Row) (good []Row, bad []badRow) {
+	byEmail, byName := map[string][]int{}, map[string][]int{}
+	for _, r := range rows {
+		byEmail[strings.ToLower(r.Email)] = append(byEmail[strings.ToLower(r.Email)], r.Line)
+		byName[strings.ToLower(userName(r))] = append(byName[strings.ToLower(userName(r))], r.Line)
+	}
+	for _, r := range rows {
+		var why []string
+		if lines := byEmail[strings.ToLower(r.Email)]; len(lines) > 1 {
+			why = append(why, fmt.Sprintf("email %s is on lines %s", r.Email, lineList(lines)))
+		}
+		if lines := byName[strings.ToLower(userName(r))]; len(lines) > 1 {
+			how := "user name " + userName(r)
+			if r.UserName == "" {
+				how += " (from the email)"
+			}
+			why = append(why, fmt.Sprintf("%s is on lines %s", how, lineList(lines)))
+		}
+		if len(why) > 0 {
+			bad = append(bad, badRow{r.Line, strings.Join(why, "; ") + ": give each user one row, with a username of its own; none of these rows is sent"})
+		} else {
+			good = append(good, r)
+		}
+	}
+	return good, bad
+}
+
+// lineList writes line numbers as "4 and 11" or "4, 7 and 11".
+func lineList(lines []int) string {
+	s := make([]string, len(lines))
+	for i, l := range lines {
+		s[i] = fmt.Sprint(l)
+	}
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // checkFields says what is wrong with the fields of row on their own, or "".

@@ -7,9 +7,14 @@
 // leave the organization and are created again) is reactivated first.
 //
 // Every row is checked before anything is sent: its email, role and seat,
-// and its teams and custom role against the organization (reads only). A bad
+// and its teams and custom role against the organization (reads only). Rows
+// that share an email or a user name (given, or derived from the email) are
+// all refused, each naming the others' lines, and none of them is sent. A bad
 // row is reported with its line number and skipped while the good rows
 // proceed; with -strict the first bad row stops the run before any change.
+// A row that would take the admin role from the calling account or from the
+// organization's last admin is refused by the library's guard
+// (orgsync.Guard), and the dry run says so.
 // A new user is created, then given its role, then added to its teams; when
 // the role cannot be set the new user is deleted again, so no user is left
 // with its teams' access but not its role.
@@ -22,9 +27,11 @@
 //
 // It runs against the SDK's built-in simulator unless the command line says
 // -live; then it runs against the W&B that WANDB_BASE_URL and WANDB_API_KEY
-// name. Run it with -h for the columns, the flags, what the simulator holds
-// and the exit statuses (0 done, 1 failed, rows skipped or a bad command
-// line; 3 interrupted):
+// name, of the kind -deployment says. Run it with -h for the columns, the
+// flags, what the simulator holds and the exit statuses, those of API.md
+// v0.3: 0 done or nothing to do; 1 a row failed, was skipped or refused, or
+// a bad command line; 2 a -dry-run with changes to make (changes pending,
+// and only then); 3 interrupted:
 //
 //	go run ./examples/provision -dry-run
 //	go run ./examples/provision -live -file users.csv
@@ -35,9 +42,10 @@
 // works on every deployment, and also serves users who already exist.
 //
 // On a terminal it draws a progress bar that fits the terminal's width (80
-// columns when the terminal does not say); otherwise (a pipe, a file, a CI
-// log) it prints one line per user. It ends with a summary of users created,
-// reactivated, already present, failed and skipped.
+// columns when the terminal does not say), and lists the failed rows, by
+// line, after it; otherwise (a pipe, a file, a CI log) it prints one line per
+// user. It ends with a summary of users created, reactivated, already
+// present, failed and skipped.
 package main
 
 import (
@@ -54,6 +62,7 @@ import (
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
@@ -90,13 +99,17 @@ starting with "#" are comments:
   seat      Models seat: full, viewer or none; default full
 
 Every row is checked before anything is sent (email, role, seat, and teams
-and custom roles against the organization). Bad rows are reported with their
-line numbers and skipped while the others proceed, and make the exit status
-1; -strict stops at the first bad row without changing anything. A new user
-is created, then given its role, then added to its teams; if the role cannot
-be set, the new user is deleted again.
+and custom roles against the organization). Rows sharing an email or a user
+name (given, or the part of the email before "@") are all refused, naming
+each other's lines. Bad rows are reported with their line numbers and
+skipped while the others proceed, and make the exit status 1; -strict stops
+at the first bad row without changing anything. The role of the calling
+account and of the last organization admin is never taken away: such a row
+is refused. A new user is created, then given its role, then added to its
+teams; if the role cannot be set, the new user is deleted again.
 
-On a terminal a progress bar shows the work; otherwise one line per user.
+On a terminal a progress bar shows the work, and the failed rows are listed
+after it; otherwise one line per user.
 
 Without -live it runs against the built-in W&B simulator, which holds the
 teams ml-research, platform and data-eng, the custom role run-operator, and
@@ -105,6 +118,11 @@ existing users. With -live it runs against the W&B that the environment
 names, as an organization admin.`,
 	Env:     exampleenv.LiveEnv,
 	Example: "go run ./examples/provision -file new-hires.csv -dry-run",
+	Exit: `Exit status: 0 when every row was done or needed nothing; 1 when something
+failed (a bad command line, the file, a skipped, refused or failed row),
+after doing what could be done; 2 after a -dry-run with changes to make
+(changes pending), and only then; 3 when interrupted.
+` + exampleenv.GoRunNote,
 }
 
 // simSeed is the simulator's organization: the sample's teams and custom
@@ -117,7 +135,8 @@ var simSeed = scimtest.Options{
 
 // config is the command line, and where the output goes.
 type config struct {
-	file                 string // "" for the sample
+	file                 string          // "" for the sample
+	deployment           scim.Deployment // -deployment, "" when not given
 	concurrency          int
 	dryRun, strict, live bool
 	// width is the terminal's width for the progress bar; 0 for one line
@@ -134,10 +153,16 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs := exampleenv.NewFlagSet("provision", help)
 	fs.StringVar(&c.file, "file", "", "the CSV file of users (default: the built-in sample "+samplePath+")")
 	fs.IntVar(&c.concurrency, "concurrency", 4, fmt.Sprintf("how many users to process at once, 1 to %d", maxConcurrency))
-	fs.BoolVar(&c.dryRun, "dry-run", false, "check the rows and print the plan, but change nothing")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "check the rows and print the plan, but change nothing (exit status 2 when there are changes to make)")
 	fs.BoolVar(&c.strict, "strict", false, "stop at the first bad row (before any change) or failed user, instead of skipping it")
 	exampleenv.LiveFlag(fs, &c.live)
+	var deployment string
+	exampleenv.DeploymentFlag(fs, &deployment)
 	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	var err error
+	if c.deployment, err = exampleenv.ParseDeploymentFlag(deployment); err != nil {
 		return c, err
 	}
 	if c.concurrency < 1 || c.concurrency > maxConcurrency {
@@ -169,7 +194,7 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	env, err := exampleenv.Connect(w, c.live, simSeed)
+	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, simSeed)
 	if err != nil {
 		return err
 	}
@@ -204,6 +229,9 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	userSvc, teamSvc := users.New(env.Client), teams.New(env.Client)
 	steps, err := plan(ctx, userSvc, good, o, c.concurrency)
 	if err != nil {
+		return err
+	}
+	if err := guardDemotions(ctx, env.Client, steps); err != nil {
 		return err
 	}
 	if c.dryRun {
@@ -248,14 +276,53 @@ func plan(ctx context.Context, svc *users.Service, rows []Row, o *org, concurren
 	return steps, nil
 }
 
+// guardDemotions has the library's guard (orgsync.Guard) rule on the steps
+// that take the organization admin role from someone: the calling account
+// and the last admin keep it, and their rows are refused (Step.Err, matching
+// orgsync.ErrGuarded) before anything is sent. Promotions in the same run are
+// not counted: rows are applied concurrently, so a promotion is not known to
+// land before a demotion. It reads the caller and the users only when a step
+// demotes.
+func guardDemotions(ctx context.Context, client *scim.Client, steps []Step) error {
+	var idx []int
+	var changes []orgsync.GuardChange
+	for i := range steps {
+		if s := &steps[i]; s.demotes() {
+			idx = append(idx, i)
+			changes = append(changes, orgsync.GuardChange{UserName: s.User.UserName, Action: orgsync.GuardDemote, Named: true})
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	g, err := orgsync.NewGuard(ctx, client)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		g.Observe(steps[i].User)
+	}
+	for k, err := range g.CheckAll(changes) {
+		if err != nil {
+			steps[idx[k]].Err = err
+		}
+	}
+	return nil
+}
+
 // printPlan prints what a real run would do, and its would-be summary. It
-// returns an error, for exit status 1, when a row would fail or is skipped.
+// returns an error, for exit status 1, when a row would fail or is skipped,
+// and otherwise exampleenv.ErrPending (exit status 2) when a row has changes
+// to make.
 func printPlan(w io.Writer, name string, steps []Step, skipped int) error {
 	fmt.Fprintln(w, "Dry run: nothing is changed. Plan:")
-	var create, reactivate, present, fail int
+	var create, reactivate, present, fail, changes int
 	for i := range steps {
 		s := &steps[i]
 		fmt.Fprintf(w, "  %s:%d %s: %s\n", name, s.Row.Line, s.Row.Email, s.Describe())
+		if s.changes() {
+			changes++
+		}
 		switch {
 		case s.Err != nil:
 			fail++
@@ -269,8 +336,11 @@ func printPlan(w io.Writer, name string, steps []Step, skipped int) error {
 	}
 	fmt.Fprintf(w, "Would create %d, reactivate %d, already present %d, would fail %d, skipped %d.\n",
 		create, reactivate, present, fail, skipped)
-	if fail+skipped > 0 {
+	switch {
+	case fail+skipped > 0:
 		return fmt.Errorf("dry run: %d rows would fail and %d are skipped", fail, skipped)
+	case changes > 0:
+		return exampleenv.ErrPending
 	}
 	return nil
 }

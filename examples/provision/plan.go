@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-wandb/identity/roles"
 	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
 )
@@ -125,8 +126,23 @@ type Step struct {
 // Create reports whether the step creates the user.
 func (s *Step) Create() bool { return s.Err == nil && s.User == nil }
 
+// changes reports whether the step changes anything.
+func (s *Step) changes() bool {
+	return s.Err == nil && (s.User == nil || s.Reactivate || s.SetRole != "" || s.SetSeat != "" || len(s.Join) > 0)
+}
+
+// demotes reports whether the step takes the organization admin role from
+// an existing user.
+func (s *Step) demotes() bool {
+	return s.Err == nil && s.User != nil && s.SetRole != "" &&
+		strings.EqualFold(s.User.OrganizationRole, "admin") && !strings.EqualFold(s.SetRole, "admin")
+}
+
 // Describe says in a few words what the step does.
 func (s *Step) Describe() string {
+	if errors.Is(s.Err, orgsync.ErrGuarded) {
+		return "REFUSED: " + s.Err.Error()
+	}
 	if s.Err != nil {
 		return "fail: " + s.Err.Error()
 	}

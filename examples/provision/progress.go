@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -25,7 +26,13 @@ type progress struct {
 	drawn    int    // length of the bar line last drawn
 	total    int
 	counts   counts
-	failures []string // kept for the end on a terminal
+	failures []failure // kept for the end on a terminal
+}
+
+// failure is a failed row's line number and report.
+type failure struct {
+	line int
+	text string
 }
 
 // newProgress starts reporting total rows to w: with a bar fitting width
@@ -47,7 +54,7 @@ func (p *progress) done(s *Step, r result) {
 	p.counts[r.outcome]++
 	line := fmt.Sprintf("%s:%d %s: %s (%s)", p.name, s.Row.Line, s.Row.Email, labels[r.outcome], r.detail)
 	if r.outcome == failed {
-		p.failures = append(p.failures, line)
+		p.failures = append(p.failures, failure{s.Row.Line, line})
 	}
 	if p.width > 0 {
 		p.draw()
@@ -99,8 +106,9 @@ func (p *progress) finish(interrupted error, skipped int) error {
 	defer p.mu.Unlock()
 	if p.width > 0 {
 		fmt.Fprintln(p.w)
+		slices.SortFunc(p.failures, func(a, b failure) int { return a.line - b.line })
 		for _, f := range p.failures {
-			fmt.Fprintln(p.w, "  "+f)
+			fmt.Fprintln(p.w, "  "+f.text)
 		}
 	}
 	c := p.counts

@@ -52,13 +52,13 @@ func TestParseCSV(t *testing.T) {
 				"space@example.com,a b,,\n" +
 				"fine@example.com,,Viewer,viewer\n",
 			want: []Row{
-				{Line: 3, Email: "ok@example.com", UserName: "ok"},
 				{Line: 10, Email: "fine@example.com", Role: "Viewer", Seat: users.SeatViewer},
 			},
 			wantBad: []badRow{
 				{2, `invalid email "not-an-email"`},
+				{3, "email ok@example.com is on lines 3 and 5: give each user one row, with a username of its own; none of these rows is sent"},
 				{4, `invalid email "@example.com"`},
-				{5, "OK@example.com is already on line 3"},
+				{5, "email OK@example.com is on lines 3 and 5: give each user one row, with a username of its own; none of these rows is sent"},
 				{6, "1 fields, want 4 like the header"},
 				{7, `invalid seat "half": want full, viewer or none`},
 				{8, `role viewer comes with viewer seats, but seat is "full"`},
@@ -66,6 +66,30 @@ func TestParseCSV(t *testing.T) {
 			},
 		},
 	}
+	dup := ": give each user one row, with a username of its own; none of these rows is sent"
+	tests = append(tests, struct {
+		name    string
+		in      string
+		want    []Row
+		wantBad []badRow
+		wantErr string
+	}{
+		name: "duplicate user names, given or from the email, refused on every line",
+		in: "email,username\n" +
+			"bob@example.com,\n" + // bob, from the email
+			"ada@example.com,ada\n" +
+			"bob@corp.example,\n" + // bob again
+			"grace@example.com,Ada\n" + // ada, given, ignoring case
+			"alan@example.com,turing\n" +
+			"bob@example.org,robert\n", // another bob, with a user name of its own
+		want: []Row{{Line: 6, Email: "alan@example.com", UserName: "turing"}, {Line: 7, Email: "bob@example.org", UserName: "robert"}},
+		wantBad: []badRow{
+			{2, "user name bob (from the email) is on lines 2 and 4" + dup},
+			{3, "user name ada is on lines 3 and 5" + dup},
+			{4, "user name bob (from the email) is on lines 2 and 4" + dup},
+			{5, "user name Ada is on lines 3 and 5" + dup},
+		},
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -14,13 +14,14 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
 	for _, width := range []int{0, 80, 40} {
-		s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+		s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
 			return run(ctx, w, config{concurrency: 3, width: width})
 		})
 		if !strings.Contains(s, "Read 8 rows from examples/provision/users.csv (the built-in sample).") ||
@@ -101,7 +102,7 @@ func TestBadRowsSkipped(t *testing.T) {
 		Teams: []scimtest.Team{{Name: "ml"}, {Name: "ops"}},
 		Roles: []scimtest.Role{{Name: "run-operator"}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,username,teams,role\n"+
 		"a@x.io,a,ml;ops,admin\n"+
 		"b@x.io,,ml,run-operator\n"+
@@ -151,7 +152,7 @@ func TestBadRowsSkipped(t *testing.T) {
 // change; with nothing bad it provisions as usual.
 func TestStrict(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,teams\n"+
 		"a@x.io,ml\n"+
 		"b@x.io,missing\n"+ // found against the server, after the file's own checks
@@ -224,7 +225,7 @@ func TestRoleFailureLeavesNothing(t *testing.T) {
 // users and fix them on existing ones.
 func TestSeats(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "old", Email: "old@x.io"}}})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	out := provision(t, config{file: writeCSV(t, "email,role,seat\nv@x.io,viewer,\nn@x.io,,none\nold@x.io,,viewer\n")}, "")
 	contains(t, out, "Summary: 2 created, 0 reactivated, 1 already present", "old@x.io: already present (seat set to viewer)")
 	for name, want := range map[string][3]string{"v": {"member", "viewer", "viewer"}, "n": {"member", "none", "full"}, "old": {"member", "viewer", "full"}} {
@@ -242,10 +243,10 @@ func TestReactivate(t *testing.T) {
 		Users: []scimtest.User{{UserName: "max", Email: "max@x.io", Inactive: true}},
 		Teams: []scimtest.Team{{Name: "ml"}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := writeCSV(t, "email,teams\nmax@x.io,ml\nnew@x.io,ml\n")
 
-	out := provision(t, config{file: file, dryRun: true}, "")
+	out := provision(t, config{file: file, dryRun: true}, "changes pending")
 	contains(t, out, "max@x.io: reactivate deactivated user max; add to ml", "Would create 1, reactivate 1, already present 0")
 	if u, _ := srv.User("max"); !u.Inactive {
 		t.Fatalf("the dry run reactivated max: %+v", u)
@@ -262,8 +263,8 @@ func TestReactivate(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
-		"email,username,teams,role,seat", "the custom role run-operator")
+	exampletest.CheckHelp(t, "provision", command, "-strict", "-dry-run", "-concurrency int", "-file string", "-live",
+		"email,username,teams,role,seat", "the custom role run-operator", "-deployment string", "2 after a -dry-run with changes to make", "Under go run every failure is status 1")
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -272,11 +273,12 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-concurrency", "99"}, "-concurrency 99: want 1 to 16"},
 		{[]string{"-stritc"}, "flag provided but not defined: -stritc"},
 		{[]string{"users.csv"}, `unexpected arguments ["users.csv"]`},
+		{[]string{"-deployment", "onprem"}, `-deployment "onprem": want multi-tenant, dedicated or self-managed`},
 	} {
-		exampleenv.CheckUsageError(t, "provision", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "provision", command, tt.args, tt.want)
 	}
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "provision", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "provision", command, []string{"-live"}, "-live needs WANDB_API_KEY")
 
 	// Files that cannot be read as CSV fail (exit 1) naming the file and
 	// line, before anything is sent.
@@ -288,18 +290,85 @@ func TestCommandLine(t *testing.T) {
 		header:  "provision: " + header + `:1: unknown column "mail" in the header (known: email, username, teams, role, seat)` + "\n",
 		missing: "provision: open " + missing + ": no such file or directory\n",
 	} {
-		r := exampleenv.RunMain(t, "provision", []string{"-file", file}, command)
+		r := exampletest.RunMain(t, "provision", []string{"-file", file}, command)
 		if r.Code != exampleenv.ExitFailed || r.Stderr != want || r.Stdout != "" {
 			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
 		}
 	}
-	// A good run exits 0; one with a skipped row exits 1.
-	if r := exampleenv.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitOK {
+	// A dry run with changes exits 2, silently; a good run exits 0; one
+	// with a skipped row exits 1.
+	if r := exampletest.RunMain(t, "provision", []string{"-dry-run"}, command); r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Errorf("the sample's dry run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
+	if r := exampletest.RunMain(t, "provision", []string{"-deployment", "multi-tenant"}, command); r.Code != exampleenv.ExitOK {
+		t.Errorf("the sample on a Multi-tenant simulator: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
 	bad := writeCSV(t, "email,teams\na@x.io,nowhere\n")
-	if r := exampleenv.RunMain(t, "provision", []string{"-file", bad}, command); r.Code != exampleenv.ExitFailed ||
+	if r := exampletest.RunMain(t, "provision", []string{"-file", bad}, command); r.Code != exampleenv.ExitFailed ||
 		!strings.Contains(r.Stdout, bad+":2: skipped: no team named nowhere") || r.Stderr != "provision: 1 bad rows were skipped\n" {
 		t.Errorf("a skipped row: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
+}
+
+// TestDuplicateUserNames: rows that share a user name, given or derived
+// from the email, are refused up front, each naming both lines, and neither
+// is sent, in the dry run and the real run; the other rows proceed.
+func TestDuplicateUserNames(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{Teams: []scimtest.Team{{Name: "ml"}}})
+	exampletest.UseServer(t, srv)
+	file := writeCSV(t, "email,username,teams\n"+
+		"bob@example.com,,ml\n"+
+		"ada@example.com,ada,ml\n"+
+		"bob@corp.example,,\n")
+	dup := "user name bob (from the email) is on lines 2 and 4: give each user one row, with a username of its own; none of these rows is sent"
+	for dry, wantErr := range map[bool]string{true: "dry run: 0 rows would fail and 2 are skipped", false: "2 bad rows were skipped"} {
+		out := provision(t, config{file: file, dryRun: dry}, wantErr)
+		contains(t, out, file+":2: skipped: "+dup, file+":4: skipped: "+dup)
+	}
+	if _, ok := srv.User("bob"); ok {
+		t.Error("a bob was created")
+	}
+	if _, ok := srv.User("ada"); !ok {
+		t.Error("ada, a good row, was not created")
+	}
+	for _, w := range writes(srv) {
+		if strings.Contains(w, "bob") {
+			t.Errorf("a request for bob was sent: %s", w)
+		}
+	}
+}
+
+// TestGuardDemotion: a row that would take the admin role from the calling
+// account is refused by the guard, named in the dry run (exit 1) and in the
+// real run, where nothing is sent for it; on a terminal the failed row is
+// listed after the progress bar.
+func TestGuardDemotion(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{Users: []scimtest.User{{UserName: "boss", Email: "boss@example.com", OrgRole: "admin"}}})
+	exampletest.UseServer(t, srv)
+	file := writeCSV(t, "email,role\nadmin@example.com,member\nnew@example.com,\n")
+	refused := "refusing to demote admin: it is the calling account"
+
+	out := provision(t, config{file: file, dryRun: true}, "dry run: 1 rows would fail and 0 are skipped")
+	contains(t, out, file+":2 admin@example.com: REFUSED: "+refused)
+	if w := writes(srv); len(w) != 1 || w[0] != "POST /graphql" {
+		t.Fatalf("the dry run wrote %q, want only the guard's GraphQL read", w)
+	}
+
+	out = provision(t, config{file: file, width: 80}, "1 of 2 users failed")
+	after := out[strings.LastIndex(out, "\r")+1:]
+	_, after, _ = strings.Cut(after, "\n")
+	if !strings.HasPrefix(after, "  "+file+":2 admin@example.com: FAILED ("+refused+")\nSummary: 1 created,") {
+		t.Errorf("after the bar, want the refused row listed, then the summary:\n%s", out)
+	}
+	if u, _ := srv.User("admin"); u.OrgRole != "admin" {
+		t.Errorf("the caller was demoted: %+v", u)
+	}
+	for _, w := range writes(srv) {
+		if strings.HasPrefix(w, "PATCH /scim/Users/") || strings.HasPrefix(w, "PUT ") {
+			t.Errorf("a user was changed: %s", w)
+		}
+	}
+	// Another admin (not the last: the caller stays) may be demoted.
+	other := writeCSV(t, "email,role\nboss@example.com,member\n")
+	contains(t, provision(t, config{file: other}, ""), "boss@example.com: already present (role set to member)")
 }

@@ -17,13 +17,18 @@
 //
 // It can be run again safely: the user, team and role are looked up first and
 // reused when they exist (a deactivated user is reactivated where the
-// deployment allows it).
+// deployment allows it). It never deactivates the calling account or the
+// last organization admin (the library's guard, orgsync.Guard): given such
+// an -email, it leaves the user active and exits 1.
 //
 // Flags: -email (the user's email, default quickstart-user@example.com; the
 // user name is the part before "@"), -team (default quickstart-team), -role
 // (the custom role, default quickstart-auditor), -keep (leave the user active
-// at the end), -live. Run it with -h for the details. Exit status: 0 done,
-// 1 failed or a bad command line, 3 interrupted.
+// at the end), -live, -deployment (multi-tenant, dedicated or self-managed:
+// the kind of W&B, and on the simulator the kind it imitates). Run it with -h
+// for the details. Exit status, as API.md v0.3 lists them: 0 done, 1 failed
+// or a bad command line, 3 interrupted; never 2 (changes pending), since it
+// has no dry run.
 package main
 
 import (
@@ -37,6 +42,7 @@ import (
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/roles"
 	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
 	"github.com/go-wandb/identity/users"
@@ -50,7 +56,9 @@ var help = exampleenv.Help{
 it creates a user, creates a team, adds the user to the team, makes the user
 an admin of the team, creates a custom role, and deactivates the user. Run
 again, it reuses what exists (and reactivates the user where the deployment
-allows it), so it is safe to repeat.
+allows it), so it is safe to repeat. It never deactivates the calling account
+(the API key's owner) or the last organization admin: given such an -email,
+it leaves the user active and exits 1.
 
 Input: none; the flags name the user, the team and the role.
 
@@ -59,12 +67,17 @@ only its admin; nothing leaves the machine. With -live it runs against the
 W&B that the environment names, as an organization admin, and changes real
 data there: a team cannot be deleted through SCIM.`,
 	Env:     exampleenv.LiveEnv,
-	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep",
+	Example: "go run ./examples/quickstart -email ada@example.com -team ml-demo -keep\ngo run ./examples/quickstart -deployment multi-tenant",
+	Exit: `Exit status: 0 when every step was done; 1 when one failed (or a bad command
+line), after the steps before it; 3 when interrupted. Never 2 (changes
+pending): quickstart has no dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.
 type config struct {
 	email, team, role string
+	deployment        scim.Deployment // -deployment, "" when not given
 	keep, live        bool
 }
 
@@ -77,7 +90,13 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.role, "role", "quickstart-auditor", "name of the custom role to create")
 	fs.BoolVar(&c.keep, "keep", false, "leave the user active at the end instead of deactivating it")
 	exampleenv.LiveFlag(fs, &c.live)
+	var deployment string
+	exampleenv.DeploymentFlag(fs, &deployment)
 	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	var err error
+	if c.deployment, err = exampleenv.ParseDeploymentFlag(deployment); err != nil {
 		return c, err
 	}
 	switch at := strings.LastIndex(c.email, "@"); {
@@ -103,7 +122,7 @@ func command(ctx context.Context, args []string, stdout, _ io.Writer) error {
 // run walks through the steps, writing one line per step to w.
 func run(ctx context.Context, w io.Writer, c config) error {
 	email, teamName, roleName := c.email, c.team, c.role
-	env, err := exampleenv.Connect(w, c.live, scimtest.Options{})
+	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, scimtest.Options{})
 	if err != nil {
 		return err
 	}
@@ -183,10 +202,20 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		return fmt.Errorf("looking up custom role %s: %w", roleName, err)
 	}
 
-	// 6. Deactivation.
+	// 6. Deactivation, unless the library's guard refuses it: the calling
+	// account and the last organization admin are never deactivated.
 	if c.keep {
 		step(6, "left %s active (-keep)", u.UserName)
 	} else {
+		g, err := orgsync.NewGuard(ctx, env.Client)
+		if err != nil {
+			return err
+		}
+		g.Observe(u)
+		if err := g.CheckDeactivate(u.UserName, true); err != nil {
+			step(6, "left %s active: %v", email, err)
+			return fmt.Errorf("%w (run with another -email, or with -keep)", err)
+		}
 		if u, err = userSvc.Deactivate(ctx, u.ID); err != nil {
 			return fmt.Errorf("deactivating %s: %w", email, err)
 		}

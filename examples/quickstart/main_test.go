@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
@@ -21,7 +22,7 @@ import (
 var testConfig = config{email: "q@example.com", team: "q-team", role: "q-role"}
 
 func TestSimulatorMode(t *testing.T) {
-	out := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+	out := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
 		return run(ctx, w, testConfig)
 	}) // starts with the simulator's line
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -47,7 +48,7 @@ func TestRerun(t *testing.T) {
 	} {
 		t.Run(tt.flavor.String(), func(t *testing.T) {
 			srv := scimtest.Start(t, scimtest.Options{Flavor: tt.flavor})
-			exampleenv.UseServer(t, srv)
+			exampletest.UseServer(t, srv)
 			c := testConfig
 			c.live = true
 			for i := range 2 {
@@ -74,7 +75,7 @@ func TestRerun(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "quickstart", command, "-email string", "-keep", "-live", "Input: none")
+	exampletest.CheckHelp(t, "quickstart", command, "-email string", "-keep", "-live", "Input: none", "-deployment string", "Never 2 (changes")
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -84,11 +85,18 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-team", " "}, "-team must not be empty"},
 		{[]string{"-role", ""}, "-role must not be empty"},
 		{[]string{"extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`},
 	} {
-		exampleenv.CheckUsageError(t, "quickstart", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "quickstart", command, tt.args, tt.want)
 	}
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "quickstart", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "quickstart", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	// -deployment multi-tenant runs on a Multi-tenant simulator, where a
+	// deactivated user leaves the organization.
+	r := exampletest.RunMain(t, "quickstart", []string{"-deployment", "multi-tenant"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "6. deactivated quickstart-user@example.com") {
+		t.Errorf("-deployment multi-tenant: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
 }
 
 // recorder is a server standing in for a real W&B: it counts requests and
@@ -112,7 +120,7 @@ func TestNothingSentWithoutLive(t *testing.T) {
 	t.Setenv(scim.EnvAPIKey, "a-real-looking-key-0123456789012345678901234")
 	t.Setenv(scim.EnvUsername, "")
 
-	r := exampleenv.RunMain(t, "quickstart", nil, command)
+	r := exampletest.RunMain(t, "quickstart", nil, command)
 	want := exampleenv.SimulatorBanner + ": WANDB_BASE_URL (" + srv.URL + ") and WANDB_API_KEY are ignored without -live.\n"
 	if r.Code != exampleenv.ExitOK || !strings.HasPrefix(r.Stdout, want) || !strings.HasSuffix(r.Stdout, "Done.\n") {
 		t.Errorf("exit %d, output:\n%s\nstderr: %s\nwant it to start with %q", r.Code, r.Stdout, r.Stderr, want)
@@ -121,7 +129,7 @@ func TestNothingSentWithoutLive(t *testing.T) {
 		t.Errorf("the server named by WANDB_BASE_URL got %d requests without -live", n)
 	}
 
-	r = exampleenv.RunMain(t, "quickstart", []string{"-live"}, command)
+	r = exampletest.RunMain(t, "quickstart", []string{"-live"}, command)
 	if r.Code != exampleenv.ExitFailed || requests.Load() == 0 || !strings.Contains(r.Stderr, "401") {
 		t.Errorf("-live: exit %d, %d requests, stderr %q; want 1 after reaching the server", r.Code, requests.Load(), r.Stderr)
 	}
@@ -180,5 +188,21 @@ func TestProgram(t *testing.T) {
 				t.Errorf("the recording server got %d requests", got)
 			}
 		})
+	}
+}
+
+// TestCallerNeverDeactivated: given the calling account's email, quickstart
+// leaves it active (the guard refuses) and exits 1.
+func TestCallerNeverDeactivated(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{})
+	exampletest.UseServer(t, srv)
+	r := exampletest.RunMain(t, "quickstart", []string{"-live", "-email", "admin@example.com"}, command)
+	want := "quickstart: refusing to deactivate admin: it is the calling account (run with another -email, or with -keep)\n"
+	if r.Code != exampleenv.ExitFailed || r.Stderr != want ||
+		!strings.Contains(r.Stdout, "6. left admin@example.com active: refusing to deactivate admin: it is the calling account\n") {
+		t.Errorf("exit %d, stderr %q; want 1 and %q\n%s", r.Code, r.Stderr, want, r.Stdout)
+	}
+	if u, ok := srv.User("admin"); !ok || u.Inactive {
+		t.Errorf("the caller was deactivated: %+v", u)
 	}
 }

@@ -19,11 +19,21 @@
 // permission the role already inherits (run:read for a member-based role) is
 // ignored, with a note: it need not be listed.
 //
+// The whole file is checked before anything is sent, before even connecting:
+// name is required, inheritedFrom must be "member" or "viewer", every
+// permission "object:operation". Each mistake is reported with the file, the
+// line and column, and the field's JSON name ("inheritedFrom",
+// "permissions[2]").
+//
 // It runs against the SDK's built-in simulator, which starts with an older
 // version of run-operator (so the sample shows an update), unless the command
 // line says -live; then it runs against the W&B that WANDB_BASE_URL and
-// WANDB_API_KEY name. Run it with -h for the flags and the exit statuses
-// (0 done, 1 failed or a bad command line, 3 interrupted):
+// WANDB_API_KEY name, of the kind -deployment says (multi-tenant, dedicated
+// or self-managed; by default multi-tenant for api.wandb.ai, else dedicated).
+// Run it with -h for the flags and the exit statuses, those of API.md v0.3:
+// 0 done or unchanged, 1 failed (a bad file, a refused request) or a bad
+// command line, 3 interrupted; never 2, which means changes pending, since
+// it has no dry run:
 //
 //	go run ./examples/roles
 //	go run ./examples/roles -live -file ops.json
@@ -66,7 +76,8 @@ Input (-file; by default the sample examples/roles/role.json, built in):
 
 name is required; inheritedFrom is "member" or "viewer"; permissions are the
 custom permissions, each "object:operation", added to the inherited ones.
-Unknown fields are errors.
+Unknown fields are errors. The file is checked whole before connecting; each
+mistake names the file, line, column and JSON field.
 
 Without -live it runs against the built-in W&B simulator, which starts with
 an older version of the role run-operator (description "Members who may also
@@ -75,12 +86,17 @@ update. With -live it runs against the W&B that the environment names, as an
 organization admin; run it twice and the second run prints "unchanged".`,
 	Env:     exampleenv.LiveEnv,
 	Example: "go run ./examples/roles -file ops-role.json -live",
+	Exit: `Exit status: 0 when the role was created, updated or already matched the
+file; 1 when something failed (a bad command line, the file, a request);
+3 when interrupted. Never 2 (changes pending): roles has no dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.
 type config struct {
-	file string // "" for the sample
-	live bool
+	file       string          // "" for the sample
+	deployment scim.Deployment // -deployment, "" when not given
+	live       bool
 }
 
 // parse reads the command line.
@@ -89,7 +105,13 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs := exampleenv.NewFlagSet("roles", help)
 	fs.StringVar(&c.file, "file", "", "the role's JSON file (default: the sample examples/roles/role.json)")
 	exampleenv.LiveFlag(fs, &c.live)
+	var deployment string
+	exampleenv.DeploymentFlag(fs, &deployment)
 	if err := exampleenv.Parse(fs, args, stdout); err != nil {
+		return c, err
+	}
+	var err error
+	if c.deployment, err = exampleenv.ParseDeploymentFlag(deployment); err != nil {
 		return c, err
 	}
 	return c, exampleenv.NoArgs(fs)
@@ -113,7 +135,8 @@ var simSeed = scimtest.Options{Roles: []scimtest.Role{{
 	Permissions:   []string{"run:stop", "artifact:delete"},
 }}}
 
-// run applies the role of c.file (the sample when "").
+// run applies the role of c.file (the sample when ""), which it checks
+// whole before connecting.
 func run(ctx context.Context, w io.Writer, c config) error {
 	name, data, err := exampleenv.ReadInput(c.file, "examples/roles/role.json", sampleRole)
 	if err != nil {
@@ -123,7 +146,7 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	env, err := exampleenv.Connect(w, c.live, simSeed)
+	env, err := exampleenv.ConnectTo(w, c.live, c.deployment, simSeed)
 	if err != nil {
 		return err
 	}

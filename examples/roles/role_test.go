@@ -23,8 +23,25 @@ func TestParseRole(t *testing.T) {
 		},
 		{name: "empty file", in: "\n", wantErr: "ops.json: the file is empty, want a JSON object"},
 		{name: "misspelt field", in: "{\n  \"name\": \"ops\",\n  \"permission\": [\"run:stop\"]\n}", wantErr: `ops.json:3:3: unknown field "permission"`},
-		{name: "no name", in: `{"description":"d"}`, wantErr: `ops.json: no "name"`},
-		{name: "blank name", in: `{"name":"  "}`, wantErr: `ops.json: no "name"`},
+		{name: "no name", in: `{"description":"d","inheritedFrom":"member"}`, wantErr: `ops.json: no "name": the role's name is required`},
+		{name: "blank name", in: `{"name":"  ","inheritedFrom":"member"}`, wantErr: `ops.json:1:9: name "  ": the role's name must not be blank`},
+		{name: "no inheritedFrom", in: `{"name":"ops"}`, wantErr: `ops.json: no "inheritedFrom": want "member" or "viewer"`},
+		{
+			name:    "bad inheritedFrom, by its JSON name and line",
+			in:      "{\n  \"name\": \"ops\",\n  \"inheritedFrom\": \"admin\"\n}",
+			wantErr: `ops.json:3:20: inheritedFrom "admin": want "member" or "viewer"`,
+		},
+		{
+			name: "bad permissions, each by its index and place",
+			in:   "{\n  \"name\": \"ops\", \"inheritedFrom\": \"member\",\n  \"permissions\": [\"run:stop\",\n    \"run stop\", \"a:b:c\"]\n}",
+			wantErr: "ops.json:4:5: permissions[1] \"run stop\": want the form object:operation, with exactly one colon, such as run:stop\n" +
+				"ops.json:4:17: permissions[2] \"a:b:c\": want the form object:operation",
+		},
+		{
+			name:    "every mistake at once",
+			in:      `{"name":"", "inheritedFrom":"Member", "permissions":[" run:stop"]}`,
+			wantErr: "ops.json:1:9: name \"\": the role's name must not be blank\nops.json:1:29: inheritedFrom \"Member\": want \"member\" or \"viewer\"\nops.json:1:54: permissions[0] \" run:stop\": must not contain white space",
+		},
 		{name: "not JSON", in: `name: ops`, wantErr: "ops.json:1:2: invalid character 'a' in literal null"},
 		{name: "trailing comma", in: "{\n  \"name\": \"ops\",\n}", wantErr: "ops.json:3:1: invalid character '}'"},
 		{name: "permissions not a list", in: `{"name":"ops","permissions":"run:stop"}`, wantErr: "ops.json:1:38: permissions: a JSON string cannot be a []string"},
@@ -37,6 +54,9 @@ func TestParseRole(t *testing.T) {
 			if tt.wantErr != "" {
 				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one starting %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "InheritedFrom") || strings.Contains(err.Error(), "Permissions") {
+					t.Errorf("err = %v names a Go field, not the JSON one", err)
 				}
 				return
 			}

@@ -12,11 +12,12 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
 
 func TestSimulatorMode(t *testing.T) {
-	s := exampleenv.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
+	s := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error { return run(ctx, w, config{}) })
 	for _, want := range []string{"Updated role run-operator", "add permissions: project:update, run:delete",
 		"remove permissions: artifact:delete"} {
 		if !strings.Contains(s, want) {
@@ -27,7 +28,7 @@ func TestSimulatorMode(t *testing.T) {
 
 func TestCreateUpdateUnchanged(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "role.json")
 	apply := func(json, want string) {
 		t.Helper()
@@ -73,7 +74,7 @@ func writes(srv *scimtest.Server, skip int) []string {
 // differ, PUT when the description does.
 func TestIdempotentAndMinimalWrites(t *testing.T) {
 	srv := scimtest.Start(t, scimtest.Options{})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	file := filepath.Join(t.TempDir(), "role.json")
 	apply := func(json string, wantWrites []string, wantOut ...string) {
 		t.Helper()
@@ -113,11 +114,11 @@ func TestIdempotentAndMinimalWrites(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	exampleenv.CheckHelp(t, "roles", command, "-file string", "-live", `"inheritedFrom": "member"`)
-	exampleenv.CheckUsageError(t, "roles", command, []string{"-file"}, "flag needs an argument: -file")
-	exampleenv.CheckUsageError(t, "roles", command, []string{"role.json"}, `unexpected arguments ["role.json"]`)
-	exampleenv.ClearEnv(t)
-	exampleenv.CheckUsageError(t, "roles", command, []string{"-live"}, "-live needs WANDB_API_KEY")
+	exampletest.CheckHelp(t, "roles", command, "-file string", "-live", `"inheritedFrom": "member"`)
+	exampletest.CheckUsageError(t, "roles", command, []string{"-file"}, "flag needs an argument: -file")
+	exampletest.CheckUsageError(t, "roles", command, []string{"role.json"}, `unexpected arguments ["role.json"]`)
+	exampletest.ClearEnv(t)
+	exampletest.CheckUsageError(t, "roles", command, []string{"-live"}, "-live needs WANDB_API_KEY")
 
 	// A bad file is a failure naming the file and the place, and nothing
 	// is sent.
@@ -134,9 +135,45 @@ func TestCommandLine(t *testing.T) {
 		bad:                             "roles: " + bad + ":3:3: invalid character '\"' after object key:value pair",
 		filepath.Join(dir, "nope.json"): "roles: open " + filepath.Join(dir, "nope.json") + ": no such file or directory",
 	} {
-		r := exampleenv.RunMain(t, "roles", []string{"-file", file}, command)
+		r := exampletest.RunMain(t, "roles", []string{"-file", file}, command)
 		if r.Code != exampleenv.ExitFailed || !strings.HasPrefix(r.Stderr, want) || r.Stdout != "" {
 			t.Errorf("-file %s: exit %d, stdout %q, stderr %q; want 1 and %q", file, r.Code, r.Stdout, r.Stderr, want)
 		}
+	}
+}
+
+// TestFileCheckedBeforeConnecting: a role file with mistakes fails (exit 1)
+// naming the file, the line and the JSON field of each, before anything is
+// sent: the server sees no request, and the program never says it connected.
+func TestFileCheckedBeforeConnecting(t *testing.T) {
+	srv := scimtest.Start(t, scimtest.Options{})
+	exampletest.UseServer(t, srv)
+	file := filepath.Join(t.TempDir(), "ops.json")
+	content := "{\n  \"name\": \"ops\",\n  \"inheritedFrom\": \"admin\",\n  \"permissions\": [\"run:stop\", \"runs\"]\n}\n"
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-live", "-file", file}, {"-file", file}} {
+		r := exampletest.RunMain(t, "roles", args, command)
+		want := "roles: " + file + `:3:20: inheritedFrom "admin": want "member" or "viewer"` + "\n" +
+			file + `:4:31: permissions[1] "runs": want the form object:operation, with exactly one colon, such as run:stop` + "\n"
+		if r.Code != exampleenv.ExitFailed || r.Stderr != want || r.Stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", args, r.Code, r.Stdout, r.Stderr, want)
+		}
+	}
+	if reqs := srv.Requests(); len(reqs) != 0 {
+		t.Errorf("the server received %d requests, want none", len(reqs))
+	}
+}
+
+// TestDeploymentFlag: -deployment picks the simulator's flavor, and a bad
+// value is a bad command line (exit 1).
+func TestDeploymentFlag(t *testing.T) {
+	exampletest.ClearEnv(t)
+	exampletest.CheckHelp(t, "roles", command, "-deployment string", "Never 2 (changes pending)")
+	exampletest.CheckUsageError(t, "roles", command, []string{"-deployment", "saas"}, `-deployment "saas": want multi-tenant, dedicated or self-managed`)
+	r := exampletest.RunMain(t, "roles", []string{"-deployment", "multi-tenant"}, command)
+	if r.Code != exampleenv.ExitOK || !strings.Contains(r.Stdout, "Updated role run-operator") {
+		t.Errorf("-deployment multi-tenant: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 }

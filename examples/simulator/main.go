@@ -5,7 +5,7 @@
 // operations the SDK uses at /graphql, and behaves as W&B does, quirks
 // included.
 //
-//	go run ./examples/simulator -state org.json -seed examples/simulator/seed.json
+//	go run ./examples/simulator -state sim-state.json -seed examples/simulator/seed.json
 //
 // It prints the two lines a shell needs on standard output,
 //
@@ -15,11 +15,14 @@
 // and everything else on standard error. With -state FILE the organization
 // is loaded from FILE at start and saved to it, atomically, after every
 // change, so that a restart with the same command continues where the last
-// run stopped. With -v it logs one line per request: method, path, status
+// run stopped. The file says what it is ("kind": "wandb-simulator-state"),
+// and the simulator refuses, in one line, any other file given as -state
+// (an organization file of orgsync, say) rather than overwrite it. With -v it logs one line per request: method, path, status
 // and duration (never a credential). It stops cleanly on Ctrl-C or SIGTERM,
 // finishing the requests in flight. Run it with -h for every flag; exit
 // status 0 is a clean stop, 1 a failure (a busy address, a bad seed or state
-// file, a failed save, a bad command line).
+// file, a failed save, a bad command line), 3 an interrupt before it could
+// start; it never exits 2 (changes pending), having no plan or dry run.
 package main
 
 import (
@@ -60,8 +63,12 @@ examples and the SDK at it; everything else goes to standard error:
 With -state FILE the organization is loaded from FILE at start (made from the
 seed when FILE does not exist yet) and saved to it after every change, by
 writing a temporary file and renaming it, so a restart with the same command
-continues exactly (users, teams, roles, keys, IDs, ETags). Without -state the
-organization lives in memory only. Ctrl-C (or SIGTERM) stops it cleanly.
+continues exactly (users, teams, roles, keys, IDs, ETags). The file says what
+it is ("kind": "wandb-simulator-state") and holds API keys (mode 0600); give
+-state a file of its own, such as sim-state.json: any other file (an
+organization file of orgsync, say) is refused, not overwritten. Without
+-state the organization lives in memory only. Ctrl-C (or SIGTERM) stops it
+cleanly.
 
 Input (-seed, used when there is no state to load): a JSON file with the
 first users, teams and custom roles (fields as scimtest.User, Team and Role);
@@ -76,10 +83,12 @@ examples/simulator/seed.json is a sample:
 
 Without -seed the organization holds only its admin (userName admin, the key
 above).`,
-	Example: "go run ./examples/simulator -state org.json -seed examples/simulator/seed.json -v",
+	Example: "go run ./examples/simulator -state sim-state.json -seed examples/simulator/seed.json -v",
 	Exit: `Exit status: 0 after a clean stop (Ctrl-C, SIGTERM); 1 when it cannot start
 (a busy address, a bad seed or state file, a bad command line) or the last
-save failed; 3 when interrupted before it could start.`,
+save failed; 3 when interrupted before it could start. Never 2 (changes
+pending): the simulator has no plan or dry run.
+` + exampleenv.GoRunNote,
 }
 
 // config is the command line.
@@ -101,7 +110,7 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.BoolVar(&c.legacyEmails, "legacy-emails", false, `reply with the shapes of W&B before v0.80.1: "emails" as one object, null for empty lists`)
 	fs.BoolVar(&c.honorPaging, "honor-paging", false, "honour startIndex and count in lists (W&B ignores them and returns everything)")
 	fs.StringVar(&c.seed, "seed", "", "a JSON `file` of the first users, teams and roles (used when there is no state to load)")
-	fs.StringVar(&c.state, "state", "", "keep the organization in this JSON `file`: loaded at start, saved after every change")
+	fs.StringVar(&c.state, "state", "", "keep the organization in this JSON `file` of its own, such as sim-state.json: loaded at start, saved after every change (any other file is refused)")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "add this delay to every request, such as 200ms")
 	fs.Float64Var(&c.faults.FailureRate, "failure-rate", 0, "fail this fraction of requests, 0 to 1, with -fail-status")
 	fs.IntVar(&c.faults.FailFirst, "fail-first", 0, "fail the first `n` requests, with -fail-status")
@@ -163,7 +172,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 				return exampleenv.Usagef("%s holds a %s organization, not a %s one: run with -flavor %s, or use another -state file",
 					c.state, st.Flavor, c.flavor, strings.ToLower(st.Flavor.String()))
 			}
-			opts.State, sv.saved = st, st.Revision
+			opts.State, sv.saved, sv.replace = st, st.Revision, true
 			origin = fmt.Sprintf("loaded from %s (revision %d) and saved there after every change", c.state, st.Revision)
 			if c.seed != "" {
 				origin += "; -seed is ignored"

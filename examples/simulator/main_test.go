@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
@@ -148,7 +151,7 @@ func (p *proc) client(t *testing.T) *scim.Client {
 func TestRestart(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "org.json")
+	file := filepath.Join(dir, "sim-state.json")
 	args := []string{"-state", file, "-seed", "seed.json", "-v"}
 	ctx := context.Background()
 
@@ -191,6 +194,9 @@ func TestRestart(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("temporary files left beside the state: %v", entries)
 	}
+	if data, err := os.ReadFile(file); err != nil || !strings.HasPrefix(string(data), "{\n  \"kind\": \"wandb-simulator-state\",\n") {
+		t.Errorf("the state file does not start with its kind: %.60q (%v)", data, err)
+	}
 
 	second := start(t, args...)
 	if !strings.Contains(second.stderr.String(), "Organization: loaded from "+file+" (revision 5) and saved there after every change; -seed is ignored.") {
@@ -231,7 +237,7 @@ func TestRestart(t *testing.T) {
 // TestCommandLine checks -h and the command lines that are refused.
 func TestCommandLine(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelp(t, "simulator", command, "-state file", "-seed file", "-addr host:port", "-flavor deployment", "0 after a clean stop", "-v\n",
+	exampletest.CheckHelp(t, "simulator", command, "-state file", "-seed file", "-addr host:port", "-flavor deployment", "0 after a clean stop", "-v\n",
 		"export WANDB_BASE_URL=http://127.0.0.1:7357", `"users": [{"userName": "alice"`, "Environment: none is read.")
 	for _, tt := range []struct {
 		args []string
@@ -245,7 +251,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-addr", ""}, "-addr must not be empty"},
 		{[]string{"serve"}, `unexpected arguments ["serve"]`},
 	} {
-		exampleenv.CheckUsageError(t, "simulator", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "simulator", command, tt.args, tt.want)
 	}
 }
 
@@ -269,7 +275,7 @@ func TestStartErrors(t *testing.T) {
 	defer busy.Close()
 	good := filepath.Join(dir, "good.json")
 	srv := scimtest.Start(t, scimtest.Options{Flavor: scimtest.MultiTenant})
-	if err := writeState(good, srv.State()); err != nil {
+	if err := writeState(good, srv.State(), false); err != nil {
 		t.Fatal(err)
 	}
 	seedSyntax := write("seed-syntax.json", "{\n  \"users\": [\n    {\"userName\": \"a\",}\n  ]\n}\n")
@@ -277,6 +283,28 @@ func TestStartErrors(t *testing.T) {
 	seedDup := write("seed-dup.json", `{"users": [{"userName": "a", "email": "a@x.io"}, {"userName": "A", "email": "b@x.io"}]}`)
 	stateEmpty := write("state-empty.json", "")
 	stateBad := write("state-bad.json", `{"format": 1, "flavor": "Dedicated", "users": [{"id": "bad", "userName": "a"}]}`)
+	orgFile := write("org.json", `{"users": [{"userName": "ada", "email": "ada@example.com"}], "teams": []}`)
+	otherKind := write("other-kind.json", `{"kind": "wandb-org", "users": []}`)
+	otherJSON := write("other.json", `{"name": "run-operator"}`)
+	csvFile := write("users.csv", "email,teams\nada@example.com,ml\n")
+	// A state written before "kind" existed loads (and is written back with it).
+	legacy := filepath.Join(dir, "legacy.json")
+	if err := writeState(legacy, scimtest.Start(t, scimtest.Options{}).State(), false); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(legacy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withoutKind := strings.Replace(string(data), `"kind": "wandb-simulator-state",`, "", 1)
+	if withoutKind == string(data) {
+		t.Fatalf("the state file has no kind to remove:\n%s", data)
+	}
+	legacy = write("legacy.json", withoutKind)
+	if got, err := loadState(legacy); err != nil || got.Kind != "" || got.Format != scimtest.StateFormat {
+		t.Errorf("loading a state without kind: %+v, %v", got, err)
+	}
+	const advice = "; give -state a file of its own, such as sim-state.json (the simulator creates it)\n"
 
 	for _, tt := range []struct {
 		args     []string
@@ -290,10 +318,14 @@ func TestStartErrors(t *testing.T) {
 		{[]string{"-seed", filepath.Join(dir, "nope.json")}, 1, "simulator: open " + filepath.Join(dir, "nope.json") + ": no such file or directory\n"},
 		{[]string{"-state", stateEmpty}, 1, "simulator: " + stateEmpty + ": the file is empty, want a state file written by the simulator"},
 		{[]string{"-state", stateBad}, 1, "simulator: " + stateBad + `: users[0] ("a"): ID "bad" is not a User ID`},
+		{[]string{"-state", orgFile}, 1, "simulator: " + orgFile + " is not a simulator state file: it looks like an organization file (orgsync's), not a state the simulator wrote" + advice},
+		{[]string{"-state", otherKind}, 1, "simulator: " + otherKind + ` is not a simulator state file: its kind is "wandb-org", not "wandb-simulator-state"` + advice},
+		{[]string{"-state", otherJSON}, 1, "simulator: " + otherJSON + ` is not a simulator state file: a JSON object without "kind": "wandb-simulator-state"` + advice},
+		{[]string{"-state", csvFile}, 1, "simulator: " + csvFile + " is not a simulator state file, not even a JSON object (1:1: invalid character 'e' looking for beginning of value)" + advice},
 		{[]string{"-state", good}, 1, "simulator: " + good + " holds a MultiTenant organization, not a Dedicated one: run with -flavor multitenant"},
-		{[]string{"-state", filepath.Join(dir, "no-such-dir", "org.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
+		{[]string{"-state", filepath.Join(dir, "no-such-dir", "sim-state.json")}, 1, "simulator: creating the state file: open " + filepath.Join(dir, "no-such-dir")},
 	} {
-		r := exampleenv.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)
+		r := exampletest.RunMain(t, "simulator", append([]string{"-addr", "127.0.0.1:0"}, tt.args...), command)
 		if r.Code != tt.wantCode || !strings.HasPrefix(r.Stderr, tt.want) || r.Stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and %q", tt.args, r.Code, r.Stdout, r.Stderr, tt.wantCode, tt.want)
 		}
@@ -377,7 +409,7 @@ func TestLoopback(t *testing.T) {
 func TestSaver(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "org.json")
+	file := filepath.Join(dir, "sim-state.json")
 	var log bytes.Buffer
 	s := &saver{file: file, log: &log, saved: -1}
 	st := scimtest.Start(t, scimtest.Options{}).State()
@@ -390,7 +422,7 @@ func TestSaver(t *testing.T) {
 		t.Fatalf("the file holds revision %v (%v), want 3", got, err)
 	}
 
-	// A directory where the file should be: the rename fails, even for
+	// A directory where the file should be: the save fails, even for
 	// root. The failure is reported, the temporary file removed, and the
 	// error kept until a save succeeds.
 	log.Reset()
@@ -400,11 +432,11 @@ func TestSaver(t *testing.T) {
 	}
 	b := &saver{file: blocked, log: &log, saved: -1}
 	b.save(st)
-	if b.Err() == nil || !strings.HasPrefix(log.String(), "simulator: saving the state: rename ") {
-		t.Errorf("log %q, err %v; want the failed rename", log.String(), b.Err())
+	if b.Err() == nil || !strings.HasPrefix(log.String(), "simulator: saving the state: "+blocked+" is a directory\n") {
+		t.Errorf("log %q, err %v; want the failed save", log.String(), b.Err())
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("files beside the state: %v, want org.json and blocked", entries)
+		t.Errorf("files beside the state: %v, want sim-state.json and blocked", entries)
 	}
 	if err := os.RemoveAll(blocked); err != nil {
 		t.Fatal(err)
@@ -414,6 +446,21 @@ func TestSaver(t *testing.T) {
 	b.save(&x)
 	if b.Err() != nil {
 		t.Errorf("a later save succeeded, yet Err = %v", b.Err())
+	}
+
+	// A file that appears where a new state file is to be made is not
+	// replaced.
+	mine := filepath.Join(dir, "mine.json")
+	if err := os.WriteFile(mine, []byte("not yours"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := &saver{file: mine, log: io.Discard, saved: -1}
+	if err := n.write(st); !errors.Is(err, exampleenv.ErrExists) || !strings.Contains(err.Error(), mine+" was made by someone else") ||
+		strings.Contains(err.Error(), "-force") {
+		t.Errorf("saving over a file the simulator did not make: %v, want ErrExists, saying so without -force", err)
+	}
+	if data, _ := os.ReadFile(mine); string(data) != "not yours" {
+		t.Errorf("the file was replaced: %q", data)
 	}
 }
 
@@ -450,5 +497,39 @@ func TestSeedFitsTheProvisionSample(t *testing.T) {
 		if _, ok := srv.User(f[0]); ok {
 			t.Errorf("the seed already holds %s, so provision's first run would not create it", f[0])
 		}
+	}
+}
+
+// TestReadmeKeepsFilesApart: the README never gives the simulator's -state
+// the name of a file another command writes or reads (an organization file
+// of -export or -file, a plan of -out): the walk-through must not teach
+// overwriting the running simulator's state.
+func TestReadmeKeepsFilesApart(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	args := func(flag string) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range regexp.MustCompile(`(?:^|[\s\[])-`+flag+`[ =]([^\s\x60\]\)]+)`).FindAllStringSubmatch(readme, -1) {
+			out[m[1]] = true
+		}
+		return out
+	}
+	states := args("state")
+	if !states["sim-state.json"] {
+		t.Errorf("the README's walk-through does not run the simulator with -state sim-state.json (found %v)", states)
+	}
+	for _, flag := range []string{"export", "file", "out", "plan", "seed"} {
+		for name := range args(flag) {
+			if states[name] {
+				t.Errorf("the README uses %s both as the simulator's -state and as -%s", name, flag)
+			}
+		}
+	}
+	if !strings.HasPrefix(readme, "# go-wandb/identity\n\n```sh\ngo run ./examples/quickstart ") || !strings.Contains(readme, "\ngo test ./...  ") {
+		t.Errorf("the README's first commands changed:\n%.200s", readme)
 	}
 }

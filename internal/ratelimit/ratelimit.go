@@ -27,10 +27,17 @@ func New(perSecond float64, burst int) *Limiter {
 
 // Wait blocks until the caller may send a request, or ctx ends (its error is
 // returned, and the caller's turn given back).
-func (l *Limiter) Wait(ctx context.Context) error {
+func (l *Limiter) Wait(ctx context.Context) error { return l.WaitNotify(ctx, nil) }
+
+// WaitNotify is Wait that first tells notify, when it is not nil, how long
+// the caller is about to wait; it is not called when there is no wait.
+func (l *Limiter) WaitNotify(ctx context.Context, notify func(time.Duration)) error {
 	d := l.reserve()
 	if d <= 0 {
 		return nil
+	}
+	if notify != nil {
+		notify(d)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()

@@ -3,8 +3,10 @@
 // the reply holds, writes and creates whose reply may lack the resource,
 // lookups by a unique name, and the error rules every exported service method
 // follows. A service package keeps only its endpoint knowledge (paths, bodies,
-// what it validates); how a request is sent, retried and decoded lives in the
-// scim core.
+// what it validates, and what a resource that holds a change looks like: a
+// Holds); how a request is sent, retried and decoded, and how a change whose
+// reply was lost is resolved by reading the resource, lives in the scim core
+// (internal/call) and here, once.
 package resource
 
 import (
@@ -19,8 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-wandb/identity/internal/call"
 	"github.com/go-wandb/identity/internal/jsonx"
-	"github.com/go-wandb/identity/internal/retry"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -111,12 +113,63 @@ func (c *Collection[T]) All(ctx context.Context, opts *scim.ListOptions, reqOpts
 	return scim.Paginate[T](ctx, c.Client, c.Path, opts, reqOpts...)
 }
 
+// Holds reports whether v, a resource as read from the server, holds what a
+// change asked for: each replaced value equal, added members or values
+// present, removed ones absent, a PUT's fields equal. A nil v is a resource
+// that is gone (a GET answered 404): Holds(nil) is true only for a change
+// that removes it (a DELETE, a Multi-tenant deactivation).
+type Holds[T any] func(v *T) bool
+
+// Check is a Holds that may read more to decide (the accounts of a team's
+// remaining members); an error is a failure to find out.
+type Check[T any] func(ctx context.Context, v *T) (bool, error)
+
+// Check returns h as a Check; a nil h gives nil.
+func (h Holds[T]) Check() Check[T] {
+	if h == nil {
+		return nil
+	}
+	return func(_ context.Context, v *T) (bool, error) { return h(v), nil }
+}
+
+// Gone is the Holds of a DELETE: the resource is gone.
+func Gone[T any](v *T) bool { return v == nil }
+
+// resolver is the call.Resolver of a change to {Path}/{id}: it reads the
+// resource (GET {Path}/{id}) and asks done whether it holds what was asked
+// for, keeping what it read in *read.
+func (c *Collection[T]) resolver(op, id string, done Check[T], read **T) *call.Resolver {
+	return &call.Resolver{Check: func(ctx context.Context) (bool, error) {
+		v, err := c.Get(ctx, op, id, nil)
+		switch {
+		case errors.Is(err, scim.ErrNotFound):
+			return done(ctx, nil)
+		case err != nil:
+			return false, err
+		}
+		*read = v
+		return done(ctx, v)
+	}}
+}
+
 // Send sends a change to {Path}/{id} (method PATCH or PUT) and returns the
 // resource its reply holds, or nil when the 2xx reply holds none (an empty
 // body, a body that is not JSON, or an echo of the request, as W&B sends for
-// some changes). It also returns the request's context, which carries the
-// call's OnResponse functions, for any request that follows.
-func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*T, context.Context, error) {
+// some changes). It also returns the context for any request that follows
+// (it carries the call's OnResponse functions).
+//
+// The outcome of a change whose reply was lost is resolved by reading the
+// resource (see call.Resolver): when done reports that it holds what was
+// asked for, the change succeeded and what was read is the result (nil when
+// the resource is gone); when not, the error stands; when the read fails,
+// the error matches scim.ErrOutcomeUnknown. A PATCH without If-Match is
+// never sent again after a lost reply. A nil done resolves nothing.
+func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body any, done Holds[T], opts []scim.RequestOption) (*T, context.Context, error) {
+	return c.SendChecked(ctx, op, id, method, body, done.Check(), opts)
+}
+
+// SendChecked is Send with a Check in place of a Holds.
+func (c *Collection[T]) SendChecked(ctx context.Context, op, id, method string, body any, done Check[T], opts []scim.RequestOption) (*T, context.Context, error) {
 	path, err := c.ItemPath(op, id)
 	if err != nil {
 		return nil, ctx, err
@@ -125,19 +178,32 @@ func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body an
 	if err != nil {
 		return nil, ctx, err
 	}
+	next := call.FollowUp(req.Context())
+	var read *T
+	if done != nil {
+		call.Set(req, func(cfg *call.Config) { cfg.Resolve = c.resolver(op, id, done, &read) })
+	}
 	r := &reply[T]{c: c}
 	resp, err := c.Client.Do(req, r)
-	if err != nil {
-		return nil, req.Context(), err
+	switch {
+	case errors.Is(err, call.ErrResolved):
+		return read, next, nil
+	case err != nil:
+		return nil, next, err
 	}
 	c.fillVersion(r.v, resp)
-	return r.v, req.Context(), nil
+	return r.v, next, nil
 }
 
 // Update is Send, reading the resource back with GET {Path}/{id} when the
 // reply holds none; the read-back must hold it.
-func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body any, opts []scim.RequestOption) (*T, error) {
-	v, ctx, err := c.Send(ctx, op, id, method, body, opts)
+func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body any, done Holds[T], opts []scim.RequestOption) (*T, error) {
+	return c.UpdateChecked(ctx, op, id, method, body, done.Check(), opts)
+}
+
+// UpdateChecked is Update with a Check in place of a Holds.
+func (c *Collection[T]) UpdateChecked(ctx context.Context, op, id, method string, body any, done Check[T], opts []scim.RequestOption) (*T, error) {
+	v, ctx, err := c.SendChecked(ctx, op, id, method, body, done, opts)
 	if err != nil || v != nil {
 		return v, err
 	}
@@ -159,34 +225,34 @@ func (c *Collection[T]) Update(ctx context.Context, op, id, method string, body 
 // whether what find returned is the resource this request makes (its name
 // exactly, and what the request set) rather than another that holds the name.
 // Made, it is the result; otherwise the POST is sent again within the retry
-// policy, and a 409 after a lost attempt is resolved by the same question, or
-// returned. When find cannot tell, the error matches scim.ErrOutcomeUnknown.
+// policy, and a 409 (or another refusal) after a lost attempt is resolved by
+// the same question, or returned. When find cannot tell, the error matches
+// scim.ErrOutcomeUnknown.
 func (c *Collection[T]) Create(ctx context.Context, body any, find func(context.Context) (*T, error), made func(*T) bool,
 	opts []scim.RequestOption) (*T, context.Context, error) {
 	req, err := c.Client.NewRequest(ctx, http.MethodPost, c.Path, body, opts...)
 	if err != nil {
 		return nil, ctx, err
 	}
-	next := req.Context() // the call's OnResponse functions, for every request that follows
+	next := call.FollowUp(req.Context()) // the call's OnResponse functions, for every request that follows
 	var found *T
-	recovery := &retry.Recovery{Check: func(context.Context) (bool, error) {
-		v, err := find(next)
-		switch {
-		case err == nil && made(v):
-			found = v
-			return true, nil
-		case err == nil, errors.Is(err, scim.ErrNotFound):
-			return false, nil // not this request's resource: the POST was not applied
-		}
-		return false, err
-	}}
-	// Only the POST may be checked this way: later requests of the call are
-	// built from next, which does not carry the check.
-	req = req.WithContext(retry.WithRecovery(next, recovery))
+	call.Set(req, func(cfg *call.Config) {
+		cfg.Resolve = &call.Resolver{Resend: true, Check: func(ctx context.Context) (bool, error) {
+			v, err := find(ctx)
+			switch {
+			case err == nil && made(v):
+				found = v
+				return true, nil
+			case err == nil, errors.Is(err, scim.ErrNotFound):
+				return false, nil // not this request's resource: the POST was not applied
+			}
+			return false, err
+		}}
+	})
 	r := &reply[T]{c: c}
 	resp, err := c.Client.Do(req, r)
 	switch {
-	case errors.Is(err, retry.ErrRecovered):
+	case errors.Is(err, call.ErrResolved):
 		return found, next, nil
 	case err != nil:
 		return nil, next, err
@@ -213,7 +279,11 @@ func CreatedSince(m *scim.Meta, start time.Time) bool {
 	return m.Created.IsZero() || !m.Created.Before(start.Add(-createSkew))
 }
 
-// Delete sends DELETE {Path}/{id}.
+// Delete sends DELETE {Path}/{id}. When a retry answers 404 (or another
+// refusal) after an attempt whose reply was lost, or every attempt's reply
+// is lost, the resource is read: gone, the delete succeeded; there, the
+// error stands; when the read fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (c *Collection[T]) Delete(ctx context.Context, op, id string, opts []scim.RequestOption) error {
 	path, err := c.ItemPath(op, id)
 	if err != nil {
@@ -223,7 +293,12 @@ func (c *Collection[T]) Delete(ctx context.Context, op, id string, opts []scim.R
 	if err != nil {
 		return err
 	}
+	var read *T
+	call.Set(req, func(cfg *call.Config) { cfg.Resolve = c.resolver(op, id, Holds[T](Gone[T]).Check(), &read) })
 	_, err = c.Client.Do(req, nil)
+	if errors.Is(err, call.ErrResolved) {
+		return nil
+	}
 	return err
 }
 

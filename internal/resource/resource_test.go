@@ -120,7 +120,7 @@ func TestSend(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := things(t, tt.reply)
-			v, _, err := c.Send(context.Background(), "users.Patch", "u1", "PATCH", scim.NewPatchOp(scim.Replace("", map[string]bool{"active": false})), nil)
+			v, _, err := c.Send(context.Background(), "users.Patch", "u1", "PATCH", scim.NewPatchOp(scim.Replace("", map[string]bool{"active": false})), nil, nil)
 			rec.Check(t, testutil.Want{Method: "PATCH", Path: "/scim/Users/u1",
 				Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}`})
 			if tt.wantErr != "" {
@@ -138,7 +138,7 @@ func TestSend(t *testing.T) {
 		})
 	}
 	c, _ := things(t, testutil.Reply{Status: 404, Body: `{"detail":"gone"}`})
-	if _, _, err := c.Send(context.Background(), "users.Patch", "u1", "PUT", map[string]any{}, nil); !errors.Is(err, scim.ErrNotFound) {
+	if _, _, err := c.Send(context.Background(), "users.Patch", "u1", "PUT", map[string]any{}, nil, nil); !errors.Is(err, scim.ErrNotFound) {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -355,7 +355,7 @@ func TestUpdateReadBackReports(t *testing.T) {
 		testutil.Reply{Status: 200, Body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}`, Header: http.Header{"Etag": {`W/"1"`}}},
 		testutil.Reply{Status: 200, Body: `{"id":"u1"}`, Header: http.Header{"Etag": {`W/"2"`}}})
 	var seen []string
-	v, err := c.Update(context.Background(), "users.Patch", "u1", "PATCH", scim.NewPatchOp(scim.Replace("displayName", "Ada")),
+	v, err := c.Update(context.Background(), "users.Patch", "u1", "PATCH", scim.NewPatchOp(scim.Replace("displayName", "Ada")), nil,
 		[]scim.RequestOption{scim.IfMatch(`W/"1"`), scim.OnResponse(func(r *scim.Response) { seen = append(seen, r.Request.Method+" "+r.ETag) })})
 	rec.Check(t,
 		testutil.Want{Method: "PATCH", Path: "/scim/Users/u1", Header: map[string]string{"If-Match": `W/"1"`},

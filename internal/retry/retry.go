@@ -6,8 +6,8 @@
 // errors are retried only for requests that cannot apply twice (GET, HEAD,
 // OPTIONS, PUT, DELETE, PATCH carrying If-Match, and GraphQL queries), a 503's
 // Retry-After honoured; a request that could apply twice is retried after a
-// network error only when no connection was ever made, or when a Recovery
-// check found it not applied; errors that cannot heal, 409 and every other
+// network error only when no connection was ever made, or when reading the
+// resource back found it not applied (a create's call.Resolver); errors that cannot heal, 409 and every other
 // 4xx are final.
 package retry
 
@@ -201,32 +201,3 @@ func IsDialError(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
-
-// Recovery lets a request that is not safe to repeat (a create) find out,
-// when its outcome is unknown, whether it was applied. The scim client calls
-// Check after an attempt that may have reached the server without a usable
-// reply (the connection failed after the request was written, the attempt
-// timed out, or a gateway answered 502, 503 or 504), and after a 409 that
-// follows such an attempt. Applied means the change is in place: the call is
-// then done. Not applied means the request may be sent again.
-type Recovery struct {
-	Check func(ctx context.Context) (applied bool, err error)
-}
-
-type recoveryKey struct{}
-
-// WithRecovery returns ctx carrying r, for the requests built from it.
-func WithRecovery(ctx context.Context, r *Recovery) context.Context {
-	return context.WithValue(ctx, recoveryKey{}, r)
-}
-
-// RecoveryFrom returns the Recovery ctx carries, or nil.
-func RecoveryFrom(ctx context.Context) *Recovery {
-	r, _ := ctx.Value(recoveryKey{}).(*Recovery)
-	return r
-}
-
-// ErrRecovered is what the scim client returns when Check found the change
-// applied after its reply was lost: the caller takes the result from its
-// Check.
-var ErrRecovered = errors.New("the change was applied, though its reply was lost")

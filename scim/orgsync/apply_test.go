@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -98,7 +99,7 @@ func TestSavedPlanRefused(t *testing.T) {
 				t.Errorf("result %d = %q, want it to start %q", i, lines[i:][:min(1, len(lines[i:]))], prefix)
 			}
 		}
-		if len(lines) != 4 || r.Summary() != "Applied 2 of 4 changes: 2 failed, 0 not attempted." {
+		if len(lines) != 4 || r.Summary() != "Applied 2 of 4 changes: 2 failed." {
 			t.Errorf("report:\n%s", strings.Join(lines, "\n"))
 		}
 		for _, req := range fx.srv.Requests()[before:] {
@@ -144,7 +145,7 @@ func TestDependentChangesNotAttempted(t *testing.T) {
 		`+ user bob: email bob@example.com, organizationRole auditor: not attempted: the change to role auditor failed`,
 		`+ user carol: email carol@example.com: FAILED: users.Create: `,
 		`+ team ml`,
-		`~ team ml members: +ada +bob +carol: FAILED: not added, since creating them failed: bob, carol`,
+		`~ team ml members: +ada +bob +carol: applied in part: not added, since creating them failed: bob, carol`, // ada was added
 		`~ user ada team roles: ml member → admin`,
 		`~ user bob team roles: ml member → admin: not attempted: the change to user bob failed`,
 		`~ user carol team roles: ml member → admin: not attempted: the change to user carol failed`,
@@ -189,7 +190,7 @@ func TestBudget(t *testing.T) {
 	if n := len(fx.srv.Requests()) - before; n != 0 {
 		t.Errorf("a refused Apply sent %d requests", n)
 	}
-	if _, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: orgsync.MaxRemovalsPercent(400)}); err != nil {
+	if _, err := fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{MaxRemovals: orgsync.MaxRemovals(4)}); err != nil {
 		t.Errorf("Apply within the budget: %v", err)
 	}
 
@@ -212,10 +213,33 @@ func TestBudget(t *testing.T) {
 			t.Errorf("%q: Limit(%d) = %d, String %q; want %d, %q", tt.text, tt.managed, got, b.String(), tt.limit, tt.str)
 		}
 	}
-	for _, bad := range []string{"-1", "ten", "10 %%", "101%", "-5%", "NaN%", "1.5"} {
+	for _, bad := range []string{"-1", "ten", "10 %%", "101%", "-5%", "NaN%", "1.5", "Inf%", "+Inf%", "-Inf%", "1e400%", "100.001%"} {
 		var b orgsync.Budget
 		if err := b.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("UnmarshalText(%q) accepted", bad)
+		}
+	}
+}
+
+// TestBudgetPercentBounds checks that a percentage budget is finite and
+// within 0–100 however it is made: MaxRemovalsPercent clamps (NaN is no
+// removals), UnmarshalText refuses.
+func TestBudgetPercentBounds(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		p     float64
+		str   string
+		limit int // of 10 managed
+	}{
+		{150, "100%", 10}, {math.Inf(1), "100%", 10}, {math.NaN(), "0%", 0}, {math.Inf(-1), "0%", 0}, {-3, "0%", 0}, {50, "50%", 5},
+	} {
+		b := orgsync.MaxRemovalsPercent(tt.p)
+		if b.String() != tt.str || b.Limit(10) != tt.limit {
+			t.Errorf("MaxRemovalsPercent(%v) = %s, Limit(10) %d; want %s, %d", tt.p, b, b.Limit(10), tt.str, tt.limit)
+		}
+		var back orgsync.Budget
+		if err := back.UnmarshalText([]byte(b.String())); err != nil || back != b {
+			t.Errorf("MaxRemovalsPercent(%v): its text %q reads back as %v, %v", tt.p, b, back, err)
 		}
 	}
 }
@@ -231,11 +255,12 @@ func TestApplyChecksThePlan(t *testing.T) {
 		want string
 	}{
 		{"nil", nil, "nil plan"},
-		{"format", &orgsync.Plan{Format: 2}, "format 2"},
-		{"deployment", &orgsync.Plan{Format: 1, MultiTenant: true}, "MultiTenant true"},
-		{"update without ID", &orgsync.Plan{Format: 1, Users: []orgsync.UserChange{{Action: orgsync.Update, UserName: "ada"}}}, "no user ID"},
-		{"role without ID", &orgsync.Plan{Format: 1, Roles: []orgsync.RoleChange{{Action: orgsync.Update, Name: "r"}}}, "no role ID"},
-		{"team without ID", &orgsync.Plan{Format: 1, Memberships: []orgsync.MembershipChange{{Team: "ml", Add: []orgsync.UserRef{{UserName: "a"}}}}}, "no team ID"},
+		{"format", &orgsync.Plan{Format: 1}, "format 1"},
+		{"base URL", &orgsync.Plan{Format: 2, Target: orgsync.Target{BaseURL: "https://acme.wandb.io/scim", Deployment: scim.Dedicated}}, "the base URL differs"},
+		{"deployment", &orgsync.Plan{Format: 2, Target: orgsync.Target{BaseURL: fx.srv.URL + "/scim", Deployment: scim.MultiTenant}}, "the deployment differs"},
+		{"update without ID", &orgsync.Plan{Format: 2, Users: []orgsync.UserChange{{Action: orgsync.Update, UserName: "ada"}}}, "no user ID"},
+		{"role without ID", &orgsync.Plan{Format: 2, Roles: []orgsync.RoleChange{{Action: orgsync.Update, Name: "r"}}}, "no role ID"},
+		{"team without ID", &orgsync.Plan{Format: 2, Memberships: []orgsync.MembershipChange{{Team: "ml", Add: []orgsync.UserRef{{UserName: "a"}}}}}, "no team ID"},
 	} {
 		if _, err := fx.sync.Apply(context.Background(), tt.plan, orgsync.ApplyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Apply = %v, want an error containing %q", tt.name, err, tt.want)
@@ -581,7 +606,7 @@ func TestProtectionAtApply(t *testing.T) {
 	admin := must(fx.users.FindByUserName(ctx, "admin"))(t)
 	must(fx.users.SetOrganizationRole(ctx, admin.ID, "member"))(t) // now ada is the last
 	_, err = s.Apply(ctx, p, orgsync.ApplyOptions{})
-	if err == nil || !strings.Contains(err.Error(), "the organization would have no admin left") {
+	if err == nil || !strings.Contains(err.Error(), "refusing to demote ada: it is the last organization admin") {
 		t.Errorf("err = %v, want the demotion refused", err)
 	}
 	if u, _ := fx.srv.User("ada"); u.OrgRole != "admin" {

@@ -141,9 +141,10 @@ func TestRequestsFollowChanges(t *testing.T) {
 		}
 		got = append(got, requests)
 	}
-	// 4 to plan (three walks and the caller), then one request per user
-	// change, per team's membership and per user's team roles: 3 + 1 + 2 + 2.
-	if got[0] != 12 || got[1] != 12 {
-		t.Errorf("requests: %d for 500 users, %d for 1000; want 12 for both", got[0], got[1])
+	// 4 to plan (three walks and the caller), 4 to check the target and the
+	// IDs before applying (the same), then one request per user change, per
+	// team's membership and per user's team roles: 4 + 4 + 1 + 2 + 2.
+	if got[0] != 16 || got[1] != 16 {
+		t.Errorf("requests: %d for 500 users, %d for 1000; want 16 for both", got[0], got[1])
 	}
 }

@@ -26,8 +26,18 @@ type Budget struct {
 func MaxRemovals(n int) Budget { return Budget{n: float64(max(n, 0)), set: true} }
 
 // MaxRemovalsPercent returns the budget of at most p percent of what the
-// file manages, rounded up.
-func MaxRemovalsPercent(p float64) Budget { return Budget{n: math.Max(p, 0), percent: true, set: true} }
+// file manages, rounded up. A percentage is finite and within 0–100: p
+// above 100 is 100, below 0 is 0, and NaN is 0 (no removals), the
+// cautious reading of a number that is none.
+func MaxRemovalsPercent(p float64) Budget {
+	switch {
+	case math.IsNaN(p), p < 0:
+		p = 0
+	case p > 100: // +Inf included
+		p = 100
+	}
+	return Budget{n: p, percent: true, set: true}
+}
 
 // Limit returns the most removals b allows a plan whose file manages
 // managed users and memberships.
@@ -62,7 +72,7 @@ func (b *Budget) UnmarshalText(text []byte) error {
 	s := strings.TrimSpace(string(text))
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f < 0 || f > 100 || math.IsNaN(f) {
+		if err != nil || !(f >= 0 && f <= 100) { // NaN and ±Inf fail too
 			return fmt.Errorf("invalid removal budget %q: want a count such as 25 or a percentage from 0%% to 100%% such as 10%%", cut(s))
 		}
 		*b = MaxRemovalsPercent(f)

@@ -132,3 +132,32 @@ func ExampleDecode() {
 	// users[0].modelsSeat: "gold" is not a seat (want full, viewer or none)
 	// users[0].emial: unknown key "emial" (did you mean "email"?)
 }
+
+func ExampleGuard() {
+	srv := scimtest.NewServer(scimtest.Options{Users: []scimtest.User{
+		{UserName: "ada", Email: "ada@example.com", OrgRole: "admin"},
+		{UserName: "ci-bot", AccountType: scimtest.AccountOrgService},
+	}})
+	defer srv.Close()
+	client, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(srv.APIKey)) // the admin's key
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err := orgsync.NewGuard(context.Background(), client)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.CheckDeactivate("admin", true)) // the caller
+	fmt.Println(g.CheckDelete("ci-bot", false))   // a service account nobody named
+	fmt.Println(g.CheckDemote("ada"))             // the caller stays admin
+	errs := g.CheckAll([]orgsync.GuardChange{     // a set of changes at once: ada may go, the caller may not
+		{UserName: "ada", Action: orgsync.GuardDemote},
+		{UserName: "admin", Action: orgsync.GuardDemote},
+	})
+	fmt.Println(errs[0], "/", errs[1], "/", errors.Is(errs[1], orgsync.ErrGuarded))
+	// Output:
+	// refusing to deactivate admin: it is the calling account
+	// refusing to delete ci-bot: it is a service account, touched only when named
+	// <nil>
+	// <nil> / refusing to demote admin: it is the calling account / true
+}

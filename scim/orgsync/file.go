@@ -145,11 +145,21 @@ func Decode(data []byte) (*File, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("orgsync: the file holds more than one JSON value")
 	}
+	if m, ok := root.(map[string]any); ok && m["kind"] == SimulatorStateKind {
+		return nil, ErrSimulatorState
+	}
 	var d decoder
 	f := d.file(root)
 	var verr *ValidationError
 	if _, err := f.Validate(); errors.As(err, &verr) {
-		d.problems = append(d.problems, verr.Problems...)
+		// A value of the wrong type is one mistake: what Validate finds at
+		// a path the decoder reported (a number for a userName, then
+		// "required") is not reported again.
+		for _, p := range verr.Problems {
+			if !d.reported(p.Path) {
+				d.problems = append(d.problems, p)
+			}
+		}
 	}
 	if len(d.problems) == 0 {
 		return f, nil
@@ -158,9 +168,27 @@ func Decode(data []byte) (*File, error) {
 	return nil, &ValidationError{Problems: d.problems}
 }
 
+// SimulatorStateKind is the "kind" of the W&B simulator's state file
+// (scimtest.State as examples/simulator -state writes it).
+const SimulatorStateKind = "wandb-simulator-state"
+
+// ErrSimulatorState is Decode's error for the simulator's state file given
+// where an organization file is expected.
+var ErrSimulatorState = errors.New(`this is the W&B simulator's state file ("kind": "` + SimulatorStateKind +
+	`"), not an organization file; write one by hand or with -export`)
+
 // decoder turns a decoded JSON value into a File, collecting problems.
 type decoder struct {
 	problems []Problem
+}
+
+// reported reports whether a problem was found at path, or at a path
+// within it or holding it.
+func (d *decoder) reported(path string) bool {
+	return slices.ContainsFunc(d.problems, func(p Problem) bool {
+		return p.Path == path || strings.HasPrefix(path, p.Path+".") || strings.HasPrefix(path, p.Path+"[") ||
+			strings.HasPrefix(p.Path, path+".") || strings.HasPrefix(p.Path, path+"[")
+	})
 }
 
 func (d *decoder) fail(path, format string, args ...any) {

@@ -56,7 +56,6 @@ func TestDecodeProblems(t *testing.T) {
 			`users[1]: want a JSON object, not a string`,
 			`teams: want a JSON array, not an object`,
 			`roles[0].permissions[1]: want a string, not a number`,
-			`roles[0].permissions[1]: "" is not a permission (want object:operation, such as run:stop)`,
 			`user: unknown key "user" (did you mean "users"?)`,
 		}},
 		{"duplicates", `{
@@ -96,6 +95,19 @@ func TestDecodeProblems(t *testing.T) {
 			`roles[1].inheritedFrom: required: "member" or "viewer"`,
 		}},
 		{"not an object", `[]`, []string{`want a JSON object, not an array`}},
+		{"one mistake, one problem", `{
+		  "users": [{"userName": 5, "email": ["a@b.c"]}],
+		  "teams": [{"name": null, "members": [{"userName": true, "role": 3}]}],
+		  "roles": [{"name": {}, "inheritedFrom": 1}]
+		}`, []string{
+			`users[0].userName: want a string, not a number`,
+			`users[0].email: want a string, not an array`,
+			`teams[0].name: want a string, not null`,
+			`teams[0].members[0].userName: want a string, not a boolean`,
+			`teams[0].members[0].role: want a string, not a number`,
+			`roles[0].name: want a string, not an object`,
+			`roles[0].inheritedFrom: want a string, not a number`,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +123,26 @@ func TestDecodeProblems(t *testing.T) {
 			}
 			checkLines(t, "problems", got, tt.problems)
 		})
+	}
+}
+
+// TestDecodeSimulatorState checks that the simulator's state file, given
+// where an organization file is expected, is named in one line.
+func TestDecodeSimulatorState(t *testing.T) {
+	t.Parallel()
+	state := `{"kind": "wandb-simulator-state", "flavor": "Dedicated", "users": [{"userName": "ada", "email": "ada@example.com"}]}`
+	f, err := orgsync.Decode([]byte(state))
+	if f != nil || !errors.Is(err, orgsync.ErrSimulatorState) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Decode = %v, %v; want ErrSimulatorState", f, err)
+	}
+	if want := "this is the W&B simulator's state file"; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %q, want it to start %q", err, want)
+	}
+	// Another kind is an unknown key like any other.
+	_, err = orgsync.Decode([]byte(`{"kind": "something", "users": []}`))
+	var ve *orgsync.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || !strings.Contains(ve.Problems[0].String(), `unknown key "kind"`) {
+		t.Errorf("another kind: %v", err)
 	}
 }
 

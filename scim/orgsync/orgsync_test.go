@@ -42,9 +42,13 @@ type fixture struct {
 func start(t *testing.T, opts scimtest.Options) *fixture {
 	t.Helper()
 	srv := scimtest.Start(t, opts)
-	c := srv.Client(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
 	mt := opts.Flavor == scimtest.MultiTenant
-	return &fixture{srv: srv, sync: orgsync.New(c, orgsync.Options{MultiTenant: mt}),
+	d := scim.Dedicated
+	if mt {
+		d = scim.MultiTenant
+	}
+	c := srv.Client(t, scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}), scim.WithDeployment(d))
+	return &fixture{srv: srv, sync: orgsync.New(c, orgsync.Options{}),
 		users: users.New(c), teams: teams.New(c), roles: roles.New(c), mt: mt}
 }
 

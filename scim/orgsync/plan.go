@@ -3,6 +3,7 @@ package orgsync
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,8 +14,9 @@ import (
 )
 
 // FormatVersion is the version of the Plan format this package writes and
-// applies (Plan.Format).
-const FormatVersion = 1
+// applies (Plan.Format). Version 2 binds a plan to its Target and records
+// its input's digest.
+const FormatVersion = 2
 
 // Action is what a change does to its resource.
 type Action string
@@ -34,12 +36,16 @@ const (
 // it had when planned; Apply sends that version as If-Match, so a plan
 // saved as JSON and applied later refuses any resource that changed since.
 // Skipped lists what the plan leaves undone on purpose; Warnings what the
-// file should say differently.
+// file should say differently. Target binds the plan to the organization
+// it was made against: Apply refuses it anywhere else.
 type Plan struct {
 	// Format is FormatVersion.
 	Format int `json:"format"`
-	// MultiTenant records Options.MultiTenant of the Syncer that planned.
-	MultiTenant bool `json:"multiTenant"`
+	// Target is the organization the plan was made against.
+	Target Target `json:"target"`
+	// InputDigest is the Digest of the file the plan was made from, as
+	// PlanOptions.InputDigest gave it ("" when not given).
+	InputDigest string `json:"input_digest,omitempty"`
 	// Prune records PlanOptions.Prune.
 	Prune bool `json:"prune"`
 	// Managed counts what the file manages (its users and its teams'
@@ -210,6 +216,9 @@ type PlanOptions struct {
 	// never touches service accounts, the calling account or the last
 	// organization admin. It is refused when the user list is incomplete.
 	Prune bool
+	// InputDigest is the Digest of the file's bytes as read, recorded in
+	// the plan (Plan.InputDigest).
+	InputDigest string
 }
 
 // Plan computes what makes the organization equal to f. It sends nothing:
@@ -229,9 +238,11 @@ func (s *Syncer) Plan(ctx context.Context, f *File, opts PlanOptions) (*Plan, er
 	if err != nil {
 		return nil, err
 	}
+	d := s.client.Deployment()
 	b := &planner{
-		f: f, o: o, mt: s.opts.MultiTenant, teamRoles: map[string]int{},
-		p: &Plan{Format: FormatVersion, MultiTenant: s.opts.MultiTenant, Prune: opts.Prune, Warnings: warnings},
+		f: f, o: o, mt: d.IsMultiTenant(), teamRoles: map[string]int{},
+		p: &Plan{Format: FormatVersion, Prune: opts.Prune, Warnings: warnings, InputDigest: opts.InputDigest,
+			Target: Target{BaseURL: s.client.BaseURL(), Organization: o.organization, Deployment: d}},
 	}
 	b.p.Warnings = append(b.p.Warnings, o.warnings...)
 	if err := b.check(); err != nil {
@@ -240,7 +251,7 @@ func (s *Syncer) Plan(ctx context.Context, f *File, opts PlanOptions) (*Plan, er
 	b.planRoles()
 	b.planUsers(opts.Prune)
 	b.planTeams()
-	b.protectAdmins()
+	b.guard()
 	b.p.Managed = len(f.Users)
 	for _, t := range f.Teams {
 		b.p.Managed += len(t.Members)
@@ -381,14 +392,19 @@ func (b *planner) planUsers(prune bool) {
 		c := UserChange{Action: Update, UserName: cur.UserName, ID: cur.ID, Version: cur.Meta.Version,
 			Fields: b.applicable(cur.UserName, false, users.Compare(cur, attributes(u)))}
 		if !cur.Active && u.Active != nil && *u.Active {
-			c.Action = Reactivate
+			if b.mt {
+				b.p.Skipped = append(b.p.Skipped, Skipped{UserName: cur.UserName, Change: "reactivate",
+					Reason: "not applicable: Multi-tenant Cloud cannot reactivate a user"})
+			} else {
+				c.Action = Reactivate
+			}
 		}
 		if len(c.Fields) > 0 || c.Action == Reactivate {
 			b.p.Users = append(b.p.Users, c)
 		}
 		if off && cur.Active {
 			b.p.Users = append(b.p.Users, UserChange{Action: Deactivate, UserName: cur.UserName, ID: cur.ID,
-				Version: cur.Meta.Version, Reason: `"active": false in the file`})
+				Version: cur.Meta.Version, Reason: reasonInactive})
 		}
 	}
 	if !prune {
@@ -407,7 +423,7 @@ func (b *planner) planUsers(prune bool) {
 			continue // never pruned, and not worth a line
 		}
 		b.p.Users = append(b.p.Users, UserChange{Action: Deactivate, UserName: u.UserName, ID: u.ID,
-			Version: u.Meta.Version, Reason: "not in the file"})
+			Version: u.Meta.Version, Reason: reasonPruned})
 	}
 }
 
@@ -429,53 +445,76 @@ func (b *planner) applicable(userName string, create bool, changes []users.Attri
 	return out
 }
 
-// protectAdmins keeps the calling account and the last organization admin
-// from deactivation and demotion: such changes move to Skipped.
-func (b *planner) protectAdmins() {
-	admins := make(map[string]bool) // lower-cased userNames of the admins after the plan
-	for _, u := range b.o.users {
-		if u.Active && !u.IsServiceAccount() && strings.EqualFold(u.OrganizationRole, "admin") {
-			admins[strings.ToLower(u.UserName)] = true
-		}
-	}
-	for _, c := range b.p.Users {
-		if c.Action != Deactivate && slices.ContainsFunc(c.Fields, func(f FieldChange) bool { return f.Field == "organizationRole" && f.To == "admin" }) {
-			admins[strings.ToLower(c.UserName)] = true
+// The reasons of a deactivation.
+const (
+	reasonInactive = `"active": false in the file`
+	reasonPruned   = "not in the file"
+)
+
+// guard keeps the calling account and the last organization admin from
+// deactivation and demotion, and unnamed service accounts from any change
+// (Guard.CheckAll, counting the plan's promotions first): such changes move
+// to Skipped.
+func (b *planner) guard() {
+	g := newGuard(b.o.caller, b.o.users)
+	changes, at := guardChanges(b.p.Users)
+	errs := g.CheckAll(changes)
+	refused := map[int]*GuardError{}
+	for i, err := range errs {
+		var ge *GuardError
+		if errors.As(err, &ge) {
+			refused[at[i]] = ge
 		}
 	}
 	keep := b.p.Users[:0]
-	for _, c := range b.p.Users {
-		name := strings.ToLower(c.UserName)
-		demotes := slices.IndexFunc(c.Fields, func(f FieldChange) bool {
-			return f.Field == "organizationRole" && strings.EqualFold(f.From, "admin") && f.To != "admin"
-		})
-		if c.Action != Deactivate && demotes < 0 {
-			keep = append(keep, c)
-			continue
-		}
-		reason := ""
-		switch {
-		case strings.EqualFold(c.UserName, b.o.caller):
-			reason = "protected: it is the calling account"
-		case admins[name] && len(admins) == 1:
-			reason = "protected: it is the last organization admin"
-		}
-		if reason == "" {
-			delete(admins, name)
+	for i, c := range b.p.Users {
+		ge := refused[i]
+		if ge == nil {
 			keep = append(keep, c)
 			continue
 		}
 		what := "deactivate"
 		if c.Action != Deactivate {
+			demotes := slices.IndexFunc(c.Fields, demotion)
 			what = c.Fields[demotes].String()
-			c.Fields = slices.Delete(c.Fields, demotes, demotes+1)
+			c.Fields = slices.Delete(slices.Clone(c.Fields), demotes, demotes+1)
 			if len(c.Fields) > 0 || c.Action == Reactivate {
 				keep = append(keep, c)
 			}
 		}
-		b.p.Skipped = append(b.p.Skipped, Skipped{UserName: c.UserName, Change: what, Reason: reason})
+		b.p.Skipped = append(b.p.Skipped, Skipped{UserName: c.UserName, Change: what, Reason: "protected: " + string(ge.Reason)})
 	}
 	b.p.Users = keep
+}
+
+// demotion reports whether f takes the organization admin role away.
+func demotion(f FieldChange) bool {
+	return f.Field == "organizationRole" && strings.EqualFold(f.From, "admin") && !strings.EqualFold(f.To, "admin")
+}
+
+// promotion reports whether f gives the organization admin role.
+func promotion(f FieldChange) bool {
+	return f.Field == "organizationRole" && !strings.EqualFold(f.From, "admin") && strings.EqualFold(f.To, "admin")
+}
+
+// guardChanges returns what a Guard rules on among the user changes cs:
+// promotions, demotions and deactivations, with the index in cs of each.
+func guardChanges(cs []UserChange) (changes []GuardChange, at []int) {
+	for i, c := range cs {
+		g := GuardChange{UserName: c.UserName, Named: c.Reason != reasonPruned}
+		switch {
+		case c.Action == Deactivate:
+			g.Action = GuardDeactivate
+		case slices.ContainsFunc(c.Fields, demotion):
+			g.Action = GuardDemote
+		case slices.ContainsFunc(c.Fields, promotion):
+			g.Action = GuardPromote
+		default:
+			continue
+		}
+		changes, at = append(changes, g), append(at, i)
+	}
+	return changes, at
 }
 
 // ref returns the plan's reference to the user named name: an existing

@@ -1,6 +1,7 @@
 package orgsync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,8 +23,11 @@ type org struct {
 	byTeam map[string]*teams.Team // by lower-cased name
 	roles  map[string]*roles.Role // by name
 	// caller is the calling account's username ("" for an export).
-	caller   string
-	warnings []Problem
+	caller string
+	// organization is the organization's ID as its roles report it ("" when
+	// it has none).
+	organization string
+	warnings     []Problem
 }
 
 func (o *org) user(name string) *users.User { return o.byName[strings.ToLower(name)] }
@@ -81,6 +85,7 @@ func (s *Syncer) read(ctx context.Context, prune bool, f *File) (*org, error) {
 	}
 	for _, r := range roleList {
 		o.roles[r.Name] = r
+		o.organization = cmp.Or(o.organization, r.OrganizationID)
 	}
 	switch {
 	case callerErr != nil:

@@ -7,13 +7,9 @@ import (
 	"github.com/go-wandb/identity/users"
 )
 
-// Options configure a Syncer. The zero value suits Dedicated Cloud and
-// Self-Managed.
+// Options configure a Syncer. What the organization's deployment can change
+// is the client's: scim.WithDeployment, or scim.DeploymentFor its base URL.
 type Options struct {
-	// MultiTenant says the organization is on W&B Multi-tenant Cloud
-	// (api.wandb.ai), which cannot change a user's email or display name:
-	// plans report such changes as not applicable instead of making them.
-	MultiTenant bool
 	// Concurrency bounds the requests Apply has in flight; 0 means 4.
 	Concurrency int
 }
@@ -22,17 +18,24 @@ type Options struct {
 // to a File, and exports an organization as a File. It holds no state
 // between calls and is safe for concurrent use.
 type Syncer struct {
-	users *users.Service
-	teams *teams.Service
-	roles *roles.Service
-	opts  Options
+	client *scim.Client
+	users  *users.Service
+	teams  *teams.Service
+	roles  *roles.Service
+	opts   Options
 }
 
 // New returns a Syncer that sends its requests through client, which must
-// act as an organization admin (or an org-scoped service account).
+// act as an organization admin (or an org-scoped service account). The
+// client's Deployment says which changes the organization can make: on
+// Multi-tenant Cloud, a user's email and display name cannot be changed,
+// nor a user reactivated.
 func New(client *scim.Client, opts Options) *Syncer {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
-	return &Syncer{users: users.New(client), teams: teams.New(client), roles: roles.New(client), opts: opts}
+	return &Syncer{client: client, users: users.New(client), teams: teams.New(client), roles: roles.New(client), opts: opts}
 }
+
+// Deployment returns the deployment the Syncer plans for: its client's.
+func (s *Syncer) Deployment() scim.Deployment { return s.client.Deployment() }

@@ -76,8 +76,9 @@
 // included), team (members with their team roles, pending invites, storage
 // bucket), custom role and API key, each with its ID, timestamps and ETag
 // version, and the counters the next IDs come from. A State is plain data
-// with JSON tags (its layout is versioned by State.Format), so it can be
-// written to a file with encoding/json. A server started with
+// with JSON tags (it says what it is, "kind": StateKind, and its layout is
+// versioned by State.Format), so it can be written to a file with
+// encoding/json. A server started with
 // Options.State set to a snapshot continues exactly where the first one
 // left off: the same replies and ETags, and the IDs the first server would
 // have given next. Loading checks that the state is consistent (IDs of the

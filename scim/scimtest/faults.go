@@ -9,9 +9,11 @@ import (
 
 // faultState is the live fault configuration and its counters.
 type faultState struct {
-	cfg  Faults
-	seen int // requests seen since the faults were set
-	rng  *rand.Rand
+	cfg     Faults
+	seen    int // requests seen since the faults were set
+	changes int // changes seen since the faults were set (LoseFirst)
+	lost    int // replies lost so far (LoseMixed)
+	rng     *rand.Rand
 }
 
 func newFaultState(f Faults) faultState {

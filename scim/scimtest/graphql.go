@@ -91,10 +91,12 @@ func (s *Server) runGraphQL(auth string, op *gqlOperation, parseErr error) (valu
 		if f.spread != "" || f.inline {
 			return nil, http.StatusOK, nil, errors.New("fragments are not supported at the root")
 		}
+		before := s.auditGraphQLBefore(f)
 		v, err := s.resolve(principal, f)
 		if err != nil {
 			return nil, http.StatusOK, nil, err
 		}
+		s.auditGraphQL(principal, f, before, v)
 		values[i] = v
 		changed = changed || slices.Contains(mutations, f.name)
 	}

@@ -189,8 +189,28 @@ type Faults struct {
 	// requests, for example "1" or an HTTP date.
 	RetryAfter string
 
-	// Seed seeds the FailureRate generator.
+	// Seed seeds the FailureRate and LoseRate generator.
 	Seed int64
+
+	// LoseFirst and LoseRate lose the reply of a change after it has been
+	// applied, as a gateway or a network that fails at the wrong moment
+	// does: a SCIM POST, PUT, PATCH or DELETE, or a GraphQL mutation, is
+	// handled as usual and its reply then thrown away (the request log
+	// records the status the client saw, 0 for a closed connection). The
+	// first LoseFirst changes (counted as FailFirst is) lose their reply;
+	// after them each does with chance LoseRate, between 0 and 1. A request
+	// that failed by FailFirst or FailureRate is not applied and is not
+	// counted.
+	LoseFirst int
+	LoseRate  float64
+
+	// LoseStatus is what the client gets instead of a lost reply: 0 closes
+	// the connection without a reply; 502, 503 or 504 answers that status
+	// with an error body, as a gateway whose upstream reply was lost.
+	// LoseMixed alternates between the two, starting with the closed
+	// connection, whatever LoseStatus says.
+	LoseStatus int
+	LoseMixed  bool
 }
 
 // User is a user or service account of the simulated organization, used to

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-wandb/identity/scim"
@@ -41,6 +40,7 @@ type Server struct {
 	rev    int // State.Revision: changes so far
 	faults faultState
 	log    []Request
+	audit  []AuditEntry // see auditlogs.go
 }
 
 // Request is one HTTP request the server received, as Server.Requests
@@ -78,9 +78,20 @@ func Listen(opts Options) (*Server, error) {
 	return newServer(opts)
 }
 
+// TB is the part of testing.TB that Start and Client use; a *testing.T, a
+// *testing.B or any testing.TB is one. scimtest names it itself so that a
+// program built on Listen (examples/simulator, and the examples' built-in
+// simulator) does not link the testing package into its binary.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Start is NewServer for tests: it fails t on invalid options and closes
 // the server when t ends.
-func Start(t testing.TB, opts Options) *Server {
+func Start(t TB, opts Options) *Server {
 	t.Helper()
 	s, err := newServer(opts)
 	if err != nil {
@@ -185,7 +196,7 @@ func (s *Server) Close() { s.ts.Close() }
 // scim.WithRetry). opts must not set credentials; build the client with
 // scim.NewClient for other auth forms. It fails t when the client cannot be
 // built.
-func (s *Server) Client(t testing.TB, opts ...scim.Option) *scim.Client {
+func (s *Server) Client(t TB, opts ...scim.Option) *scim.Client {
 	t.Helper()
 	all := append([]scim.Option{scim.WithBaseURL(s.URL), scim.WithAPIKey(s.APIKey)}, opts...)
 	c, err := scim.NewClient(all...)
@@ -218,6 +229,7 @@ func (s *Server) Reset() error {
 	s.st = st
 	s.faults = newFaultState(s.opts.Faults)
 	s.log = nil
+	s.audit = nil
 	snap := s.changed()
 	s.mu.Unlock()
 	s.notify(snap)
@@ -227,7 +239,8 @@ func (s *Server) Reset() error {
 // statusRecorder remembers the status written, for the request log.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	recorded bool // the request is in the log already
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
@@ -248,7 +261,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	defer func() { s.record(r, body, rec.status, time.Since(start)) }()
+	defer func() {
+		if !rec.recorded {
+			s.record(r, body, rec.status, time.Since(start))
+		}
+	}()
 	if err != nil {
 		writeError(rec, newError(http.StatusRequestEntityTooLarge, "request body too large"))
 		return
@@ -256,11 +273,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(rec, r) {
 		return
 	}
-	if r.URL.Path == "/graphql" {
-		s.serveGraphQL(rec, r, body)
+	if lose, status := s.loseReply(r, body); lose {
+		s.serveLosingReply(rec, r, body, status, start)
 		return
 	}
-	s.serveSCIM(rec, r, body)
+	s.serve(rec, r, body)
+}
+
+// serve routes a request to the GraphQL, audit-log or SCIM handler.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte) {
+	if r.URL.Path == "/graphql" {
+		s.serveGraphQL(w, r, body)
+		return
+	}
+	if s.serveAuditLogs(w, r) {
+		return
+	}
+	s.serveSCIM(w, r, body)
 }
 
 // record logs a request (unless DiscardRequests) and hands it to OnRequest.
@@ -349,10 +378,12 @@ func (s *Server) serveSCIM(w http.ResponseWriter, r *http.Request, body []byte) 
 	// The reply is built under the lock from fresh values, and written
 	// after it is released and OnChange has seen the change.
 	s.mu.Lock()
+	before := s.auditBefore(req, segs[0])
 	rep, err := s.handleSCIM(req, r.Header.Get("Authorization"), handle)
 	var snap *State
 	if err == nil && req.method != http.MethodGet && rep.status < 300 {
 		snap = s.changed()
+		s.auditSCIM(req, segs[0], before, rep)
 	}
 	s.mu.Unlock()
 	s.notify(snap)

@@ -14,6 +14,11 @@ import (
 // State.Format) and reads.
 const StateFormat = 1
 
+// StateKind is what a State says it is (State.Kind, the JSON field "kind"),
+// so that a state file is told apart from other JSON files, such as an
+// organization file of scim/orgsync, by people and programs alike.
+const StateKind = "wandb-simulator-state"
+
 // State is a snapshot of a server's organization: its users and service
 // accounts, teams (members, team roles, pending invites, storage buckets),
 // custom roles and API keys, with every resource's ID, timestamps and ETag
@@ -26,6 +31,10 @@ const StateFormat = 1
 // read back with encoding/json (examples/simulator does so with -state).
 // Request logs, faults and the server's options are not part of it.
 type State struct {
+	// Kind is StateKind, always written first. A server refuses a State of
+	// another kind, and accepts one without (written before the field
+	// existed) for compatibility.
+	Kind string `json:"kind"`
 	// Format is StateFormat; a server refuses any other.
 	Format int `json:"format"`
 	// Flavor is the flavor of the server that took the snapshot; a server
@@ -149,6 +158,7 @@ func (s *Server) State() *State {
 func (s *Server) stateLocked() *State {
 	st := s.st
 	out := &State{
+		Kind:     StateKind,
 		Format:   StateFormat,
 		Flavor:   s.opts.Flavor,
 		Revision: s.rev,
@@ -212,6 +222,9 @@ func exportRecord(r record) Record {
 // has that secret, it is issued to the admin (o.AdminUserName), as seeding
 // does; without such an admin the state is refused.
 func loadStore(in *State, o Options) (*store, error) {
+	if in.Kind != "" && in.Kind != StateKind {
+		return nil, fmt.Errorf("kind %q, want %q: not a simulator state", in.Kind, StateKind)
+	}
 	if in.Format != StateFormat {
 		return nil, fmt.Errorf("state format %d, want %d", in.Format, StateFormat)
 	}

@@ -100,6 +100,9 @@ func TestStateRoundTrip(t *testing.T) {
 			if err := json.Unmarshal([]byte(raw), &loaded); err != nil {
 				t.Fatal(err)
 			}
+			if !strings.HasPrefix(raw, `{"kind":"`+scimtest.StateKind+`",`) {
+				t.Errorf("the state's JSON does not start with its kind: %.60s…", raw)
+			}
 			if loaded.Format != scimtest.StateFormat || loaded.Flavor != flavor || loaded.Revision != 6 || loaded.Counters.Users != 6 ||
 				loaded.Counters.Invites != 1 || len(loaded.APIKeys) != 3 {
 				t.Errorf("state: format %d, flavor %v, revision %d, counters %+v, %d keys; want 1, %v, 6, 6 users and 1 invite, 3 keys",
@@ -182,6 +185,7 @@ func TestStateRejected(t *testing.T) {
 		opts   scimtest.Options
 		want   string
 	}{
+		{name: "other kind", change: func(s *scimtest.State) { s.Kind = "wandb-org" }, want: `kind "wandb-org", want "wandb-simulator-state": not a simulator state`},
 		{name: "other format", change: func(s *scimtest.State) { s.Format = 2 }, want: "state format 2"},
 		{name: "other flavor", opts: scimtest.Options{Flavor: scimtest.MultiTenant}, want: "Dedicated organization, the server is MultiTenant"},
 		{name: "seed data too", opts: scimtest.Options{Users: []scimtest.User{{UserName: "x", Email: "x@x"}}}, want: "exclude each other"},
@@ -229,6 +233,22 @@ func TestStateRejected(t *testing.T) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestStateWithoutKind: a state written before State.Kind existed (no
+// "kind") still loads, and is written back with it.
+func TestStateWithoutKind(t *testing.T) {
+	t.Parallel()
+	st := richOrg(t, scimtest.Dedicated).srv.State()
+	st.Kind = ""
+	srv, err := scimtest.Listen(scimtest.Options{State: st})
+	if err != nil {
+		t.Fatalf("Listen refused a state without kind: %v", err)
+	}
+	defer srv.Close()
+	if got := srv.State().Kind; got != scimtest.StateKind {
+		t.Errorf("Kind = %q, want %q", got, scimtest.StateKind)
 	}
 }
 

@@ -25,10 +25,16 @@ const (
 // has it, so that a script never reads a typo as "changes pending".
 const ExitUsage = ExitFailed
 
+// GoRunNote ends the paragraph on exit statuses: go run itself exits 1
+// whatever status the program ends with, so scripts need the built program.
+const GoRunNote = `Under go run every failure is status 1 (go run's own): for scripts, build the
+program (go build -o bin/ ./examples/...).`
+
 // ExitHelp is the paragraph on exit statuses that ends every -h text.
 const ExitHelp = `Exit status: 0 when everything was done, or there was nothing to do; 1 when
 something failed (a bad command line, an input file, a row, a user, a
-request), after doing what could be done; 3 when interrupted.`
+request), after doing what could be done; 3 when interrupted.
+` + GoRunNote
 
 // ErrPending, returned by a program that planned changes without making
 // them (a plan, a dry run), makes Run exit with ExitPending and print

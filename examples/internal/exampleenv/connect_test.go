@@ -111,8 +111,9 @@ func TestConnectTo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ClearEnv(t)
-			UseServer(t, live)
+			t.Setenv(scim.EnvBaseURL, live.URL)
+			t.Setenv(scim.EnvAPIKey, live.APIKey)
+			t.Setenv(scim.EnvUsername, "")
 			d, err := ParseDeploymentFlag(tt.flag)
 			if tt.wantUsage != "" {
 				if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), tt.wantUsage) {

@@ -17,8 +17,20 @@ var ErrExists = errors.New("file exists")
 // crash) sees the old file or the new one, never half of either. An
 // existing path is replaced only when force is set (the programs' -force);
 // otherwise WriteFile fails with an error matching ErrExists that names the
-// path and the flag, and writes nothing.
+// path and the flag, and writes nothing. The file is readable by everyone
+// (mode 0644).
 func WriteFile(path string, data []byte, force bool) error {
+	return writeFile(path, data, force, 0o644)
+}
+
+// WritePrivateFile is WriteFile for a file that holds secrets, such as the
+// simulator's state with its API keys: only its owner may read it (mode
+// 0600).
+func WritePrivateFile(path string, data []byte, force bool) error {
+	return writeFile(path, data, force, 0o600)
+}
+
+func writeFile(path string, data []byte, force bool, perm os.FileMode) error {
 	if path == "" {
 		return errors.New("no file name given")
 	}
@@ -52,7 +64,7 @@ func WriteFile(path string, data []byte, force bool) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Chmod(name, 0o644); err != nil {
+	if err := os.Chmod(name, perm); err != nil {
 		return err
 	}
 	if !force {

@@ -72,3 +72,28 @@ func TestWriteFileLeavesNoTemporary(t *testing.T) {
 		t.Errorf("the directory holds %q, want only plan.json", names)
 	}
 }
+
+// TestWriteFileModes: WriteFile's files are readable by everyone,
+// WritePrivateFile's by their owner only, whether new or replaced.
+func TestWriteFileModes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		write func(string, []byte, bool) error
+		want  os.FileMode
+	}{
+		{"public.json", WriteFile, 0o644},
+		{"private.json", WritePrivateFile, 0o600},
+	} {
+		path := filepath.Join(dir, tt.name)
+		for _, force := range []bool{false, true} {
+			if err := tt.write(path, []byte("x"), force); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.want {
+				t.Errorf("%s (force %t): %v, %v; want mode %v", tt.name, force, fi, err, tt.want)
+			}
+		}
+	}
+}

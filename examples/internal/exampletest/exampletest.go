@@ -1,4 +1,8 @@
-package exampleenv
+// Package exampletest holds the test helpers of the example programs: runs
+// on the simulator, runs through exampleenv.Run, and checks of -h texts and
+// usage errors. It is imported by tests only, so that the programs' binaries
+// do not link the testing package.
+package exampletest
 
 import (
 	"bytes"
@@ -7,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/scim"
 	"github.com/go-wandb/identity/scim/scimtest"
 )
@@ -43,7 +48,7 @@ func RunSimulated(t testing.TB, run func(ctx context.Context, w io.Writer) error
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	s := out.String()
-	if !strings.HasPrefix(s, SimulatorBanner+" (use -live") {
+	if !strings.HasPrefix(s, exampleenv.SimulatorBanner+" (use -live") {
 		t.Errorf("output should start with the simulator's line:\n%s", s)
 	}
 	return s
@@ -60,7 +65,7 @@ type Result struct {
 func RunMain(t testing.TB, name string, args []string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error) Result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), name, args, &stdout, &stderr, main)
+	code := exampleenv.Run(context.Background(), name, args, &stdout, &stderr, main)
 	return Result{Code: code, Stdout: stdout.String(), Stderr: stderr.String()}
 }
 
@@ -81,7 +86,7 @@ func CheckHelpExit(t *testing.T, name string, main func(ctx context.Context, arg
 func checkHelp(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, want ...string) {
 	t.Helper()
 	r := RunMain(t, name, []string{"-h"}, main)
-	if r.Code != ExitOK || r.Stderr != "" {
+	if r.Code != exampleenv.ExitOK || r.Stderr != "" {
 		t.Errorf("-h: exit %d, stderr %q; want 0 and nothing", r.Code, r.Stderr)
 	}
 	parts := append([]string{"Usage: go run ./examples/" + name, "\nFlags:\n", "\nEnvironment:", "\nExample:\n  go run ./examples/" + name,
@@ -94,11 +99,11 @@ func checkHelp(t *testing.T, name string, main func(ctx context.Context, args []
 }
 
 // CheckUsageError runs main with args and checks that it is a usage error
-// (exit status 1, ExitUsage) whose message contains want, and that nothing was
+// (exit status 1, exampleenv.ExitUsage) whose message contains want, and that nothing was
 // written to stdout.
 func CheckUsageError(t *testing.T, name string, main func(ctx context.Context, args []string, stdout, stderr io.Writer) error, args []string, want string) {
 	t.Helper()
-	CheckUsageErrorExit(t, name, main, args, want, ExitUsage)
+	CheckUsageErrorExit(t, name, main, args, want, exampleenv.ExitUsage)
 }
 
 // CheckUsageErrorExit is CheckUsageError for a program whose bad command

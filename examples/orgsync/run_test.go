@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/scimtest"
 	"github.com/go-wandb/identity/teams"
@@ -18,8 +20,9 @@ import (
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelpExit(t, "sync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
-		`"membership": "exact"`, "\n2 when changes are pending", "1 when something failed (the command line,")
+	exampletest.CheckHelpExit(t, "orgsync", command, "-max-removals value\n", "-prune\n", "-plan file\n", "-export file\n",
+		`"membership": "exact"`, "-deployment string\n", "-auto-approve\n", "-force\n",
+		"2 when changes are pending", "1 when something failed\n(the command line,", "3 when interrupted", "go run reports every failure as 1")
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -34,22 +37,26 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-plan", "p.json", "-file", "org.json"}, "-plan uses a saved plan"},
 		{[]string{"-max-removals", "ten"}, `invalid removal budget "ten"`},
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
+		{[]string{"-max-removals", "NaN%"}, `invalid removal budget "NaN%"`},
+		{[]string{"-max-removals", "Inf%"}, `invalid removal budget "Inf%"`},
+		{[]string{"-max-removals", "-1%"}, `invalid removal budget "-1%"`},
+		{[]string{"-deployment", "cloud"}, `-deployment "cloud": want multi-tenant, dedicated or self-managed`},
 		{[]string{"org.json"}, "unexpected arguments"},
 	} {
-		exampleenv.CheckUsageErrorExit(t, "sync", command, tt.args, tt.want, exampleenv.ExitFailed)
+		exampletest.CheckUsageErrorExit(t, "orgsync", command, tt.args, tt.want, exampleenv.ExitFailed)
 	}
 }
 
 // TestSimulatorMode runs the sample on the built-in simulator: a plan with
 // every kind of change, and exit status 2.
 func TestSimulatorMode(t *testing.T) {
-	exampleenv.ClearEnv(t)
-	r := exampleenv.RunMain(t, "sync", nil, command)
+	exampletest.ClearEnv(t)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if r.Code != exampleenv.ExitPending || r.Stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	want := `Using the built-in W&B simulator (use -live for a real W&B).
-Read examples/sync/org.json (the built-in sample): 3 users, 2 teams, 1 role.
+Read examples/orgsync/org.json (the built-in sample): 3 users, 2 teams, 1 role.
   ~ role run-operator: description "Members who may also stop runs" → "Members who may also stop and delete runs", permissions +run:delete
   ~ user ada: displayName "Ada" → "Ada Lovelace", weaveRole full → viewer
   + user alan: email alan@example.com, organizationRole run-operator, modelsSeat viewer
@@ -64,7 +71,7 @@ Changes are pending: run again with -apply to make them.
 	if r.Stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", r.Stdout, want)
 	}
-	r = exampleenv.RunMain(t, "sync", []string{"-apply"}, command)
+	r = exampletest.RunMain(t, "orgsync", []string{"-apply", "-auto-approve"}, command)
 	if r.Code != exampleenv.ExitOK || !strings.HasSuffix(r.Stdout, "Applying 8 changes:\n"+indented(want, 2, 10)+"Applied 8 changes.\n") {
 		t.Errorf("-apply: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -90,7 +97,7 @@ func newLive(t *testing.T) *live {
 			{UserName: "ci-bot", AccountType: scimtest.AccountOrgService}},
 		Teams: []scimtest.Team{{Name: "ml-platform", Members: []string{"carol", "ci-bot"}}},
 	})
-	exampleenv.UseServer(t, srv)
+	exampletest.UseServer(t, srv)
 	return &live{t: t, srv: srv, dir: t.TempDir()}
 }
 
@@ -104,11 +111,11 @@ func (l *live) file(name, content string) string {
 	return p
 }
 
-// run runs sync -live with args and checks the exit status and that stdout
+// run runs orgsync -live with args and checks the exit status and that stdout
 // and stderr contain the wanted texts.
-func (l *live) run(code int, args []string, stdout, stderr []string) exampleenv.Result {
+func (l *live) run(code int, args []string, stdout, stderr []string) exampletest.Result {
 	l.t.Helper()
-	r := exampleenv.RunMain(l.t, "sync", append([]string{"-live"}, args...), command)
+	r := exampletest.RunMain(l.t, "orgsync", append([]string{"-live"}, args...), command)
 	if r.Code != code {
 		l.t.Errorf("%q: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.Code, code, r.Stdout, r.Stderr)
 	}
@@ -153,7 +160,7 @@ func TestPlanApplyPlan(t *testing.T) {
 		"Plan: 2 to create, 0 to update, 0 to deactivate, 2 members to add, 1 to remove, 1 team role to change.\n",
 		"Changes are pending: run again with -apply to make them.\n",
 	}, nil)
-	r := l.run(0, []string{"-file", org, "-apply", "-json"}, []string{`"status": "applied"`}, []string{"Applying 4 changes:"})
+	r := l.run(0, []string{"-file", org, "-apply", "-auto-approve", "-json"}, []string{`"status": "applied"`}, []string{"Applying 4 changes:"})
 	var report struct {
 		Results []struct{ Change, Status string }
 	}
@@ -167,7 +174,7 @@ func TestPlanApplyPlan(t *testing.T) {
 	l.run(0, []string{"-file", org}, []string{"No changes: the organization matches the file.\n"}, nil)
 	r = l.run(0, []string{"-file", org, "-json"}, nil, []string{"Using W&B at "})
 	var p orgsync.Plan
-	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil || !p.Empty() || p.Format != 1 {
+	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil || !p.Empty() || p.Format != orgsync.FormatVersion {
 		t.Errorf("-json: %v, %+v\n%s", err, p, r.Stdout)
 	}
 }
@@ -194,15 +201,15 @@ func TestSavedPlan(t *testing.T) {
 	l.run(1, []string{"-apply", "-plan", saved}, []string{
 		"~ user bob: modelsSeat full → viewer: FAILED: users.Patch: ",
 		"412 Precondition Failed",
-		"  ~ user carol: weaveRole full → none\nApplied 1 of 2 changes: 1 failed, 0 not attempted.\n",
-	}, []string{"sync: 1 of 2 changes failed, 0 not attempted\n"})
+		"  ~ user carol: weaveRole full → none\nApplied 1 of 2 changes: 1 failed.\n",
+	}, []string{"orgsync: Applied 1 of 2 changes: 1 failed. First: ~ user bob: modelsSeat full → viewer: FAILED: "})
 	if u, _ := l.srv.User("bob"); u.ModelsSeat != "full" {
 		t.Errorf("bob's seat changed: %+v", u)
 	}
 	if u, _ := l.srv.User("carol"); u.WeaveRole != "none" {
 		t.Errorf("carol's weave role: %+v", u)
 	}
-	bad := l.file("bad-plan.json", `{"format": 1, "userz": []}`)
+	bad := l.file("bad-plan.json", `{"format": 2, "userz": []}`)
 	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:15: unknown field "userz"`})
 }
 
@@ -236,14 +243,14 @@ func TestRemovalBudget(t *testing.T) {
 	org := l.file("org.json", `{"users": [{"userName": "bob"}], "teams": [{"name": "ml-platform", "members": []}]}`)
 	l.run(2, []string{"-file", org, "-prune"}, []string{"- user carol: deactivate (not in the file)\n",
 		"Note: -apply would refuse this plan: it removes 2, and -max-removals 10% allows 1.\n"}, nil)
-	l.run(1, []string{"-file", org, "-prune", "-apply"}, nil, []string{
-		"sync: the plan removes 2, more than -max-removals 10% allows (1 of the 1 users and members the file lists); nothing was applied.",
+	l.run(1, []string{"-file", org, "-prune", "-apply", "-auto-approve"}, nil, []string{
+		"orgsync: the plan removes 2, more than -max-removals 10% allows (1 of the 1 users and members the file lists); nothing was applied.",
 		"\n  deactivate user carol\n  remove carol from team ml-platform\n",
 	})
 	if n := l.writes(); n != 0 {
 		t.Errorf("%d changes sent", n)
 	}
-	l.run(0, []string{"-file", org, "-prune", "-apply", "-max-removals", "2"}, []string{"Applied 2 changes.\n"}, nil)
+	l.run(0, []string{"-file", org, "-prune", "-apply", "-auto-approve", "-max-removals", "2"}, []string{"Applied 2 changes.\n"}, nil)
 	if u, _ := l.srv.User("carol"); !u.Inactive {
 		t.Errorf("carol = %+v", u)
 	}
@@ -256,7 +263,7 @@ func TestBadFile(t *testing.T) {
 	bad := l.file("bad.json", `{"users": [{"userName": "ada", "emial": "a@b.c"}, {"userName": "ADA", "modelsSeat": "gold"}],
   "teams": [{"name": "ml", "members": [{"userName": "zed", "role": " "}]}]}`)
 	l.run(1, []string{"-file", bad}, nil, []string{
-		"sync: " + bad + ": 4 problems, nothing was read or changed:\n" +
+		"orgsync: " + bad + ": 4 problems, nothing was read or changed:\n" +
 			"  users[0].emial: unknown key \"emial\" (did you mean \"email\"?)\n" +
 			"  users[1].userName: userName \"ADA\" is also at users[0].userName\n" +
 			"  users[1].modelsSeat: \"gold\" is not a seat (want full, viewer or none)\n" +
@@ -278,7 +285,7 @@ func TestBadFile(t *testing.T) {
 // TestReadme checks that the README's organization-as-code section shows
 // this program's sample file and the plan it prints on the simulator.
 func TestReadme(t *testing.T) {
-	exampleenv.ClearEnv(t)
+	exampletest.ClearEnv(t)
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -294,8 +301,32 @@ func TestReadme(t *testing.T) {
 	}
 	_, plan, _ := strings.Cut(section, "On the simulator, the sample plans:\n\n```\n")
 	plan, _, _ = strings.Cut(plan, "```")
-	r := exampleenv.RunMain(t, "sync", nil, command)
+	r := exampletest.RunMain(t, "orgsync", nil, command)
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
+	}
+	for _, want := range []string{"go build -o bin/ ./examples/orgsync", "`go run` reports every failure as exit status 1"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the README's section lacks %q", want)
+		}
+	}
+	// Every command the section shows, the CI snippet's included, is one
+	// the built program accepts.
+	section, _, _ = strings.Cut(section, "\n## ")
+	commands := 0
+	for _, line := range strings.Split(section, "\n") {
+		args, ok := strings.CutPrefix(strings.TrimSpace(line), "bin/orgsync")
+		if !ok {
+			continue
+		}
+		args, _, _ = strings.Cut(args, " #")
+		args, _, _ = strings.Cut(args, "||")
+		commands++
+		if _, err := parse(strings.Fields(args), io.Discard); err != nil {
+			t.Errorf("README: %q: %v", line, err)
+		}
+	}
+	if commands < 8 {
+		t.Errorf("the README's section shows %d commands of bin/orgsync, want the walk-through and CI's", commands)
 	}
 }
