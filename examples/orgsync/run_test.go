@@ -209,8 +209,8 @@ func TestSavedPlan(t *testing.T) {
 	if u, _ := l.srv.User("carol"); u.WeaveRole != "none" {
 		t.Errorf("carol's weave role: %+v", u)
 	}
-	bad := l.file("bad-plan.json", `{"format": 2, "userz": []}`)
-	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:15: unknown field "userz"`})
+	bad := l.file("bad-plan.json", `{"format_version": 2, "userz": []}`)
+	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:23: unknown field "userz"`})
 }
 
 // TestExportThenPlan exports the organization and plans the export with

@@ -420,7 +420,7 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 	}
 	if len(dropped) > 0 {
 		return &partialError{msg: fmt.Sprintf("not set in %s, since the team, role or membership change it needs failed",
-			strings.Join(dropped, ", "))}
+			strings.Join(dropped, ", ")), notMade: dropped}
 	}
 	return nil
 }
@@ -431,6 +431,9 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 type partialError struct {
 	msg string
 	err error
+	// notMade names, for a change of several parts (a team's members, a
+	// user's team roles), the parts not made: userNames or team names.
+	notMade []string
 }
 
 func (e *partialError) Error() string {

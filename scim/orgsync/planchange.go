@@ -74,32 +74,48 @@ func (p *Plan) Changes() []Change {
 		out = append(out, userChange(u))
 	}
 	for _, t := range p.Teams {
-		out = append(out, Change{Address: "team." + t.Name, Kind: KindTeam, Action: string(Create), Name: t.Name,
-			After: map[string]any{"name": t.Name}, Reason: ReasonMissing, Applicable: true})
+		out = append(out, teamChange(t))
 	}
 	for _, m := range p.Memberships {
-		for _, u := range m.Add {
-			out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "add",
-				Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID, After: map[string]any{"team": m.Team, "userName": u.UserName},
-				Reason: ReasonDiffers, Applicable: true})
-		}
-		for _, u := range m.Remove {
-			out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "remove",
-				Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID, Before: map[string]any{"team": m.Team, "userName": u.UserName},
-				Reason: ReasonDiffers, Applicable: true})
-		}
+		out = append(out, memberChanges(m)...)
 	}
 	for _, t := range p.TeamRoles {
-		for _, r := range t.Roles {
-			out = append(out, Change{Address: teamRoleAddress(t.UserName, r.Team), Kind: KindTeamRole, Action: string(Update),
-				Name: t.UserName, ID: t.UserID, Version: t.Version, Before: map[string]any{"role": r.From}, After: map[string]any{"role": r.To},
-				Reason: ReasonDiffers, Applicable: true})
-		}
+		out = append(out, teamRoleChanges(t)...)
 	}
 	for _, s := range p.Skipped {
 		out = append(out, Change{Address: "user." + s.UserName, Kind: KindUser, Action: skippedAction(s.Change),
 			Name: s.UserName, Before: map[string]any{}, After: map[string]any{"change": s.Change},
 			Reason: ReasonDiffers, Applicable: false, NotApplicable: s.Reason})
+	}
+	return out
+}
+
+func teamChange(t TeamChange) Change {
+	return Change{Address: "team." + t.Name, Kind: KindTeam, Action: string(Create), Name: t.Name,
+		After: map[string]any{"name": t.Name}, Reason: ReasonMissing, Applicable: true}
+}
+
+func memberChanges(m MembershipChange) []Change {
+	var out []Change
+	for _, u := range m.Add {
+		out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "add",
+			Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID,
+			After: map[string]any{"team": m.Team, "userName": u.UserName}, Reason: ReasonDiffers, Applicable: true})
+	}
+	for _, u := range m.Remove {
+		out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "remove",
+			Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID,
+			Before: map[string]any{"team": m.Team, "userName": u.UserName}, Reason: ReasonDiffers, Applicable: true})
+	}
+	return out
+}
+
+func teamRoleChanges(t TeamRoleChange) []Change {
+	var out []Change
+	for _, r := range t.Roles {
+		out = append(out, Change{Address: teamRoleAddress(t.UserName, r.Team), Kind: KindTeamRole, Action: string(Update),
+			Name: t.UserName, ID: t.UserID, Version: t.Version, Before: map[string]any{"role": r.From},
+			After: map[string]any{"role": r.To}, Reason: ReasonDiffers, Applicable: true})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package orgsync
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,7 +12,9 @@ import (
 // spirit, one change per resource and kind.
 type planJSON struct {
 	FormatVersion int                       `json:"format_version"`
-	MultiTenant   bool                      `json:"multi_tenant"`
+	Target        Target                    `json:"target"`
+	InputDigest   string                    `json:"input_digest"`
+	Complete      bool                      `json:"complete"`
 	Prune         bool                      `json:"prune"`
 	Managed       int                       `json:"managed"`
 	Summary       map[string]map[string]int `json:"summary"`
@@ -19,13 +22,14 @@ type planJSON struct {
 	Changes       []Change                  `json:"changes"`
 }
 
-// MarshalJSON writes the plan as its JSON form: format_version, prune,
-// managed, summary (counts per kind and action), warnings, and changes,
+// MarshalJSON writes the plan as its JSON form: format_version, target,
+// input_digest, complete, prune, managed, summary (counts per kind and
+// action), warnings, and changes,
 // each with its address, action, before and after, reason and whether it
 // is applicable. It is the form a plan is saved in and reviewed in; Apply
 // applies exactly what it says.
 func (p *Plan) MarshalJSON() ([]byte, error) {
-	out := planJSON{FormatVersion: FormatVersion, MultiTenant: p.MultiTenant, Prune: p.Prune, Managed: p.Managed,
+	out := planJSON{FormatVersion: p.Format, Target: p.Target, InputDigest: p.InputDigest, Complete: p.Complete, Prune: p.Prune, Managed: p.Managed,
 		Summary: p.summary(), Warnings: nonNil(p.Warnings), Changes: nonNil(p.Changes())}
 	return json.Marshal(out)
 }
@@ -52,19 +56,20 @@ func (p *Plan) summary() map[string]map[string]int {
 // error naming it.
 func (p *Plan) UnmarshalJSON(data []byte) error {
 	var in planJSON
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return fmt.Errorf("orgsync: reading a plan: %w", err)
+		return err // encoding/json's own error, which says where
 	}
 	if in.FormatVersion != FormatVersion {
-		return fmt.Errorf("orgsync: the plan has format_version %d; this version reads format %d", in.FormatVersion, FormatVersion)
+		return fmt.Errorf("orgsync: the plan has format_version %d; this version reads format %d (plan again)", in.FormatVersion, FormatVersion)
 	}
 	q, err := planFromChanges(in.Changes)
 	if err != nil {
 		return err
 	}
-	q.Format, q.MultiTenant, q.Prune, q.Managed, q.Warnings = FormatVersion, in.MultiTenant, in.Prune, in.Managed, in.Warnings
+	q.Format, q.Target, q.InputDigest, q.Complete = in.FormatVersion, in.Target, in.InputDigest, in.Complete
+	q.Prune, q.Managed, q.Warnings = in.Prune, in.Managed, in.Warnings
 	sortPlan(q)
 	*p = *q
 	return nil
