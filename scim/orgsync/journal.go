@@ -35,6 +35,9 @@ const (
 // change, which an undo sends as If-Match.
 type JournalEntry struct {
 	Time time.Time `json:"time"`
+	// Target is the organization the change was made in: an undo is
+	// refused anywhere else.
+	Target Target `json:"target"`
 	Change
 	Outcome Outcome `json:"outcome"`
 	Error   string  `json:"error,omitempty"`

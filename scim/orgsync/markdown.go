@@ -109,12 +109,11 @@ func writeTable(b *strings.Builder, title string, rows []Change, limit int) {
 	}
 	header := "| address | action | before | after | reason |\n|---|---|---|---|---|\n"
 	row := func(c Change) {
-		reason := c.Reason
+		before, after, reason := fieldsCell(c.Before), fieldsCell(c.After), c.Reason
 		if !c.Applicable {
-			reason = c.NotApplicable
+			after, reason = cell(c.Description), c.NotApplicable
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Address, "`", "'"), c.Action,
-			fieldsCell(c.Before), fieldsCell(c.After), cell(reason))
+		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Address, "`", "'"), c.Action, before, after, cell(reason))
 	}
 	b.WriteString(header)
 	for _, c := range shown[:min(len(shown), foldAfter)] {

@@ -38,6 +38,9 @@ type Change struct {
 	// protected account).
 	Applicable    bool   `json:"applicable"`
 	NotApplicable string `json:"not_applicable,omitempty"`
+	// Description says, for a change that is not applicable, what it would
+	// have changed (its Before and After are then null).
+	Description string `json:"description,omitempty"`
 	// Desired, for a role update, is the whole role as the file defines it
 	// (description, inheritedFrom, permissions): Apply sends it whole (PUT)
 	// when the description or inheritedFrom changes.
@@ -84,8 +87,7 @@ func (p *Plan) Changes() []Change {
 	}
 	for _, s := range p.Skipped {
 		out = append(out, Change{Address: "user." + s.UserName, Kind: KindUser, Action: skippedAction(s.Change),
-			Name: s.UserName, Before: map[string]any{}, After: map[string]any{"change": s.Change},
-			Reason: ReasonDiffers, Applicable: false, NotApplicable: s.Reason})
+			Name: s.UserName, Description: s.Change, Reason: ReasonDiffers, Applicable: false, NotApplicable: s.Reason})
 	}
 	return out
 }

@@ -86,7 +86,7 @@ func planFromChanges(changes []Change) (*Plan, error) {
 			return fmt.Errorf("orgsync: reading a plan: changes[%d] (%s): %s", i, c.Address, fmt.Sprintf(format, args...))
 		}
 		if !c.Applicable {
-			p.Skipped = append(p.Skipped, Skipped{UserName: c.Name, Change: str(c.After, "change"), Reason: c.NotApplicable})
+			p.Skipped = append(p.Skipped, Skipped{UserName: c.Name, Change: c.Description, Reason: c.NotApplicable})
 			continue
 		}
 		switch c.Kind {

@@ -43,7 +43,7 @@ func (a *applier) record(index int, res Result, err error) {
 	partial := errors.As(err, &pe)
 	now := time.Now().UTC()
 	for _, c := range a.changes[index] {
-		e := JournalEntry{Time: now, Change: c, Outcome: outcomeOf(res.Status)}
+		e := JournalEntry{Time: now, Target: a.p.Target, Change: c, Outcome: outcomeOf(res.Status)}
 		if res.Err != nil {
 			e.Error = res.Err.Error()
 		}

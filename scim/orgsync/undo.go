@@ -30,6 +30,16 @@ type Undo struct {
 func PlanUndo(entries []JournalEntry) (*Undo, error) {
 	u := &Undo{}
 	var inverse []Change
+	var target Target
+	for i, e := range entries {
+		switch {
+		case i == 0:
+			target = e.Target
+		case e.Target != target:
+			return nil, fmt.Errorf("orgsync: undo: journal entry %d was made for %s, entry 1 for %s: undo one organization's journal at a time",
+				i+1, e.Target, target)
+		}
+	}
 	seen := map[string]bool{}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
@@ -59,7 +69,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("orgsync: undo: %w", err)
 	}
-	p.Format = FormatVersion
+	p.Format, p.Target, p.Complete = FormatVersion, target, true
 	p.Managed = len(inverse)
 	sortPlan(p)
 	u.Plan = p
