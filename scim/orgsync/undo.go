@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // Undo is the plan that reverses the applied changes of a journal, and what
@@ -19,18 +20,48 @@ type Undo struct {
 	Kept []string
 }
 
-// PlanUndo plans the inverse of the changes a journal records as applied,
-// newest first: a deactivated user is reactivated and a reactivated one
+// PlanUndo plans the inverse of the changes a journal records as applied: a deactivated user is reactivated and a reactivated one
 // deactivated; a created user is deactivated, never deleted; added members
 // are removed and removed ones added back; team roles, organization roles,
 // seats, weave roles and a role's description and permissions get their
 // earlier values. Failed, unknown and not-attempted changes are left out
 // (an unknown one is for the next plan to show). The plan is like any
-// other: print it, check its budget, confirm it, Apply it.
+// other: print it, check its budget, confirm it, Apply it. Each inverse
+// change is conditional on the version the journal recorded after the last
+// change to its resource; where the journal cannot know it (a membership
+// change moved a user's version), Apply reads the resource and refuses it
+// when it no longer holds what the journal left.
 func PlanUndo(entries []JournalEntry) (*Undo, error) {
 	u := &Undo{}
 	var inverse []Change
 	var target Target
+	// The version each resource has after the journal: that of its last
+	// applied change, unknown ("") when a later change moved it unseen (a
+	// membership change moves its users' versions) or recorded none. An
+	// inverse change with no version is checked by reading the resource.
+	latest := map[string]string{}
+	// Memberships the journal added: a team role of a member the undo
+	// removes again is not restored.
+	added := map[string]bool{}
+	for _, e := range entries {
+		if e.Outcome != OutcomeApplied {
+			continue
+		}
+		switch e.Kind {
+		case KindMember:
+			if e.UserID != "" {
+				latest[e.UserID] = ""
+			}
+			if e.Action == "add" {
+				added[strings.ToLower(e.Address)] = true
+			}
+		case KindTeam:
+		default:
+			if e.ID != "" {
+				latest[e.ID] = e.VersionAfter
+			}
+		}
+	}
 	for i, e := range entries {
 		switch {
 		case i == 0:
@@ -53,9 +84,19 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 			continue
 		}
 		seen[e.Address] = true
+		if e.Kind == KindTeamRole {
+			team := strings.TrimPrefix(e.Address, teamRoleAddress(e.Name, ""))
+			if added[strings.ToLower(memberAddress(team, e.Name))] {
+				u.Kept = append(u.Kept, fmt.Sprintf("%s: the undo removes %s from team %s again", e.Address, e.Name, team))
+				continue
+			}
+		}
 		c, kept, err := invert(e)
 		if err != nil {
 			return nil, fmt.Errorf("orgsync: undo: journal entry %d (%s): %w", i+1, e.Address, err)
+		}
+		if e.Kind != KindMember && e.Kind != KindTeam {
+			c.Version = latest[e.ID]
 		}
 		if kept != "" {
 			u.Kept = append(u.Kept, e.Address+": "+kept)
@@ -78,7 +119,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 
 // invert returns the change that reverses e, or why it is kept.
 func invert(e JournalEntry) (Change, string, error) {
-	c := Change{Address: e.Address, Kind: e.Kind, Name: e.Name, ID: e.ID, Version: e.VersionAfter, UserID: e.UserID,
+	c := Change{Address: e.Address, Kind: e.Kind, Name: e.Name, ID: e.ID, UserID: e.UserID,
 		Before: clone(e.After), After: clone(e.Before), Reason: ReasonUndo, Applicable: true}
 	if c.ID == "" && e.Kind != KindMember {
 		return c, "", fmt.Errorf("no id recorded")

@@ -57,11 +57,13 @@ func TestPlanUndo(t *testing.T) {
 	if r := u.Plan.Roles[0]; r.ID != "r1" || r.Version != `W/"2"` || r.Description != "old" || r.InheritedFrom != "viewer" {
 		t.Errorf("role undo %+v", r)
 	}
-	if m := u.Plan.Memberships[0]; m.TeamID != "g1" || m.Version != `W/"4"` || m.Add[0].ID != "u3" || m.Remove[0].ID != "u9" {
+	// A membership's version is read at apply time (the journal records
+	// none), and so is alan's, whom the membership change moved unseen.
+	if m := u.Plan.Memberships[0]; m.TeamID != "g1" || m.Version != "" || m.Add[0].ID != "u3" || m.Remove[0].ID != "u9" {
 		t.Errorf("membership undo %+v", m)
 	}
 	for _, c := range u.Plan.Users {
-		if c.UserName == "alan" && (c.ID != "u9" || c.Version != `W/"1"`) || c.UserName == "bob" && (c.ID != "u2" || c.Version != `W/"5"`) {
+		if c.UserName == "alan" && (c.ID != "u9" || c.Version != "") || c.UserName == "bob" && (c.ID != "u2" || c.Version != `W/"5"`) {
 			t.Errorf("user undo %+v", c)
 		}
 	}
