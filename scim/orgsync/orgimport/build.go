@@ -99,7 +99,7 @@ func (im *importer) effective(g *group, visiting map[*group]bool) map[int]string
 	for _, mb := range g.members {
 		i, _, _ := im.resolve(mb)
 		if i >= 0 {
-			users[i] = higherRole(users[i], mb.role)
+			addRole(users, i, mb.role)
 		}
 	}
 	for _, n := range g.nested {
@@ -109,7 +109,7 @@ func (im *importer) effective(g *group, visiting map[*group]bool) map[int]string
 		}
 		im.sum.FlattenedGroups++
 		for i, role := range im.effective(nested, visiting) {
-			users[i] = higherRole(users[i], role)
+			addRole(users, i, role)
 		}
 	}
 	delete(visiting, g)
@@ -131,6 +131,14 @@ func (im *importer) nestedGroup(n member) *group {
 		}
 	}
 	return nil
+}
+
+// addRole records user i with role, keeping the higher of two.
+func addRole(users map[int]string, i int, role string) {
+	if old, ok := users[i]; ok {
+		role = higherRole(old, role)
+	}
+	users[i] = role
 }
 
 // higherRole returns the higher of two team roles: admin, then a custom

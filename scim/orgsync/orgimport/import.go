@@ -458,13 +458,5 @@ func (im *importer) readMembers(s Source) {
 }
 
 func lookupFold(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	for mk, v := range m {
-		if strings.EqualFold(mk, k) {
-			return v
-		}
-	}
-	return ""
+	return m[strings.ToLower(strings.TrimSpace(k))]
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -177,6 +178,7 @@ func DecodeMapping(name string, data []byte, p Preset) (*Mapping, error) {
 	if err != nil {
 		return nil, err
 	}
+	presetActive, presetRoles := maps.Clone(m.Active), maps.Clone(m.Groups.Roles)
 	var ps problems
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -195,10 +197,37 @@ func DecodeMapping(name string, data []byte, p Preset) (*Mapping, error) {
 		ps.add(Location{File: name}, "the file holds more than one JSON value")
 		return nil, ps.err(nil)
 	}
+	// The file's value maps are merged into the preset's, keys compared
+	// ignoring case, the file's entries winning.
+	var over struct {
+		Active map[string]bool `json:"active"`
+		Groups struct {
+			Roles map[string]string `json:"roles"`
+		} `json:"groups"`
+	}
+	json.Unmarshal(data, &over) // decoded above: cannot fail
+	m.Active = mergeFold(presetActive, over.Active)
+	m.Groups.Roles = mergeFold(presetRoles, over.Groups.Roles)
 	if err := m.compile(name); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// mergeFold returns base with the entries of over, keys lower-cased and
+// trimmed.
+func mergeFold[V any](base, over map[string]V) map[string]V {
+	if base == nil && over == nil {
+		return nil
+	}
+	out := make(map[string]V, len(base)+len(over))
+	for k, v := range base {
+		out[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	for k, v := range over {
+		out[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	return out
 }
 
 // compile checks m and compiles its patterns; name locates the problems.
@@ -212,6 +241,8 @@ func (m *Mapping) compile(name string) error {
 		}
 		return re
 	}
+	m.Active = mergeFold(m.Active, nil)
+	m.Groups.Roles = mergeFold(m.Groups.Roles, nil)
 	if len(m.Users.Email) == 0 {
 		ps.add(at("users.email"), "required: the column or field with the email")
 	}
