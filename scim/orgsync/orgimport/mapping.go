@@ -186,6 +186,7 @@ func DecodeMapping(name string, data []byte, p Preset) (*Mapping, error) {
 		at := jsonErrorAt(name, data, dec, err)
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
+			at.Line = 1 + bytes.Count(data[:min(max(te.Offset, 0), int64(len(data)))], []byte("\n"))
 			at.Path = te.Field
 			ps.add(at, "want %s, not a JSON %s", te.Type, te.Value)
 		} else {

@@ -16,9 +16,11 @@ type Location struct {
 	Path string `json:"path,omitempty"` // JSON: such as "value[3]" or "[1].profile.email"
 }
 
-// String returns "file:line", "file: path" or "file".
+// String returns "file:line", "file: path", "file:line: path" or "file".
 func (l Location) String() string {
 	switch {
+	case l.Line > 0 && l.Path != "":
+		return l.File + ":" + strconv.Itoa(l.Line) + ": " + l.Path
 	case l.Line > 0:
 		return l.File + ":" + strconv.Itoa(l.Line)
 	case l.Path != "":
