@@ -32,6 +32,9 @@ func (m *Mapping) teamFor(group string) teamOf {
 		if idx == nil {
 			continue
 		}
+		if r.NoTeam {
+			return teamOf{}
+		}
 		name := group
 		if r.Team != "" {
 			name = strings.TrimSpace(string(r.re.ExpandString(nil, r.Team, group, idx)))
@@ -189,7 +192,7 @@ func (im *importer) build() *orgsync.File {
 			im.users[i].groups = append(im.users[i].groups, g.name)
 		}
 		if t.name == "" {
-			im.sum.UnmatchedGroups++
+			im.sum.NoTeamGroups++
 			continue
 		}
 		acc := teams[strings.ToLower(t.name)]

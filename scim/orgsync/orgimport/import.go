@@ -51,7 +51,7 @@ type Summary struct {
 
 	IgnoredUsers    int // users left out by ignoreUsers
 	IgnoredGroups   int // groups left out by ignoreGroups
-	UnmatchedGroups int // groups no team rule matched (otherGroups "ignore")
+	NoTeamGroups    int // groups that make no team: a rule's noTeam, or no rule matches and otherGroups is "ignore"
 	NonUserMembers  int // members that are not users: nested groups, devices…
 	FlattenedGroups int // of them, nested groups whose members are among the inputs, flattened
 	InactiveMembers int // memberships of inactive users, left out of teams
@@ -72,8 +72,8 @@ func (s Summary) String() string {
 	if s.IgnoredGroups > 0 {
 		left = append(left, count(s.IgnoredGroups, "group", "groups")+" by ignoreGroups")
 	}
-	if s.UnmatchedGroups > 0 {
-		left = append(left, count(s.UnmatchedGroups, "group", "groups")+" no team rule matches")
+	if s.NoTeamGroups > 0 {
+		left = append(left, count(s.NoTeamGroups, "group that makes", "groups that make")+" no team")
 	}
 	if n := s.NonUserMembers - s.FlattenedGroups; n > 0 {
 		left = append(left, count(n, "non-user member", "non-user members"))

@@ -66,7 +66,8 @@ type Mapping struct {
 	// default) or "additive"; a rule of Teams may say otherwise.
 	Membership orgsync.Membership `json:"membership"`
 	// IgnoreGroups are patterns of group names (whole name, ignoring
-	// case) that make no team and set no rule.
+	// case) that make no team and set no rule of UserRules: as if the
+	// exports did not have them.
 	IgnoreGroups []string `json:"ignoreGroups"`
 	// IgnoreUsers are users left out of the file, and of every team.
 	IgnoreUsers IgnoreUsers `json:"ignoreUsers"`
@@ -148,9 +149,11 @@ type UserRule struct {
 // regular expression (ignoring case): its name is Team with $1, $2… the
 // pattern's captures (empty: the group's name), its members' role Role
 // ("" for member, or admin, viewer, a custom role), its membership mode
-// Membership (empty: Mapping.Membership).
+// Membership (empty: Mapping.Membership). With NoTeam, the group makes no
+// team, but its members still get the rules of UserRules that name it.
 type TeamRule struct {
 	Group      string             `json:"group"`
+	NoTeam     bool               `json:"noTeam,omitempty"`
 	Team       string             `json:"team,omitempty"`
 	Role       string             `json:"role,omitempty"`
 	Membership orgsync.Membership `json:"membership,omitempty"`

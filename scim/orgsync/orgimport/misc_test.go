@@ -58,8 +58,8 @@ func TestMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.CSV, Mapping: m, Now: now,
-		Merge: &orgimport.Source{Name: "org.json", Data: []byte(existing)},
-		Users: []orgimport.Source{src("users.csv", "email,displayName,status\nada@acme.com,Ada,active\nbob@acme.com,Bob,inactive\n")},
+		Merge:  &orgimport.Source{Name: "org.json", Data: []byte(existing)},
+		Users:  []orgimport.Source{src("users.csv", "email,displayName,status\nada@acme.com,Ada,active\nbob@acme.com,Bob,inactive\n")},
 		Groups: []orgimport.Source{src("ml.csv", "email\nada@acme.com\nroot\n")}})
 	if err != nil {
 		t.Fatal(err)

@@ -67,7 +67,7 @@ func TestMappingRules(t *testing.T) {
 			{"name": "finance", "membership": "exact", "members": [{"userName": "bobby"}, {"userName": "carol", "role": "admin"}]},
 			{"name": "ml", "membership": "exact", "members": [
 				{"userName": "ada", "role": "admin"}, {"userName": "bobby"}, {"userName": "dan"}, {"userName": "svc-ci"}]}]}`,
-		summary: "5 users (0 inactive), 2 teams, 6 members; left out: 1 group no team rule matches.",
+		summary: "5 users (0 inactive), 2 teams, 6 members; left out: 1 group that makes no team.",
 	}, {
 		name: "otherGroups team, membership additive by rule and by default, ignoreGroups",
 		mapping: `{"active": {"on leave": true}, "membership": "additive", "otherGroups": "team", "ignoreGroups": ["every.*"],
@@ -94,7 +94,7 @@ func TestMappingRules(t *testing.T) {
 			{"name": "finance", "membership": "exact", "members": [{"userName": "carol", "role": "admin"}]},
 			{"name": "ml", "membership": "exact", "members": [{"userName": "ada"}]},
 			{"name": "ml-admins", "membership": "exact", "members": [{"userName": "ada"}]}]}`,
-		summary: "2 users (0 inactive), 3 teams, 3 members; left out: 3 users by ignoreUsers, 1 group no team rule matches, 4 memberships of ignored users.",
+		summary: "2 users (0 inactive), 3 teams, 3 members; left out: 3 users by ignoreUsers, 1 group that makes no team, 4 memberships of ignored users.",
 	}, {
 		name: "user rules by group and by field; the first rule that sets a field wins; defaults",
 		mapping: `{"active": {"on leave": true}, "teams": [{"group": "wandb-ml", "team": "ml"}],
@@ -111,7 +111,21 @@ func TestMappingRules(t *testing.T) {
 			{"userName": "svc-ci", "email": "svc-ci@acme.com", "displayName": "CI Bot", "modelsSeat": "none", "weaveRole": "none", "active": true}],
 		  "teams": [
 			{"name": "ml", "membership": "exact", "members": [{"userName": "ada"}, {"userName": "bobby"}, {"userName": "dan"}, {"userName": "svc-ci"}]}]}`,
-		summary: "5 users (0 inactive), 1 team, 4 members; left out: 3 groups no team rule matches.",
+		summary: "5 users (0 inactive), 1 team, 4 members; left out: 3 groups that make no team.",
+	}, {
+		name: "noTeam: a group that makes no team still sets user rules",
+		mapping: `{"active": {"on leave": true}, "userRules": [{"group": "wandb-ml-admins", "organizationRole": "admin"}],
+			"teams": [{"group": "wandb-ml-admins", "noTeam": true}, {"group": "wandb-(.+)", "team": "$1"}]}`,
+		want: `{"users": [
+			{"userName": "ada", "email": "ada@acme.com", "displayName": "Ada Lovelace", "organizationRole": "admin", "active": true},
+			{"userName": "bobby", "email": "bob@acme.com", "displayName": "Bob Builder", "organizationRole": "member", "active": true},
+			{"userName": "carol", "email": "carol@acme.com", "displayName": "Carol Shaw", "organizationRole": "member", "active": true},
+			{"userName": "dan", "email": "dan@contractors.example", "displayName": "Dan Bricklin", "organizationRole": "member", "active": true},
+			{"userName": "svc-ci", "email": "svc-ci@acme.com", "displayName": "CI Bot", "organizationRole": "member", "active": true}],
+		  "teams": [
+			{"name": "finance", "membership": "exact", "members": [{"userName": "bobby"}, {"userName": "carol", "role": "admin"}]},
+			{"name": "ml", "membership": "exact", "members": [{"userName": "ada"}, {"userName": "bobby"}, {"userName": "dan"}, {"userName": "svc-ci"}]}]}`,
+		summary: "5 users (0 inactive), 2 teams, 6 members; left out: 2 groups that make no team.",
 	}, {
 		name:    "member roles by the group's role column, mapped",
 		mapping: `{"active": {"on leave": true}, "teams": [{"group": "wandb-finance", "team": "finance"}], "groups": {"roles": {"ADMIN": "viewer"}}}`,
@@ -122,7 +136,7 @@ func TestMappingRules(t *testing.T) {
 			{"userName": "dan", "email": "dan@contractors.example", "displayName": "Dan Bricklin", "organizationRole": "member", "active": true},
 			{"userName": "svc-ci", "email": "svc-ci@acme.com", "displayName": "CI Bot", "organizationRole": "member", "active": true}],
 		  "teams": [{"name": "finance", "membership": "exact", "members": [{"userName": "bobby"}, {"userName": "carol", "role": "viewer"}]}]}`,
-		summary: "5 users (0 inactive), 1 team, 2 members; left out: 3 groups no team rule matches.",
+		summary: "5 users (0 inactive), 1 team, 2 members; left out: 3 groups that make no team.",
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
