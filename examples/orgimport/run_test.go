@@ -142,3 +142,20 @@ func TestSampleMapping(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeMapping: the README's mapping sample is map.json.
+func TestReadmeMapping(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("map.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, _, _ := strings.Cut(string(readme[strings.Index(string(readme), "## Import from an identity provider"):]), "\n## ")
+	if !strings.Contains(section, "```json\n"+string(sample)+"```\n") {
+		t.Error("README: the mapping sample under \"## Import from an identity provider\" is not examples/orgimport/map.json")
+	}
+}

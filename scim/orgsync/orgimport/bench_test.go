@@ -40,7 +40,8 @@ func BenchmarkImport(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(users.Data)))
-			for b.Loop() {
+			b.ResetTimer()
+			for range b.N {
 				r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: []orgimport.Source{users}, Groups: groups})
 				if err != nil {
 					b.Fatal(err)
