@@ -237,7 +237,7 @@ func (im *importer) readUsers(s Source) {
 		if !checked {
 			checked = true
 			if !in.hasAny(uf.Email) {
-				im.ps.add(in.header, "no email column: want %s (the mapping's users.email)", strings.Join(quoteAll(uf.Email), " or "))
+				im.ps.add(in.header, "no email column: want %s (the mapping's users.email)%s", strings.Join(quoteAll(uf.Email), " or "), in.hint())
 			}
 		}
 		if in.hasAny(uf.Email) {
@@ -332,6 +332,14 @@ func (im *importer) userRow(r *record) {
 	}
 }
 
+// hint explains a header that has none of the columns wanted.
+func (in *input) hint() string {
+	if in.semicolons {
+		return "; the file's fields are separated by \";\": save it as CSV with commas"
+	}
+	return ""
+}
+
 func knownStatuses(m map[string]bool) []string {
 	var out []string
 	for k := range m {
@@ -401,7 +409,7 @@ func (im *importer) readMembers(s Source) {
 			checked = true
 			if !in.hasAny(gf.Member) {
 				usable = false
-				im.ps.add(in.header, "no member column: want %s (the mapping's groups.member)", strings.Join(quoteAll(gf.Member), " or "))
+				im.ps.add(in.header, "no member column: want %s (the mapping's groups.member)%s", strings.Join(quoteAll(gf.Member), " or "), in.hint())
 			}
 		}
 		if !usable {
@@ -417,10 +425,6 @@ func (im *importer) readMembers(s Source) {
 		if name == "" {
 			name = fileGroup
 		}
-		if len(keys) == 0 {
-			im.ps.add(r.at, "no member (%s is blank)", strings.Join(gf.Member, ", "))
-			return
-		}
 		mb := member{at: r.at, keys: keys, user: -1}
 		if t := r.get(gf.Type); t != "" && !slices.ContainsFunc(gf.UserTypes, func(u string) bool { return strings.EqualFold(u, t) }) {
 			if dn := r.get(Fields{"displayName", "Display name", "name"}); dn != "" {
@@ -429,6 +433,10 @@ func (im *importer) readMembers(s Source) {
 			im.sum.NonUserMembers++
 			g := im.group(name, r.at)
 			g.nested = append(g.nested, mb)
+			return
+		}
+		if len(keys) == 0 {
+			im.ps.add(r.at, "no member (%s is blank)", strings.Join(gf.Member, ", "))
 			return
 		}
 		if role := r.get(gf.Role); role != "" {

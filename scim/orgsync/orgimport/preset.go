@@ -89,16 +89,18 @@ func (p Preset) Mapping() (*Mapping, error) {
 		m.Active = map[string]bool{"true": true, "false": false, "no": true, "yes": false}
 	case Google:
 		// "Never logged in" is a Last Sign In value, not a status: such a
-		// user is active.
+		// user is active. The Directory API's JSON has the boolean
+		// suspended instead of Status.
 		m.Users = UserFields{
 			Email: Fields{"Email Address", "primaryEmail"}, FirstName: Fields{"First Name", "name.givenName"},
-			LastName: Fields{"Last Name", "name.familyName"}, DisplayName: Fields{"name.fullName"}, Status: Fields{"Status"},
+			LastName: Fields{"Last Name", "name.familyName"}, DisplayName: Fields{"name.fullName"}, Status: Fields{"Status", "suspended"}, Keys: Fields{"id"},
 		}
 		m.Groups = GroupFields{
-			Group: Fields{"group", "Group Email"}, Member: Fields{"email", "Member Email"}, Type: Fields{"type", "Member Type"},
+			Group: Fields{"group", "Group Email"}, Member: Fields{"email", "Member Email", "id"}, Type: Fields{"type", "Member Type"},
 			UserTypes: []string{"user", "external"}, Role: Fields{"role", "Member Role"},
 		}
-		m.Active = map[string]bool{"active": true, "suspended": false, "archived": false, "never logged in": true}
+		m.Active = map[string]bool{"active": true, "suspended": false, "archived": false, "never logged in": true,
+			"true": false, "false": true} // suspended: true or false
 	case BambooHR:
 		m.Users = UserFields{
 			Email: Fields{"workEmail", "Work Email"}, DisplayName: Fields{"displayName"},

@@ -34,9 +34,11 @@ func TestProblems(t *testing.T) {
 	}
 	merge := orgimport.Source{Name: "org.json", Data: []byte(`{"users": [{"userName": "x", "modelsSeat": "gold"}]}`)}
 	_, err = orgimport.Import(orgimport.Input{Preset: orgimport.CSV, Mapping: m, Now: now, Merge: &merge,
-		Users: []orgimport.Source{src("users.csv", users), src("nomail.csv", "name,dept\nx,y\n"), src("quote.csv", "email\n\"ada@acme.com\n")},
+		Users: []orgimport.Source{src("users.csv", users), src("nomail.csv", "name,dept\nx,y\n"), src("quote.csv", "email\n\"ada@acme.com\n"),
+			src("semi.csv", "email;name\nzed@acme.com;Zed\n"), src("utf16.csv", "\xff\xfee\x00m\x00")},
 		Groups: []orgimport.Source{src("groups.csv", groups), src("graph.json", graph), src("okta.json", okta),
-			src("bad.json", "[\n{\"email\": \"a@b.c\"},\n{\"email\" \"x\"}\n]")}})
+			src("bad.json", "[\n{\"email\": \"a@b.c\"},\n{\"email\" \"x\"}\n]"),
+			src("google.json", `{"kind": "admin#directory#members", "members": [{"email": "ada@acme.com", "type": "USER"}], "nextPageToken": "Q2hB"}`)}})
 	var ierr *orgimport.Error
 	if !errors.As(err, &ierr) {
 		t.Fatalf("err = %v, want an *orgimport.Error", err)
@@ -55,6 +57,8 @@ func TestProblems(t *testing.T) {
 		"users.csv:10: 6 fields, but the header has 5",
 		`nomail.csv:1: no email column: want "email" or "mail" or "workEmail" (the mapping's users.email)`,
 		`quote.csv:2: not valid CSV: extraneous or missing " in quoted-field`,
+		`semi.csv:1: no email column: want "email" or "mail" or "workEmail" (the mapping's users.email); the file's fields are separated by ";": save it as CSV with commas`,
+		`utf16.csv: the file is UTF-16 (a spreadsheet's "Unicode text"): save it as CSV UTF-8`,
 		`groups.csv:3: member "zed@acme.com": no user row names it`,
 		`groups.csv:4: group "ml2" makes team "ml" exact, but group "ml" (groups.csv:2) makes it additive`,
 		`graph.json: an incomplete member list: its last page links to a next one ("https://graph.microsoft.com/v1.0/groups/1/members?$skiptoken=X"); ` +
@@ -62,6 +66,8 @@ func TestProblems(t *testing.T) {
 		`okta.json: an incomplete member list: its last page links to a next one ("https://acme.okta.com/api/v1/groups/00g1/users?after=00u1"); ` +
 			"an exact team made from it would remove the members of the pages not saved, so save every page in the file",
 		`bad.json:3: not valid JSON: invalid character '"' after object key`,
+		`google.json: an incomplete member list: its last page links to a next one ("Q2hB"); ` +
+			"an exact team made from it would remove the members of the pages not saved, so save every page in the file",
 		`org.json: users[0].modelsSeat: "gold" is not a seat (want full, viewer or none)`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -72,6 +72,9 @@ type input struct {
 	cols map[string]int
 	// header is the CSV header's location.
 	header Location
+	// semicolons is set for a CSV header of one column holding ";": a
+	// file separated by semicolons, as some spreadsheets write.
+	semicolons bool
 	// next is the next-page link the last page of a JSON file carries:
 	// the file is then an incomplete list.
 	next string
@@ -94,6 +97,10 @@ func (in *input) hasAny(names []string) bool {
 // read calls fn with each record of src, reporting what cannot be read
 // to ps. It returns nil when the file cannot be read at all.
 func read(src Source, ps *problems, fn func(*input, *record)) *input {
+	if bytes.HasPrefix(src.Data, []byte{0xff, 0xfe}) || bytes.HasPrefix(src.Data, []byte{0xfe, 0xff}) {
+		ps.add(Location{File: src.Name}, "the file is UTF-16 (a spreadsheet's \"Unicode text\"): save it as CSV UTF-8")
+		return nil
+	}
 	data := bytes.TrimPrefix(src.Data, []byte("\ufeff"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
@@ -146,7 +153,7 @@ func readCSV(name string, data []byte, ps *problems, fn func(*input, *record)) *
 			return nil
 		}
 	}
-	in := &input{cols: headerColumns(header), header: at()}
+	in := &input{cols: headerColumns(header), header: at(), semicolons: len(header) == 1 && strings.Contains(header[0], ";")}
 	first := true
 	for {
 		row, err := cr.Read()
@@ -227,7 +234,8 @@ func headerKeys(h string) []string {
 // with such an array under "value" (Microsoft Graph) or under "users",
 // "members", "data" or "items", an array of such pages, or a single
 // object. A page's next link ("@odata.nextLink", "nextLink", "next",
-// "_links.next.href") on the file's last page makes the list incomplete.
+// "_links.next.href", Google's "nextPageToken") on the file's last page
+// makes the list incomplete.
 func readJSON(name string, data []byte, ps *problems, fn func(*input, *record)) *input {
 	in := &input{json: true}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -334,7 +342,7 @@ func isPage(v any) bool {
 
 // nextLink returns the link to the next page a page object carries.
 func nextLink(m map[string]any) string {
-	for _, k := range []string{"@odata.nextLink", "nextLink", "next"} {
+	for _, k := range []string{"@odata.nextLink", "nextLink", "next", "nextPageToken"} {
 		if s, ok := m[k].(string); ok && s != "" {
 			return s
 		}

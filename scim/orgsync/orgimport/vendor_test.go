@@ -167,6 +167,19 @@ func TestVendorExports(t *testing.T) {
 		summary: "4 users (1 inactive), 2 teams, 4 members; left out: 1 non-user member; 1 nested group flattened.",
 		counts:  orgsync.Counts{Create: 5, AddMembers: 4},
 	}, {
+		// Google's Directory API: users.list and members.list pages saved
+		// as JSON; suspended is a boolean there; a CUSTOMER member has no
+		// email (its id names it) and is left out.
+		name: "google api",
+		in: orgimport.Input{Preset: orgimport.Google, Users: sources(t, "google/users.json"),
+			Groups: sources(t, "google/research.json")},
+		want: `{"users": [
+			{"userName": "ada", "email": "ada@acme.com", "displayName": "Ada Lovelace", "organizationRole": "member", "active": true},
+			{"userName": "bob", "email": "bob@acme.com", "displayName": "Bob Builder", "organizationRole": "member", "active": false}],
+		  "teams": [{"name": "research", "membership": "exact", "members": [{"userName": "ada"}]}]}`,
+		summary: "2 users (1 inactive), 1 team, 1 member; left out: 1 non-user member, 1 membership of inactive users.",
+		counts:  orgsync.Counts{Create: 2, AddMembers: 1},
+	}, {
 		// BambooHR: Inactive and a past termination date are inactive, a
 		// future one and BambooHR's "0000-00-00" are not; departments are
 		// groups, ";" separating two.
