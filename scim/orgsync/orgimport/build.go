@@ -2,6 +2,8 @@ package orgimport
 
 import (
 	"cmp"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -14,17 +16,24 @@ type teamOf struct {
 	role       string // the rule's team role, or ""
 	membership orgsync.Membership
 	ignored    bool // by ignoreGroups
+	// problem says why the rules cannot be trusted for this group.
+	problem string
 }
 
-// teamFor applies the mapping's group rules to a group's name.
+// teamFor applies the mapping's group rules to a group's name: ignoreGroups
+// first, then the rules of Teams in order, the first match winning, then
+// otherGroups. A group that an ignoreGroups pattern or an earlier rule
+// takes from a later rule naming it exactly (a pattern without
+// metacharacters) is a problem: two rules claim it, and the one written
+// for it would never apply.
 func (m *Mapping) teamFor(group string) teamOf {
-	for _, re := range m.ignoreGroups {
+	for i, re := range m.ignoreGroups {
 		if re != nil && re.MatchString(group) {
-			return teamOf{ignored: true}
+			return teamOf{ignored: true, problem: m.shadowed(group, -1, fmt.Sprintf("ignoreGroups[%d] (%s)", i, quote(m.IgnoreGroups[i])))}
 		}
 	}
 	mode := cmp.Or(m.Membership, orgsync.Exact)
-	for _, r := range m.Teams {
+	for i, r := range m.Teams {
 		if r.re == nil {
 			continue
 		}
@@ -32,14 +41,18 @@ func (m *Mapping) teamFor(group string) teamOf {
 		if idx == nil {
 			continue
 		}
+		problem := m.shadowed(group, i, fmt.Sprintf("teams[%d] (%s)", i, quote(r.Group)))
 		if r.NoTeam {
-			return teamOf{}
+			return teamOf{problem: problem}
 		}
 		name := group
 		if r.Team != "" {
 			name = strings.TrimSpace(string(r.re.ExpandString(nil, r.Team, group, idx)))
 		}
-		return teamOf{name: name, role: r.Role, membership: cmp.Or(r.Membership, mode)}
+		if name == "" && problem == "" {
+			problem = fmt.Sprintf("teams[%d] (%s) makes a team with an empty name of it", i, quote(r.Group))
+		}
+		return teamOf{name: name, role: r.Role, membership: cmp.Or(r.Membership, mode), problem: problem}
 	}
 	other := m.OtherGroups
 	if other == "" {
@@ -52,6 +65,19 @@ func (m *Mapping) teamFor(group string) teamOf {
 		return teamOf{name: group, membership: mode}
 	}
 	return teamOf{}
+}
+
+// shadowed returns the problem of a group that winner takes although a
+// later rule of Teams (after index after) names it exactly, or "".
+func (m *Mapping) shadowed(group string, after int, winner string) string {
+	for j := after + 1; j < len(m.Teams); j++ {
+		r := m.Teams[j]
+		if r.re != nil && regexp.QuoteMeta(r.Group) == r.Group && r.re.MatchString(group) {
+			return fmt.Sprintf("group %s matches %s and teams[%d] (%s), which names it: the first wins, so teams[%d] never applies",
+				quote(group), winner, j, quote(r.Group), j)
+		}
+	}
+	return ""
 }
 
 // resolve finds the user a member names: the index of its user row, or
@@ -182,6 +208,9 @@ func (im *importer) build() *orgsync.File {
 	for _, key := range groupNames {
 		g := im.groups[key]
 		t := im.m.teamFor(g.name)
+		if t.problem != "" {
+			im.ps.add(g.at, "%s", t.problem)
+		}
 		if t.ignored {
 			im.sum.IgnoredGroups++
 			continue

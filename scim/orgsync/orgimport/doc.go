@@ -47,9 +47,11 @@
 //     ONLY], Last Sign In [READ ONLY], …; headers are found by their label,
 //     and "Never logged in" is a sign-in time, not a status) and group
 //     members (email, role, type, status; a GROUP member is a nested group,
-//     CUSTOMER the whole domain).
+//     CUSTOMER the whole domain), and the Directory API's users and
+//     members JSON (primaryEmail, name, suspended; nextPageToken).
 //     https://support.google.com/a/answer/7348070,
 //     https://support.google.com/a/answer/40057,
+//     https://developers.google.com/admin-sdk/directory/reference/rest/v1/users,
 //     https://developers.google.com/admin-sdk/directory/reference/rest/v1/members.
 //   - HR: BambooHR's field names (employeeNumber, firstName, lastName,
 //     workEmail, department, status, terminationDate; Inactive or a past
@@ -70,7 +72,7 @@
 // are left out and counted; a nested group whose own member export is
 // among the inputs is flattened into its parent. A JSON file is a whole
 // list: one whose last page still links to a next one (@odata.nextLink,
-// or an Okta next link) is refused, since an exact team made from it would
+// an Okta next link, Google's nextPageToken) is refused, since an exact team made from it would
 // remove the members of the pages not saved.
 //
 // # The mapping
@@ -79,8 +81,9 @@
 // status maps to active, which rules set organization roles and seats (by
 // group or attribute), how groups become teams (rules tried in order, the
 // first whose pattern matches the whole group name winning, with $1
-// captures, a team role and a membership mode), and which groups and users
-// to ignore. DecodeMapping reads a mapping file over a preset's defaults;
+// captures, a team role and a membership mode; a group that an earlier
+// rule takes from a later rule naming it exactly is a problem), and which
+// groups and users to ignore. DecodeMapping reads a mapping file over a preset's defaults;
 // the README and examples/orgimport/map.json have a full sample.
 //
 // # Output

@@ -56,7 +56,10 @@ type Mapping struct {
 	// sets it wins.
 	UserRules []UserRule `json:"userRules"`
 	// Teams are the group → team rules, tried in order; the first whose
-	// pattern matches a group's whole name (ignoring case) wins.
+	// pattern matches a group's whole name (ignoring case) wins. A group
+	// that an earlier rule (or IgnoreGroups) takes from a later rule that
+	// names it exactly, without metacharacters, is a problem: two rules
+	// claim it, and the one written for it would never apply.
 	Teams []TeamRule `json:"teams"`
 	// OtherGroups is what becomes of a group no rule of Teams matches:
 	// "team" (a team of the same name) or "ignore". The default is "team"

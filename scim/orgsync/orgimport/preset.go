@@ -25,7 +25,8 @@ const (
 	Entra Preset = "entra"
 	// Google: the Google Workspace admin console's user download (Email
 	// Address [Required], First Name [Required], Last Name [Required],
-	// Status [READ ONLY], …) and group members (email, role, type, status).
+	// Status [READ ONLY], …) and group members (email, role, type, status),
+	// and the Directory API's users and members JSON.
 	Google Preset = "google"
 	// BambooHR: an HR export with employeeNumber, firstName, lastName,
 	// workEmail, department (each department a group), status and
@@ -63,7 +64,9 @@ func (p Preset) Mapping() (*Mapping, error) {
 	switch p {
 	case Okta:
 		// Okta's user statuses (Users API, "User status"): only SUSPENDED
-		// and DEPROVISIONED users cannot sign in.
+		// and DEPROVISIONED users cannot sign in. The admin console shows
+		// them with labels ("Deactivated", "Locked out", "Password reset",
+		// "Pending user action"), which its exports may carry.
 		m.Users = UserFields{
 			Email: Fields{"email", "profile.email"}, DisplayName: Fields{"displayName", "profile.displayName"},
 			FirstName: Fields{"firstName", "profile.firstName"}, LastName: Fields{"lastName", "profile.lastName"},
@@ -71,7 +74,8 @@ func (p Preset) Mapping() (*Mapping, error) {
 		}
 		m.Groups = GroupFields{Group: Fields{"group"}, Member: Fields{"id", "profile.login", "profile.email", "login", "email"}}
 		m.Active = map[string]bool{"active": true, "staged": true, "provisioned": true, "recovery": true,
-			"password_expired": true, "locked_out": true, "suspended": false, "deprovisioned": false}
+			"password_expired": true, "locked_out": true, "suspended": false, "deprovisioned": false,
+			"deactivated": false, "locked out": true, "password expired": true, "password reset": true, "pending user action": true}
 	case Entra:
 		// accountEnabled is True or False in the download; the upload
 		// template's column is "Block sign in (Yes/No) [accountEnabled]",

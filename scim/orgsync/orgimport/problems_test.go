@@ -74,3 +74,31 @@ func TestProblems(t *testing.T) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestGroupMatchingTwoRules: rules are tried in order and the first match
+// wins (wandb-(.+)-admins before wandb-(.+) is how the README's sample
+// works), but a group that an earlier pattern or ignoreGroups takes from a
+// later rule that names it exactly is a problem: the rule written for it
+// would never apply.
+func TestGroupMatchingTwoRules(t *testing.T) {
+	t.Parallel()
+	m, err := orgimport.DecodeMapping("map.json", []byte(`{"ignoreGroups": ["legacy-.*"], "teams": [
+		{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"},
+		{"group": "wandb-(.+)", "team": "$1"},
+		{"group": "wandb-ml-platform", "team": "mlp"},
+		{"group": "legacy-ml", "team": "ml"}]}`), orgimport.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := "group,email\nwandb-ml-admins,ada@acme.com\nwandb-ml,ada@acme.com\nwandb-ml-platform,ada@acme.com\nlegacy-ml,ada@acme.com\n"
+	_, err = orgimport.Import(orgimport.Input{Preset: orgimport.CSV, Mapping: m,
+		Users: []orgimport.Source{src("users.csv", "email\nada@acme.com\n")}, Groups: []orgimport.Source{src("groups.csv", groups)}})
+	want := "orgimport: 2 problems in the inputs\n" +
+		`  groups.csv:4: group "wandb-ml-platform" matches teams[1] ("wandb-(.+)") and teams[2] ("wandb-ml-platform"), which names it: ` +
+		"the first wins, so teams[2] never applies\n" +
+		`  groups.csv:5: group "legacy-ml" matches ignoreGroups[0] ("legacy-.*") and teams[3] ("legacy-ml"), which names it: ` +
+		"the first wins, so teams[3] never applies"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
