@@ -114,36 +114,50 @@ func (im *importer) resolve(mb member) (idx int, mergeName string, ignored bool)
 	return -1, "", false
 }
 
-// effective returns g's users, its nested groups among the inputs
-// flattened: user index (or -1 for a user of the merge file) by member key.
-func (im *importer) effective(g *group, visiting map[*group]bool) map[int]string {
-	if g.done {
+// direct returns g's own users (resolved once, problems reported once):
+// user index → team role from the member.
+func (im *importer) direct(g *group) map[int]string {
+	if g.users != nil {
 		return g.users
 	}
-	if visiting[g] {
-		return nil // a cycle: its members are being collected already
-	}
-	visiting[g] = true
-	users := map[int]string{}
+	g.users = map[int]string{}
 	for _, mb := range g.members {
-		i, _, _ := im.resolve(mb)
-		if i >= 0 {
-			addRole(users, i, mb.role)
+		if i, _, _ := im.resolve(mb); i >= 0 {
+			addRole(g.users, i, mb.role)
 		}
 	}
-	for _, n := range g.nested {
-		nested := im.nestedGroup(n)
-		if nested == nil || nested == g {
-			continue
-		}
-		im.sum.FlattenedGroups++
-		for i, role := range im.effective(nested, visiting) {
-			addRole(users, i, role)
+	return g.users
+}
+
+// effective returns g's users with those of the nested groups it lists
+// that are among the inputs, transitively (cycles included), and how many
+// of its nested members are such groups.
+func (im *importer) effective(g *group) (users map[int]string, flattened int) {
+	users = map[int]string{}
+	for i, role := range im.direct(g) {
+		users[i] = role
+	}
+	seen := map[*group]bool{g: true}
+	queue := []*group{g}
+	for len(queue) > 0 {
+		h := queue[0]
+		queue = queue[1:]
+		for _, n := range h.nested {
+			nested := im.nestedGroup(n)
+			if h == g && nested != nil {
+				flattened++
+			}
+			if nested == nil || seen[nested] {
+				continue
+			}
+			seen[nested] = true
+			queue = append(queue, nested)
+			for i, role := range im.direct(nested) {
+				addRole(users, i, role)
+			}
 		}
 	}
-	delete(visiting, g)
-	g.users, g.done = users, true
-	return users
+	return users, flattened
 }
 
 // nestedGroup finds the group of the inputs a nested member names, by a
@@ -216,7 +230,8 @@ func (im *importer) build() *orgsync.File {
 			continue
 		}
 		// A group that makes no team still sets the rules of UserRules.
-		users := im.effective(g, map[*group]bool{})
+		users, flattened := im.effective(g)
+		im.sum.FlattenedGroups += flattened
 		for i := range users {
 			im.users[i].groups = append(im.users[i].groups, g.name)
 		}

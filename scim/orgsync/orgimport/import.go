@@ -198,10 +198,9 @@ type group struct {
 	at      Location // where it was first named
 	members []member
 	nested  []member // members that are groups
-	// users are the indexes of its effective users, nested groups
-	// flattened; nil until resolved.
-	users map[int]string // user index → team role from the member
-	done  bool
+	// users are its own members' user indexes (with their team role
+	// from the member), once resolved; nil before.
+	users map[int]string
 }
 
 func (im *importer) group(name string, at Location) *group {

@@ -144,3 +144,26 @@ func TestPresets(t *testing.T) {
 		t.Errorf("workday: %v", err)
 	}
 }
+
+// TestNestedGroups: nested groups among the inputs are flattened
+// transitively, a cycle included; a nested group that is not among the
+// inputs is left out and counted.
+func TestNestedGroups(t *testing.T) {
+	t.Parallel()
+	users := "Email Address [Required],First Name [Required],Last Name [Required],Status [READ ONLY]\n" +
+		"ada@acme.com,Ada,L,Active\nbob@acme.com,Bob,B,Active\ncarol@acme.com,Carol,S,Active\n"
+	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Google, Users: []orgimport.Source{src("users.csv", users)},
+		Groups: []orgimport.Source{
+			src("a.csv", "email,role,type,status\nada@acme.com,MEMBER,USER,ACTIVE\nb@acme.com,MEMBER,GROUP,ACTIVE\n"),
+			src("b.csv", "email,role,type,status\nbob@acme.com,MEMBER,USER,ACTIVE\nc@acme.com,MEMBER,GROUP,ACTIVE\n"),
+			src("c.csv", "email,role,type,status\ncarol@acme.com,MEMBER,USER,ACTIVE\na@acme.com,MEMBER,GROUP,ACTIVE\nelsewhere@acme.com,MEMBER,GROUP,ACTIVE\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := `[{"userName": "ada"}, {"userName": "bob"}, {"userName": "carol"}]`
+	sameJSON(t, r.File.Teams, `[{"name": "a", "membership": "exact", "members": `+all+`},
+		{"name": "b", "membership": "exact", "members": `+all+`}, {"name": "c", "membership": "exact", "members": `+all+`}]`)
+	if got, want := r.Summary.String(), "3 users (0 inactive), 3 teams, 9 members; left out: 1 non-user member; 3 nested groups flattened."; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
+}
