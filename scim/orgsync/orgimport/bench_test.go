@@ -1,6 +1,7 @@
 package orgimport_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,7 +34,9 @@ func entraExport(n int) (users orgimport.Source, groups []orgimport.Source) {
 }
 
 // BenchmarkImport converts an Entra ID export of 5,000, 10,000 and 20,000
-// users in groups of 100: time and memory grow with the rows.
+// users in groups of 100: time and memory grow with the rows. The last
+// also merges with an organization file of the same 20,000 users and 200
+// teams, as -merge with a file exported from W&B does.
 func BenchmarkImport(b *testing.B) {
 	for _, n := range []int{5000, 10000, 20000} {
 		users, groups := entraExport(n)
@@ -52,4 +55,27 @@ func BenchmarkImport(b *testing.B) {
 			}
 		})
 	}
+	users, groups := entraExport(20000)
+	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: []orgimport.Source{users}, Groups: groups})
+	if err != nil {
+		b.Fatal(err)
+	}
+	existing, err := json.Marshal(r.File)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("rows=20000,merge", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(users.Data)))
+		for range b.N {
+			r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: []orgimport.Source{users}, Groups: groups,
+				Merge: &orgimport.Source{Name: "org.json", Data: existing}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Summary.Users != 20000 || r.Summary.KeptUsers != 0 {
+				b.Fatalf("summary %s", r.Summary)
+			}
+		}
+	})
 }

@@ -101,13 +101,9 @@ func (im *importer) resolve(mb member) (idx int, mergeName string, ignored bool)
 			return -1, "", true
 		}
 	}
-	if im.merge != nil {
-		for _, k := range mb.keys {
-			for _, u := range im.merge.Users {
-				if strings.EqualFold(u.UserName, k) || u.Email != "" && strings.EqualFold(u.Email, k) {
-					return -1, u.UserName, false
-				}
-			}
+	for _, k := range mb.keys {
+		if u := im.mergeBy[strings.ToLower(k)]; u != nil {
+			return -1, u.UserName, false
 		}
 	}
 	im.ps.add(mb.at, "member %s: no user row names it", quote(mb.keys[0]))
@@ -289,19 +285,7 @@ func (im *importer) build() *orgsync.File {
 		mentioned[strings.ToLower(u.spec.UserName)] = true
 		mentioned[strings.ToLower(u.spec.Email)] = true
 	}
-	var mergeByName map[string]*orgsync.UserSpec
-	if im.merge != nil {
-		mergeByName = map[string]*orgsync.UserSpec{}
-		for i := range im.merge.Users {
-			mu := &im.merge.Users[i]
-			mergeByName[strings.ToLower(mu.UserName)] = mu
-			if mu.Email != "" {
-				if _, ok := mergeByName[strings.ToLower(mu.Email)]; !ok {
-					mergeByName[strings.ToLower(mu.Email)] = mu
-				}
-			}
-		}
-	}
+	mergeByName := im.mergeBy
 	renamed := map[string]string{} // lower source userName → the merge file's userName
 	for _, u := range im.users {
 		spec := u.spec
@@ -350,9 +334,13 @@ func (im *importer) build() *orgsync.File {
 	}
 	im.sum.Teams = len(f.Teams)
 	if im.merge != nil {
+		written := make(map[string]bool, len(f.Users))
+		for _, u := range f.Users {
+			written[strings.ToLower(u.UserName)] = true
+		}
 		for _, mu := range im.merge.Users {
 			if !mentioned[strings.ToLower(mu.UserName)] && (mu.Email == "" || !mentioned[strings.ToLower(mu.Email)]) &&
-				!slices.ContainsFunc(f.Users, func(u orgsync.UserSpec) bool { return strings.EqualFold(u.UserName, mu.UserName) }) {
+				!written[strings.ToLower(mu.UserName)] {
 				f.Users = append(f.Users, mu)
 				im.sum.KeptUsers++
 			}

@@ -171,6 +171,9 @@ type importer struct {
 
 	groups map[string]*group // by lower-cased name
 	merge  *orgsync.File
+	// mergeBy finds a user of the merge file by lower-cased userName,
+	// or else by email.
+	mergeBy map[string]*orgsync.UserSpec
 }
 
 // userRow is a user of the exports.
@@ -225,6 +228,18 @@ func (im *importer) readMerge(s Source) {
 		im.ps.add(Location{File: s.Name}, "%s", strings.TrimPrefix(err.Error(), "orgsync: "))
 	default:
 		im.merge = f
+		im.mergeBy = make(map[string]*orgsync.UserSpec, 2*len(f.Users))
+		for i := range f.Users {
+			mu := &f.Users[i]
+			im.mergeBy[strings.ToLower(mu.UserName)] = mu
+		}
+		for i := range f.Users {
+			if mu := &f.Users[i]; mu.Email != "" {
+				if _, ok := im.mergeBy[strings.ToLower(mu.Email)]; !ok {
+					im.mergeBy[strings.ToLower(mu.Email)] = mu
+				}
+			}
+		}
 	}
 }
 
