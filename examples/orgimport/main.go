@@ -116,7 +116,7 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.Var(&c.groups, "groups", "a group-member export, CSV or JSON (repeatable); its base name names the group it does not name")
 	fs.StringVar(&c.mapFile, "map", "", "the mapping `file` (JSON; default: the preset's defaults)")
 	fs.StringVar(&c.merge, "merge", "", "an organization `file` whose users, teams and roles the exports do not mention are kept")
-	fs.StringVar(&c.out, "out", "", "write the organization file here (default: standard output)")
+	fs.StringVar(&c.out, "out", "", "write the organization file to this `file` (default: standard output)")
 	fs.BoolVar(&c.force, "force", false, "replace the -out file if it exists")
 	if err := exampleenv.Parse(fs, args, stdout); err != nil {
 		return c, err
@@ -178,6 +178,9 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	data = append(data, '\n')
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: write nothing
+	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}

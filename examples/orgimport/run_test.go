@@ -19,7 +19,7 @@ const fixtures = "../../scim/orgsync/orgimport/testdata/"
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	exampleenv.CheckHelpExit(t, "orgimport", command, "-preset string\n", "-users value\n", "-groups value\n", "-map file\n",
-		"-merge file\n", "-out string\n", "-force\n", `"teams": [{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"}`,
+		"-merge file\n", "-out file\n", "-force\n", `"teams": [{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"}`,
 		"3 when interrupted", "nothing is written")
 }
 
@@ -157,5 +157,23 @@ func TestReadmeMapping(t *testing.T) {
 	section, _, _ := strings.Cut(string(readme[strings.Index(string(readme), "## Import from an identity provider"):]), "\n## ")
 	if !strings.Contains(section, "```json\n"+string(sample)+"```\n") {
 		t.Error("README: the mapping sample under \"## Import from an identity provider\" is not examples/orgimport/map.json")
+	}
+}
+
+// TestInterrupted: a run interrupted before it writes writes nothing and
+// exits with status 3.
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "org.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr strings.Builder
+	code := exampleenv.Run(ctx, "orgimport", []string{"-preset", "bamboohr", "-users", fixtures + "bamboohr/employees.csv", "-out", out},
+		&stdout, &stderr, command)
+	if code != exampleenv.ExitInterrupted || stderr.String() != "orgimport: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was written", out)
 	}
 }

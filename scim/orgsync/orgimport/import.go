@@ -98,6 +98,8 @@ func (s Summary) String() string {
 }
 
 // Import reads the exports of in and makes an organization file of them.
+// It reads in and writes none of it, so one Input or Mapping may serve
+// concurrent calls.
 // Every problem of the inputs (a file that cannot be read, a row without
 // an email, two rows with one email or userName, a status the mapping does
 // not know, a member no user row names, an incomplete JSON member list,
@@ -105,8 +107,14 @@ func (s Summary) String() string {
 // File.Validate refuses) is reported at once, each with its file and line
 // or JSON path, in an *Error; Import then returns no file.
 func Import(in Input) (*Result, error) {
-	m := in.Mapping
-	if m == nil {
+	var m *Mapping
+	if in.Mapping != nil {
+		// A copy: compiling it must not write to the caller's, which
+		// other goroutines may be using.
+		c := *in.Mapping
+		c.UserRules, c.Teams = slices.Clone(c.UserRules), slices.Clone(c.Teams)
+		m = &c
+	} else {
 		var err error
 		if m, err = in.Preset.Mapping(); err != nil {
 			return nil, err

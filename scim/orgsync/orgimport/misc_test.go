@@ -167,3 +167,37 @@ func TestNestedGroups(t *testing.T) {
 		t.Errorf("summary %q, want %q", got, want)
 	}
 }
+
+// TestConcurrent runs imports sharing one Mapping and one Input at the
+// same time (go test -race finds any write to them).
+func TestConcurrent(t *testing.T) {
+	t.Parallel()
+	m, err := orgimport.DecodeMapping("map.json", []byte(`{"teams": [{"group": "(.+)", "team": "team-$1"}],
+		"userRules": [{"group": "ml-platform", "modelsSeat": "full"}]}`), orgimport.Entra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := orgimport.Input{Preset: orgimport.Entra, Mapping: m, Users: sources(t, "entra/users.csv"),
+		Groups: sources(t, "entra/ml-platform.csv", "entra/research.json")}
+	results := make(chan string, 8)
+	for range cap(results) {
+		go func() {
+			r, err := orgimport.Import(in)
+			if err != nil {
+				results <- err.Error()
+				return
+			}
+			b, _ := json.Marshal(r.File)
+			results <- string(b)
+		}()
+	}
+	first := <-results
+	if !strings.Contains(first, `"team-ml-platform"`) {
+		t.Fatalf("unexpected file: %s", first)
+	}
+	for range cap(results) - 1 {
+		if got := <-results; got != first {
+			t.Errorf("%s\n!=\n%s", got, first)
+		}
+	}
+}
