@@ -111,9 +111,9 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	var c config
 	var preset string
 	fs := exampleenv.NewFlagSet("orgimport", help)
-	fs.StringVar(&preset, "preset", "", "the exports' vendor: okta, entra, google, bamboohr or csv (required)")
-	fs.Var(&c.users, "users", "a user export, CSV or JSON (repeatable)")
-	fs.Var(&c.groups, "groups", "a group-member export, CSV or JSON (repeatable); its base name names the group it does not name")
+	fs.StringVar(&preset, "preset", "", "the exports' vendor, whose `name` is okta, entra, google, bamboohr or csv (required)")
+	fs.Var(&c.users, "users", "a user export `file`, CSV or JSON (repeatable)")
+	fs.Var(&c.groups, "groups", "a group-member export `file`, CSV or JSON (repeatable); its base name names the group it does not name")
 	fs.StringVar(&c.mapFile, "map", "", "the mapping `file` (JSON; default: the preset's defaults)")
 	fs.StringVar(&c.merge, "merge", "", "an organization `file` whose users, teams and roles the exports do not mention are kept")
 	fs.StringVar(&c.out, "out", "", "write the organization file to this `file` (default: standard output)")

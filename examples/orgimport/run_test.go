@@ -18,7 +18,7 @@ const fixtures = "../../scim/orgsync/orgimport/testdata/"
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelpExit(t, "orgimport", command, "-preset string\n", "-users value\n", "-groups value\n", "-map file\n",
+	exampleenv.CheckHelpExit(t, "orgimport", command, "-preset name\n", "-users file\n", "-groups file\n", "-map file\n",
 		"-merge file\n", "-out file\n", "-force\n", `"teams": [{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"}`,
 		"3 when interrupted", "nothing is written")
 }
