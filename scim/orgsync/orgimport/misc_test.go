@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/orgsync/orgimport"
 )
 
@@ -34,6 +35,9 @@ func TestEntraTemplate(t *testing.T) {
 	sameJSON(t, r.File, `{"users": [
 		{"userName": "ada", "email": "ada@acme.com", "displayName": "Ada Lovelace", "organizationRole": "member", "active": true},
 		{"userName": "bob", "email": "bob@acme.com", "displayName": "Bob Builder", "organizationRole": "member", "active": false}]}`)
+	if got := planApplyPlan(t, r.File); got != (orgsync.Counts{Create: 1}) {
+		t.Errorf("plan counts %+v, want 1 to create", got)
+	}
 }
 
 // TestMerge merges with an organization file: what the sources do not

@@ -13,7 +13,7 @@ import (
 // in the order of the files as given, and returns no file.
 func TestProblems(t *testing.T) {
 	t.Parallel()
-	users := "email,userName,displayName,status,terminationDate\r\n" +
+	users := "\ufeffemail,userName,displayName,status,terminationDate\r\n" +
 		"ada@acme.com,,\"Ada\r\nLovelace\",active,\r\n" + // lines 2-3
 		",bob,Bob,active,\r\n" + // 4
 		"ADA@acme.com,,Ada again,active,\r\n" + // 5
