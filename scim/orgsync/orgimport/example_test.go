@@ -41,3 +41,18 @@ func ExampleImport() {
 	// ml exact [{ada admin} {bob }]
 	// 2 users (0 inactive), 1 team, 2 members.
 }
+
+// A mapping file changes the preset's defaults; its mistakes are reported
+// with the file and the JSON path.
+func ExampleDecodeMapping() {
+	_, err := orgimport.DecodeMapping("map.json", []byte(`{
+  "users": {"email": "userPrincipalName"},
+  "teams": [{"group": "wandb-(.+)", "team": "$2"}],
+  "userRules": [{"group": "wandb-admins", "modelsSeat": "gold"}]
+}`), orgimport.Entra)
+	fmt.Println(err)
+	// Output:
+	// orgimport: 2 problems in the inputs
+	//   map.json: userRules[0].modelsSeat: "gold" is not a seat (want full, viewer or none)
+	//   map.json: teams[0].team: $2: the pattern has 1 capture
+}

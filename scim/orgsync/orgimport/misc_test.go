@@ -97,13 +97,13 @@ func TestDecodeMapping(t *testing.T) {
 			"  map.json: teams[2].group: required: a pattern of group names"},
 		{`{"userRules": [{"group": "a", "field": "b", "modelsSeat": "gold"}, {"field": "dept", "equals": "x", "pattern": "y"}, {"group": "g"}],
 		  "membership": "sometimes", "otherGroups": "drop"}`, "orgimport: 7 problems in the inputs\n" +
-			"  map.json: membership: \"sometimes\": want \"exact\" or \"additive\"\n" +
-			"  map.json: otherGroups: \"drop\": want \"team\" or \"ignore\"\n" +
 			"  map.json: userRules[0]: want \"group\" or \"field\", one of them\n" +
 			"  map.json: userRules[0].modelsSeat: \"gold\" is not a seat (want full, viewer or none)\n" +
 			"  map.json: userRules[1]: want \"equals\" or \"pattern\", not both\n" +
 			"  map.json: userRules[1]: sets nothing: want \"organizationRole\", \"modelsSeat\" or \"weaveRole\"\n" +
-			"  map.json: userRules[2]: sets nothing: want \"organizationRole\", \"modelsSeat\" or \"weaveRole\""},
+			"  map.json: userRules[2]: sets nothing: want \"organizationRole\", \"modelsSeat\" or \"weaveRole\"\n" +
+			"  map.json: otherGroups: \"drop\": want \"team\" or \"ignore\"\n" +
+			"  map.json: membership: \"sometimes\": want \"exact\" or \"additive\""},
 		{`{} {}`, "orgimport: 1 problem in the inputs\n  map.json: the file holds more than one JSON value"},
 	} {
 		_, err := orgimport.DecodeMapping("map.json", []byte(tt.data), orgimport.Okta)

@@ -87,9 +87,25 @@ func (ps *problems) err(order map[string]int) error {
 	return &Error{Problems: ps.list}
 }
 
-// comparePaths orders JSON paths with their indexes compared as numbers:
-// "value[2]" before "value[10]".
+// keyOrder ranks the top-level keys of the mapping file (and of an
+// organization file) as they are documented, for the order of problems.
+var keyOrder = []string{"users", "groups", "active", "defaults", "userRules", "teams", "otherGroups", "membership",
+	"ignoreGroups", "ignoreUsers", "roles"}
+
+// comparePaths orders JSON paths by their top-level key (keyOrder, others
+// after), then with their indexes compared as numbers: "value[2]" before
+// "value[10]".
 func comparePaths(a, b string) int {
+	rank := func(p string) int {
+		top := p[:strings.IndexAny(p+".[", ".[")]
+		if i := slices.Index(keyOrder, top); i >= 0 {
+			return i
+		}
+		return len(keyOrder)
+	}
+	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+		return c
+	}
 	for a != "" && b != "" {
 		na, ra := leadingNumber(a)
 		nb, rb := leadingNumber(b)
