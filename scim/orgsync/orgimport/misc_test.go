@@ -205,3 +205,17 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestEntraMemberTemplate reads Entra ID's member upload template (a
+// version row, "Member object ID or user principal name
+// [memberObjectIdOrUpn] Required", a row of examples): members by object ID
+// or userPrincipalName, the group named by the file.
+func TestEntraMemberTemplate(t *testing.T) {
+	t.Parallel()
+	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: sources(t, "entra/users.csv"),
+		Groups: sources(t, "entra/wandb-ml.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, r.File.Teams, `[{"name": "wandb-ml", "membership": "exact", "members": [{"userName": "ada"}, {"userName": "Carol.Shaw"}]}]`)
+}

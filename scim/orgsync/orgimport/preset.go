@@ -85,8 +85,9 @@ func (p Preset) Mapping() (*Mapping, error) {
 			Status: Fields{"accountEnabled"}, Keys: Fields{"objectId", "id", "userPrincipalName"},
 		}
 		m.Groups = GroupFields{
-			Group:     Fields{"group"},
-			Member:    Fields{"Object ID", "id", "objectId", "User principal name", "userPrincipalName", "mail"},
+			Group: Fields{"group"},
+			Member: Fields{"Object ID", "id", "objectId", "User principal name", "userPrincipalName", "mail",
+				"memberObjectIdOrUpn"}, // the member upload template's column
 			Type:      Fields{"Member type", "@odata.type", "objectType"},
 			UserTypes: []string{"user", "#microsoft.graph.user"},
 		}
