@@ -41,7 +41,7 @@ func (m *Mapping) teamFor(group string) teamOf {
 		if idx == nil {
 			continue
 		}
-		problem := m.shadowed(group, i, fmt.Sprintf("teams[%d] (%s)", i, quote(r.Group)))
+		problem := m.shadowed(group, i, fmt.Sprintf("teams[%d] (%s)", i, quote(cmp.Or(r.Name, r.Group))))
 		if r.NoTeam {
 			return teamOf{problem: problem}
 		}
@@ -50,7 +50,7 @@ func (m *Mapping) teamFor(group string) teamOf {
 			name = strings.TrimSpace(string(r.re.ExpandString(nil, r.Team, group, idx)))
 		}
 		if name == "" && problem == "" {
-			problem = fmt.Sprintf("teams[%d] (%s) makes a team with an empty name of it", i, quote(r.Group))
+			problem = fmt.Sprintf("teams[%d] (%s) makes a team with an empty name of it", i, quote(cmp.Or(r.Name, r.Group)))
 		}
 		return teamOf{name: name, role: r.Role, membership: cmp.Or(r.Membership, mode), problem: problem}
 	}
@@ -72,9 +72,9 @@ func (m *Mapping) teamFor(group string) teamOf {
 func (m *Mapping) shadowed(group string, after int, winner string) string {
 	for j := after + 1; j < len(m.Teams); j++ {
 		r := m.Teams[j]
-		if r.re != nil && regexp.QuoteMeta(r.Group) == r.Group && r.re.MatchString(group) {
+		if r.re != nil && (r.Name != "" || regexp.QuoteMeta(r.Group) == r.Group) && r.re.MatchString(group) {
 			return fmt.Sprintf("group %s matches %s and teams[%d] (%s), which names it: the first wins, so teams[%d] never applies",
-				quote(group), winner, j, quote(r.Group), j)
+				quote(group), winner, j, quote(cmp.Or(r.Name, r.Group)), j)
 		}
 	}
 	return ""

@@ -148,14 +148,17 @@ type UserRule struct {
 	group, value *regexp.Regexp
 }
 
-// TeamRule makes a team of each group whose whole name matches Group, a
-// regular expression (ignoring case): its name is Team with $1, $2… the
-// pattern's captures (empty: the group's name), its members' role Role
-// ("" for member, or admin, viewer, a custom role), its membership mode
-// Membership (empty: Mapping.Membership). With NoTeam, the group makes no
-// team, but its members still get the rules of UserRules that name it.
+// TeamRule makes a team of the group named Name (exactly, ignoring case)
+// or of each group whose whole name matches Group, a regular expression
+// (ignoring case); a rule has one of them. The team's name is Team with
+// $1, $2… the pattern's captures (empty: the group's name), its members'
+// role Role ("" for member, or admin, viewer, a custom role), its
+// membership mode Membership (empty: Mapping.Membership). With NoTeam, the
+// group makes no team, but its members still get the rules of UserRules
+// that name it.
 type TeamRule struct {
-	Group      string             `json:"group"`
+	Name       string             `json:"name,omitempty"`
+	Group      string             `json:"group,omitempty"`
 	NoTeam     bool               `json:"noTeam,omitempty"`
 	Team       string             `json:"team,omitempty"`
 	Role       string             `json:"role,omitempty"`
@@ -300,11 +303,15 @@ func (m *Mapping) compile(name string) error {
 	for i := range m.Teams {
 		r := &m.Teams[i]
 		path := fmt.Sprintf("teams[%d]", i)
-		if r.Group == "" {
-			ps.add(at(path+".group"), "required: a pattern of group names")
+		switch {
+		case (r.Group == "") == (r.Name == ""):
+			ps.add(at(path), `want "name" (a group's name) or "group" (a pattern of group names), one of them`)
 			continue
+		case r.Name != "":
+			r.re = regexp.MustCompile(`(?i)^` + regexp.QuoteMeta(strings.TrimSpace(r.Name)) + `$`)
+		default:
+			r.re = compile(path+".group", r.Group)
 		}
-		r.re = compile(path+".group", r.Group)
 		membership(path+".membership", r.Membership)
 		if r.re != nil && r.Team != "" {
 			for _, ref := range regexp.MustCompile(`\$\{?(\d+)`).FindAllStringSubmatch(r.Team, -1) {

@@ -94,7 +94,7 @@ func TestDecodeMapping(t *testing.T) {
 		{`{"teams": [{"group": "wandb-(.+", "team": "$1"}, {"group": "x", "team": "$2"}, {"team": "y"}]}`, "orgimport: 3 problems in the inputs\n" +
 			"  map.json: teams[0].group: \"wandb-(.+\" is not a regular expression: error parsing regexp: missing closing ): `(?i)^(?:wandb-(.+)$`\n" +
 			"  map.json: teams[1].team: $2: the pattern has 0 captures\n" +
-			"  map.json: teams[2].group: required: a pattern of group names"},
+			"  map.json: teams[2]: want \"name\" (a group's name) or \"group\" (a pattern of group names), one of them"},
 		{`{"userRules": [{"group": "a", "field": "b", "modelsSeat": "gold"}, {"field": "dept", "equals": "x", "pattern": "y"}, {"group": "g"}],
 		  "membership": "sometimes", "otherGroups": "drop"}`, "orgimport: 7 problems in the inputs\n" +
 			"  map.json: userRules[0]: want \"group\" or \"field\", one of them\n" +
@@ -218,4 +218,25 @@ func TestEntraMemberTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameJSON(t, r.File.Teams, `[{"name": "wandb-ml", "membership": "exact", "members": [{"userName": "ada"}, {"userName": "Carol.Shaw"}]}]`)
+}
+
+// TestTeamRuleByName: a rule's name is a group's exact name, not a
+// pattern: parentheses and dots are themselves.
+func TestTeamRuleByName(t *testing.T) {
+	t.Parallel()
+	m, err := orgimport.DecodeMapping("map.json", []byte(`{"teams": [{"name": "ML Platform (all)", "team": "ml-platform", "membership": "additive"},
+		{"name": "a.b", "team": "ab"}]}`), orgimport.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.CSV, Mapping: m,
+		Users:  []orgimport.Source{src("users.csv", "email\nada@acme.com\n")},
+		Groups: []orgimport.Source{src("groups.csv", "group,email\nml platform (ALL),ada@acme.com\naxb,ada@acme.com\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, r.File.Teams, `[{"name": "ml-platform", "membership": "additive", "members": [{"userName": "ada"}]}]`)
+	if got, want := r.Summary.String(), "1 user (0 inactive), 1 team, 1 member; left out: 1 group that makes no team."; got != want {
+		t.Errorf("summary %q, want %q", got, want)
+	}
 }

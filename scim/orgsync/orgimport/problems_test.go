@@ -85,7 +85,7 @@ func TestGroupMatchingTwoRules(t *testing.T) {
 	m, err := orgimport.DecodeMapping("map.json", []byte(`{"ignoreGroups": ["legacy-.*"], "teams": [
 		{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"},
 		{"group": "wandb-(.+)", "team": "$1"},
-		{"group": "wandb-ml-platform", "team": "mlp"},
+		{"name": "wandb-ml-platform", "team": "mlp"},
 		{"group": "legacy-ml", "team": "ml"}]}`), orgimport.CSV)
 	if err != nil {
 		t.Fatal(err)
