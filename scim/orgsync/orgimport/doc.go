@@ -79,9 +79,9 @@
 //
 // A Mapping says which column or JSON field gives each user field, how a
 // status maps to active, which rules set organization roles and seats (by
-// group or attribute), how groups become teams (rules tried in order, the
-// first whose pattern matches the whole group name winning, with $1
-// captures, a team role and a membership mode; a group that an earlier
+// group or attribute), how groups become teams (rules by exact name or by
+// pattern, tried in order, the first that matches the whole group name
+// winning, with $1 captures, a team role and a membership mode; a group that an earlier
 // rule takes from a later rule naming it exactly is a problem), and which
 // groups and users to ignore. DecodeMapping reads a mapping file over a preset's defaults;
 // the README and examples/orgimport/map.json have a full sample.
