@@ -33,6 +33,42 @@ func entraExport(n int) (users orgimport.Source, groups []orgimport.Source) {
 	return users, groups
 }
 
+// oktaExport returns n users of Okta's Users API as JSON pages of 200,
+// saved one after the other, and member pages of groups of 100.
+func oktaExport(n int) (users orgimport.Source, groups []orgimport.Source) {
+	var b strings.Builder
+	members := make([]strings.Builder, (n+99)/100)
+	for i := range n {
+		switch {
+		case i%200 == 0 && i > 0:
+			b.WriteString("]\n[")
+		case i == 0:
+			b.WriteString("[")
+		default:
+			b.WriteString(",")
+		}
+		u := fmt.Sprintf(`{"id": "00u%07d", "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z", "lastLogin": null,
+  "profile": {"firstName": "User", "lastName": "N%d", "mobilePhone": null, "secondEmail": null, "login": "user%d@acme.com",
+    "email": "user%d@acme.com"}, "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+  "_links": {"self": {"href": "https://acme.okta.com/api/v1/users/00u%07d"}}}`, i, i, i, i, i)
+		b.WriteString(u)
+		m := &members[i/100]
+		if m.Len() == 0 {
+			m.WriteString("[")
+		} else {
+			m.WriteString(",")
+		}
+		m.WriteString(u)
+	}
+	b.WriteString("]\n")
+	users = orgimport.Source{Name: "users.json", Data: []byte(b.String())}
+	for i := range members {
+		members[i].WriteString("]")
+		groups = append(groups, orgimport.Source{Name: fmt.Sprintf("group-%03d.json", i), Data: []byte(members[i].String())})
+	}
+	return users, groups
+}
+
 // BenchmarkImport converts an Entra ID export of 5,000, 10,000 and 20,000
 // users in groups of 100: time and memory grow with the rows. The last
 // also merges with an organization file of the same 20,000 users and 200
@@ -55,6 +91,20 @@ func BenchmarkImport(b *testing.B) {
 			}
 		})
 	}
+	oktaUsers, oktaGroups := oktaExport(20000)
+	b.Run("okta-json,rows=20000", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(oktaUsers.Data)))
+		for range b.N {
+			r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Okta, Users: []orgimport.Source{oktaUsers}, Groups: oktaGroups})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Summary.Users != 20000 || r.Summary.Members != 20000 {
+				b.Fatalf("summary %s", r.Summary)
+			}
+		}
+	})
 	users, groups := entraExport(20000)
 	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: []orgimport.Source{users}, Groups: groups})
 	if err != nil {

@@ -38,7 +38,9 @@ func TestProblems(t *testing.T) {
 			src("semi.csv", "email;name\nzed@acme.com;Zed\n"), src("utf16.csv", "\xff\xfee\x00m\x00")},
 		Groups: []orgimport.Source{src("groups.csv", groups), src("graph.json", graph), src("okta.json", okta),
 			src("bad.json", "[\n{\"email\": \"a@b.c\"},\n{\"email\" \"x\"}\n]"),
-			src("google.json", `{"kind": "admin#directory#members", "members": [{"email": "ada@acme.com", "type": "USER"}], "nextPageToken": "Q2hB"}`)}})
+			src("google.json", `{"kind": "admin#directory#members", "members": [{"email": "ada@acme.com", "type": "USER"}], "nextPageToken": "Q2hB"}`),
+			src("members.json", "[\n  {\"email\": \"ada@acme.com\"},\n  {\"email\": \"zed@acme.com\"}\n]\n"+
+				`{"value": [{"email": "ada@acme.com"},`+"\n"+`{"email": "yan@acme.com"}]}`)}})
 	var ierr *orgimport.Error
 	if !errors.As(err, &ierr) {
 		t.Fatalf("err = %v, want an *orgimport.Error", err)
@@ -65,9 +67,11 @@ func TestProblems(t *testing.T) {
 			"an exact team made from it would remove the members of the pages not saved, so save every page in the file",
 		`okta.json: an incomplete member list: its last page links to a next one ("https://acme.okta.com/api/v1/groups/00g1/users?after=00u1"); ` +
 			"an exact team made from it would remove the members of the pages not saved, so save every page in the file",
-		`bad.json:3: not valid JSON: invalid character '"' after object key`,
+		`bad.json:3: not valid JSON: want ':' after object key`,
 		`google.json: an incomplete member list: its last page links to a next one ("Q2hB"); ` +
 			"an exact team made from it would remove the members of the pages not saved, so save every page in the file",
+		`members.json:3: #1[1]: member "zed@acme.com": no user row names it`,
+		`members.json:6: #2.value[1]: member "yan@acme.com": no user row names it`,
 		`org.json: users[0].modelsSeat: "gold" is not a seat (want full, viewer or none)`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

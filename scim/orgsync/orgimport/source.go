@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
+
+	"github.com/go-wandb/identity/internal/jsonx"
 )
 
 // Source is one input file: its name, as given (messages name it, and a
@@ -238,33 +241,38 @@ func headerKeys(h string) []string {
 // makes the list incomplete.
 func readJSON(name string, data []byte, ps *problems, fn func(*input, *record)) *input {
 	in := &input{json: true}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var values []any
-	for {
-		var v any
-		err := dec.Decode(&v)
-		if err == io.EOF {
-			break
-		}
+	w := jsonWalker{name: name, data: data, fn: fn, in: in}
+	d := jsonx.NewDecoder(data)
+	var values [][]byte
+	for d.Peek() != 0 {
+		raw, err := d.Raw()
 		if err != nil {
-			ps.add(jsonErrorAt(name, data, dec, err), "not valid JSON: %v", err)
+			at := Location{File: name}
+			msg := err.Error()
+			var se *jsonx.SyntaxError
+			if errors.As(err, &se) {
+				at.Line = 1 + bytes.Count(data[:min(max(se.Offset, 0), len(data))], []byte("\n"))
+				msg = offsetPrefix.ReplaceAllString(msg, "") // the line says where
+			}
+			ps.add(at, "not valid JSON: %s", msg)
 			return nil
 		}
-		values = append(values, v)
+		values = append(values, raw)
 	}
-	w := jsonWalker{name: name, fn: fn, in: in}
 	for i, v := range values {
 		prefix := ""
 		if len(values) > 1 {
 			prefix = fmt.Sprintf("#%d", i+1)
 		}
-		w.page(prefix, v, 0)
+		w.value(prefix, v, 0)
 	}
 	return in
 }
 
-// jsonErrorAt locates a JSON error: the line of its offset.
+// offsetPrefix starts the message of a jsonx.SyntaxError.
+var offsetPrefix = regexp.MustCompile(`^invalid JSON at offset \d+: `)
+
+// jsonErrorAt locates an error of encoding/json: the line of its offset.
 func jsonErrorAt(name string, data []byte, dec *json.Decoder, err error) Location {
 	off := dec.InputOffset()
 	var se *json.SyntaxError
@@ -275,22 +283,44 @@ func jsonErrorAt(name string, data []byte, dec *json.Decoder, err error) Locatio
 	return Location{File: name, Line: 1 + bytes.Count(data[:off], []byte("\n"))}
 }
 
+// jsonWalker walks the values of a JSON file, checked whole by readJSON
+// (so that reading them again cannot fail), calling fn with each object.
+// Every value it handles is a slice of data, whose offset in data is the
+// difference of their capacities.
 type jsonWalker struct {
 	name string
+	data []byte
 	fn   func(*input, *record)
 	in   *input
+	// line is the line at offset lineOff, for counting lines forward.
+	line, lineOff int
+}
+
+// lineAt returns the line of v, a slice of the file, counting from the
+// last one asked (values are walked in the order of the file).
+func (w *jsonWalker) lineAt(v []byte) int {
+	off := cap(w.data) - cap(v)
+	if off < w.lineOff || off > len(w.data) {
+		w.line, w.lineOff = 0, 0
+		off = min(max(off, 0), len(w.data))
+	}
+	w.line += bytes.Count(w.data[w.lineOff:off], []byte("\n"))
+	w.lineOff = off
+	return w.line + 1
 }
 
 // listKeys are the keys under which a page object holds its list.
 var listKeys = []string{"value", "users", "members", "data", "items"}
 
-func (w *jsonWalker) page(path string, v any, depth int) {
-	switch v := v.(type) {
-	case []any:
-		for i, e := range v {
+// value walks a value of the file: a page (an array, or an object with a
+// list), an array of pages (depth 0 only), or one object.
+func (w *jsonWalker) value(path string, v []byte, depth int) {
+	switch v[0] {
+	case '[':
+		for i, e := range elements(v) {
 			p := fmt.Sprintf("%s[%d]", path, i)
-			if isPage(e) && depth == 0 {
-				w.page(p, e, depth+1)
+			if depth == 0 && isPage(e) {
+				w.value(p, e, depth+1)
 				continue
 			}
 			w.object(p, e)
@@ -298,17 +328,18 @@ func (w *jsonWalker) page(path string, v any, depth int) {
 		if depth == 0 {
 			w.in.next = "" // a bare array carries no link
 		}
-	case map[string]any:
+	case '{':
+		fields := members(v)
 		for _, k := range listKeys {
-			if list, ok := v[k].([]any); ok {
-				for i, e := range list {
+			if list, ok := fields[k]; ok && list[0] == '[' {
+				for i, e := range elements(list) {
 					w.object(fmt.Sprintf("%s%s[%d]", dot(path), k, i), e)
 				}
-				w.in.next = nextLink(v)
+				w.in.next = nextLink(fields)
 				return
 			}
 		}
-		if next := nextLink(v); next != "" {
+		if next := nextLink(fields); next != "" {
 			w.in.next = next // a page of nothing but its link
 			return
 		}
@@ -316,6 +347,38 @@ func (w *jsonWalker) page(path string, v any, depth int) {
 	default:
 		w.object(path, v)
 	}
+}
+
+// elements returns the elements of a JSON array.
+func elements(v []byte) [][]byte {
+	d := jsonx.NewDecoder(v)
+	var out [][]byte
+	if d.Open('[') != nil {
+		return nil
+	}
+	for n := 0; ; n++ {
+		if more, err := d.More(']', n); err != nil || !more {
+			return out
+		}
+		e, err := d.Raw()
+		if err != nil {
+			return out
+		}
+		out = append(out, e)
+	}
+}
+
+// members returns the members of a JSON object by key.
+func members(v []byte) map[string][]byte {
+	d := jsonx.NewDecoder(v)
+	out := map[string][]byte{}
+	d.Object(func(key []byte) error {
+		k := string(key)
+		e, err := d.Raw()
+		out[k] = e
+		return err
+	})
+	return out
 }
 
 func dot(path string) string {
@@ -326,13 +389,14 @@ func dot(path string) string {
 }
 
 // isPage reports whether an element of an array is itself a page.
-func isPage(v any) bool {
-	switch v := v.(type) {
-	case []any:
+func isPage(v []byte) bool {
+	switch v[0] {
+	case '[':
 		return true
-	case map[string]any:
+	case '{':
+		fields := members(v)
 		for _, k := range listKeys {
-			if _, ok := v[k].([]any); ok {
+			if e, ok := fields[k]; ok && len(e) > 0 && e[0] == '[' {
 				return true
 			}
 		}
@@ -341,59 +405,82 @@ func isPage(v any) bool {
 }
 
 // nextLink returns the link to the next page a page object carries.
-func nextLink(m map[string]any) string {
+func nextLink(fields map[string][]byte) string {
 	for _, k := range []string{"@odata.nextLink", "nextLink", "next", "nextPageToken"} {
-		if s, ok := m[k].(string); ok && s != "" {
+		var s string
+		if f, ok := fields[k]; ok && json.Unmarshal(f, &s) == nil && s != "" {
 			return s
 		}
 	}
-	if links, ok := m["_links"].(map[string]any); ok {
-		switch next := links["next"].(type) {
-		case string:
-			return next
-		case map[string]any:
-			if s, ok := next["href"].(string); ok {
+	if f, ok := fields["_links"]; ok {
+		var links struct {
+			Next json.RawMessage `json:"next"`
+		}
+		if json.Unmarshal(f, &links) == nil && len(links.Next) > 0 {
+			var s string
+			if json.Unmarshal(links.Next, &s) == nil {
 				return s
+			}
+			var href struct {
+				Href string `json:"href"`
+			}
+			if json.Unmarshal(links.Next, &href) == nil {
+				return href.Href
 			}
 		}
 	}
 	return ""
 }
 
-func (w *jsonWalker) object(path string, v any) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		w.fn(w.in, &record{at: Location{File: w.name, Path: path}, obj: map[string]string{"": fmt.Sprint(v)}})
+func (w *jsonWalker) object(path string, v []byte) {
+	at := Location{File: w.name, Line: w.lineAt(v), Path: path}
+	d := jsonx.NewDecoder(v)
+	if d.Peek() != '{' {
+		text := string(v)
+		if v[0] == '"' {
+			text, _ = d.String()
+		}
+		w.fn(w.in, &record{at: at, obj: map[string]string{"": text}})
 		return
 	}
-	obj := make(map[string]string, len(m)+4)
-	flatten(obj, "", m)
-	w.fn(w.in, &record{at: Location{File: w.name, Path: path}, obj: obj})
+	obj := make(map[string]string, 16)
+	flatten(obj, "", &d)
+	w.fn(w.in, &record{at: at, obj: obj})
 }
 
-// flatten stores the fields of m in obj by lower-cased dotted path: an
-// Okta user's profile.email is "profile.email". Arrays of strings are
-// joined with ";".
-func flatten(obj map[string]string, prefix string, m map[string]any) {
-	for k, v := range m {
-		key := strings.ToLower(prefix + k)
-		switch v := v.(type) {
-		case map[string]any:
-			flatten(obj, key+".", v)
-		case []any:
+// flatten stores the members of the object d reads in obj by lower-cased
+// dotted path: an Okta user's profile.email is "profile.email". Arrays of
+// strings are joined with ";"; numbers and booleans are their JSON text.
+func flatten(obj map[string]string, prefix string, d *jsonx.Decoder) {
+	d.Object(func(key []byte) error {
+		k := prefix + strings.ToLower(string(key))
+		switch d.Peek() {
+		case '{':
+			flatten(obj, k+".", d)
+		case '[':
 			var parts []string
-			for _, e := range v {
-				if s, ok := e.(string); ok {
+			d.Open('[')
+			for n := 0; ; n++ {
+				if more, err := d.More(']', n); err != nil || !more {
+					break
+				}
+				if d.Peek() == '"' {
+					s, _ := d.String()
 					parts = append(parts, s)
+				} else if d.Skip() != nil {
+					break
 				}
 			}
-			obj[key] = strings.Join(parts, ";")
-		case nil:
-			obj[key] = ""
-		case string:
-			obj[key] = v
+			obj[k] = strings.Join(parts, ";")
+		case '"':
+			obj[k], _ = d.String()
+		case 'n':
+			d.Null()
+			obj[k] = ""
 		default:
-			obj[key] = fmt.Sprint(v)
+			raw, _ := d.Raw()
+			obj[k] = string(raw)
 		}
-	}
+		return nil
+	})
 }
