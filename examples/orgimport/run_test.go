@@ -177,3 +177,45 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("%s was written", out)
 	}
 }
+
+// TestMergeInPlace: -merge and -out on the same file, with -force, update
+// it: what the exports do not mention is kept.
+func TestMergeInPlace(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	org := filepath.Join(dir, "org.json")
+	users := filepath.Join(dir, "users.csv")
+	os.WriteFile(org, []byte(`{"users": [{"userName": "root", "email": "root@acme.com", "organizationRole": "admin"}],
+  "roles": [{"name": "auditor", "inheritedFrom": "viewer"}]}`), 0o644)
+	os.WriteFile(users, []byte("email,status\nada@acme.com,active\n"), 0o644)
+	r := exampleenv.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-merge", org, "-out", org, "-force"}, command)
+	if r.Code != exampleenv.ExitOK || r.Stdout != "Wrote "+org+": 1 user (0 inactive), 0 teams, 0 members; kept from the merge file: 1 user, 0 teams, 1 role.\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
+	}
+	data, _ := os.ReadFile(org)
+	want := `{
+  "users": [
+    {
+      "userName": "ada",
+      "email": "ada@acme.com",
+      "organizationRole": "member",
+      "active": true
+    },
+    {
+      "userName": "root",
+      "email": "root@acme.com",
+      "organizationRole": "admin"
+    }
+  ],
+  "roles": [
+    {
+      "name": "auditor",
+      "inheritedFrom": "viewer"
+    }
+  ]
+}
+`
+	if string(data) != want {
+		t.Errorf("%s:\n%s\nwant:\n%s", org, data, want)
+	}
+}
