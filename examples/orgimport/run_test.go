@@ -136,7 +136,7 @@ func TestSampleMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range orgimport.Presets {
+	for _, p := range orgimport.Presets() {
 		if _, err := orgimport.DecodeMapping("map.json", data, p); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -22,7 +22,7 @@ func FuzzImport(f *testing.F) {
 		f.Add([]byte("email\nada@acme.com\n"), data, uint8(1))
 	}
 	f.Fuzz(func(t *testing.T, users, groups []byte, preset uint8) {
-		p := orgimport.Presets[int(preset)%len(orgimport.Presets)]
+		p := orgimport.Presets()[int(preset)%len(orgimport.Presets())]
 		r, err := orgimport.Import(orgimport.Input{Preset: p, Now: now,
 			Users:  []orgimport.Source{{Name: "users.csv", Data: users}},
 			Groups: []orgimport.Source{{Name: "group.csv", Data: groups}}})

@@ -136,7 +136,7 @@ func TestDeterministic(t *testing.T) {
 // TestPresets: every preset has a mapping; an unknown one is refused.
 func TestPresets(t *testing.T) {
 	t.Parallel()
-	for _, p := range orgimport.Presets {
+	for _, p := range orgimport.Presets() {
 		if _, err := orgimport.ParsePreset(strings.ToUpper(string(p))); err != nil {
 			t.Error(err)
 		}

@@ -38,18 +38,19 @@ const (
 	CSV Preset = "csv"
 )
 
-// Presets lists the presets.
-var Presets = []Preset{Okta, Entra, Google, BambooHR, CSV}
+// Presets returns the presets, in the order the documentation lists them.
+func Presets() []Preset { return []Preset{Okta, Entra, Google, BambooHR, CSV} }
 
 // ParsePreset returns the preset named s (ignoring case).
 func ParsePreset(s string) (Preset, error) {
-	for _, p := range Presets {
+	all := Presets()
+	for _, p := range all {
 		if strings.EqualFold(s, string(p)) {
 			return p, nil
 		}
 	}
-	names := make([]string, len(Presets))
-	for i, p := range Presets {
+	names := make([]string, len(all))
+	for i, p := range all {
 		names[i] = string(p)
 	}
 	return "", fmt.Errorf("unknown preset %s (want %s)", quote(s), strings.Join(names, ", "))
