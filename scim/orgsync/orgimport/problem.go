@@ -8,12 +8,15 @@ import (
 	"strings"
 )
 
-// Location is where a record of an input is: a CSV file and line, or a
-// JSON file and the JSON path of the object.
+// Location is where a record of an input is: its file, the line it starts
+// on, and for JSON its path ("value[3]", "[1].value[0]", "#2[5]" for the
+// second of several values in a row). A problem of a whole file has
+// neither line nor path; one of a mapping or organization file found after
+// decoding has a path only ("teams[0].group").
 type Location struct {
 	File string `json:"file"`
-	Line int    `json:"line,omitempty"` // CSV: the line the record starts on (1-based)
-	Path string `json:"path,omitempty"` // JSON: such as "value[3]" or "[1].profile.email"
+	Line int    `json:"line,omitempty"` // 1-based
+	Path string `json:"path,omitempty"`
 }
 
 // String returns "file:line", "file: path", "file:line: path" or "file".
