@@ -240,3 +240,25 @@ func TestTeamRuleByName(t *testing.T) {
 		t.Errorf("summary %q, want %q", got, want)
 	}
 }
+
+// TestEntraGraphUsers reads Microsoft Graph's GET /users pages (saved one
+// after the other): accountEnabled is a boolean there, and members match
+// by id.
+func TestEntraGraphUsers(t *testing.T) {
+	t.Parallel()
+	users := `{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+ "@odata.nextLink": "https://graph.microsoft.com/v1.0/users?$skiptoken=X",
+ "value": [{"id": "u1", "displayName": "Ada Lovelace", "mail": "ada@acme.com", "userPrincipalName": "ada@acme.onmicrosoft.com", "accountEnabled": true}]}
+{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+ "value": [{"id": "u2", "displayName": "Bob Builder", "mail": "bob@acme.com", "userPrincipalName": "bob@acme.onmicrosoft.com", "accountEnabled": false}]}`
+	members := `{"value": [{"@odata.type": "#microsoft.graph.user", "id": "u1"}, {"@odata.type": "#microsoft.graph.user", "id": "u2"}]}`
+	r, err := orgimport.Import(orgimport.Input{Preset: orgimport.Entra, Users: []orgimport.Source{src("users.json", users)},
+		Groups: []orgimport.Source{src("ml.json", members)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, r.File, `{"users": [
+		{"userName": "ada", "email": "ada@acme.com", "displayName": "Ada Lovelace", "organizationRole": "member", "active": true},
+		{"userName": "bob", "email": "bob@acme.com", "displayName": "Bob Builder", "organizationRole": "member", "active": false}],
+	  "teams": [{"name": "ml", "membership": "exact", "members": [{"userName": "ada"}]}]}`)
+}
