@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
+	"github.com/go-wandb/identity/examples/internal/exampletest"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/scim/orgsync/orgimport"
 	"github.com/go-wandb/identity/scim/scimtest"
@@ -18,7 +19,7 @@ const fixtures = "../../scim/orgsync/orgimport/testdata/"
 
 func TestHelp(t *testing.T) {
 	t.Parallel()
-	exampleenv.CheckHelpExit(t, "orgimport", command, "-preset name\n", "-users file\n", "-groups file\n", "-map file\n",
+	exampletest.CheckHelpExit(t, "orgimport", command, "-preset name\n", "-users file\n", "-groups file\n", "-map file\n",
 		"-merge file\n", "-out file\n", "-force\n", `"teams": [{"group": "wandb-(.+)-admins", "team": "$1", "role": "admin"}`,
 		"3 when interrupted", "nothing is written")
 }
@@ -37,7 +38,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-preset", "okta", "-users", ""}, "empty file name"},
 		{[]string{"-bogus"}, "flag provided but not defined: -bogus"},
 	} {
-		exampleenv.CheckUsageError(t, "orgimport", command, tt.args, tt.want)
+		exampletest.CheckUsageError(t, "orgimport", command, tt.args, tt.want)
 	}
 }
 
@@ -48,7 +49,7 @@ func TestImportPlan(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "org.json")
 	args := []string{"-preset", "google", "-users", fixtures + "google/users.csv", "-groups", fixtures + "google/ml-platform.csv",
 		"-groups", fixtures + "google/eng-leads.csv", "-out", out}
-	r := exampleenv.RunMain(t, "orgimport", args, command)
+	r := exampletest.RunMain(t, "orgimport", args, command)
 	want := "Wrote " + out + ": 4 users (1 inactive), 2 teams, 4 members; left out: 1 non-user member; 1 nested group flattened.\n"
 	if r.Code != exampleenv.ExitOK || r.Stdout != want || r.Stderr != "" {
 		t.Fatalf("exit %d\nstdout %q\nwant   %q\nstderr %q", r.Code, r.Stdout, want, r.Stderr)
@@ -71,14 +72,14 @@ func TestImportPlan(t *testing.T) {
 	}
 
 	// Again: the file exists.
-	r = exampleenv.RunMain(t, "orgimport", args, command)
+	r = exampletest.RunMain(t, "orgimport", args, command)
 	if r.Code != exampleenv.ExitFailed || !strings.Contains(r.Stderr, "file exists; use -force to replace it") || r.Stdout != "" {
 		t.Errorf("over an existing file: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
 	if again, _ := os.ReadFile(out); string(again) != string(data) {
 		t.Error("the file changed")
 	}
-	r = exampleenv.RunMain(t, "orgimport", append(args, "-force"), command)
+	r = exampletest.RunMain(t, "orgimport", append(args, "-force"), command)
 	if r.Code != exampleenv.ExitOK || r.Stdout != want {
 		t.Errorf("-force: exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
@@ -88,7 +89,7 @@ func TestImportPlan(t *testing.T) {
 // to standard error; JSON and CSV inputs are told apart by content.
 func TestStdout(t *testing.T) {
 	t.Parallel()
-	r := exampleenv.RunMain(t, "orgimport", []string{"-preset", "okta", "-users", fixtures + "okta/users.json",
+	r := exampletest.RunMain(t, "orgimport", []string{"-preset", "okta", "-users", fixtures + "okta/users.json",
 		"-groups", fixtures + "okta/ml-platform.json", "-groups", fixtures + "okta/research.json"}, command)
 	if r.Code != exampleenv.ExitOK || r.Stderr != "Imported 4 users (1 inactive), 2 teams, 4 members; left out: 1 membership of inactive users.\n" {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
@@ -109,7 +110,7 @@ func TestProblemsWriteNothing(t *testing.T) {
 	os.WriteFile(users, []byte("email,name\nada@acme.com,Ada\n,Nobody\nada@ACME.com,Ada again\n"), 0o644)
 	os.WriteFile(members, []byte("email\nada@acme.com\nzed@acme.com\n"), 0o644)
 	out := filepath.Join(dir, "org.json")
-	r := exampleenv.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-groups", members, "-out", out}, command)
+	r := exampletest.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-groups", members, "-out", out}, command)
 	want := users + ":3: no email (email, mail, workEmail is blank)\n" +
 		users + ":4: email \"ada@ACME.com\" is also on " + users + ":2\n" +
 		members + ":3: member \"zed@acme.com\": no user row names it\n" +
@@ -123,7 +124,7 @@ func TestProblemsWriteNothing(t *testing.T) {
 	// A mapping file's problems, likewise.
 	mapping := filepath.Join(dir, "map.json")
 	os.WriteFile(mapping, []byte("{\n  \"teams\": [{\"group\": \"(\"}]\n}\n"), 0o644)
-	r = exampleenv.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-map", mapping, "-out", out}, command)
+	r = exampletest.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-map", mapping, "-out", out}, command)
 	if r.Code != exampleenv.ExitFailed || !strings.HasPrefix(r.Stderr, mapping+`: teams[0].group: "(" is not a regular expression`) {
 		t.Errorf("bad mapping: exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -188,7 +189,7 @@ func TestMergeInPlace(t *testing.T) {
 	os.WriteFile(org, []byte(`{"users": [{"userName": "root", "email": "root@acme.com", "organizationRole": "admin"}],
   "roles": [{"name": "auditor", "inheritedFrom": "viewer"}]}`), 0o644)
 	os.WriteFile(users, []byte("email,status\nada@acme.com,active\n"), 0o644)
-	r := exampleenv.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-merge", org, "-out", org, "-force"}, command)
+	r := exampletest.RunMain(t, "orgimport", []string{"-preset", "csv", "-users", users, "-merge", org, "-out", org, "-force"}, command)
 	if r.Code != exampleenv.ExitOK || r.Stdout != "Wrote "+org+": 1 user (0 inactive), 0 teams, 0 members; kept from the merge file: 1 user, 0 teams, 1 role.\n" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.Code, r.Stdout, r.Stderr)
 	}
