@@ -246,7 +246,7 @@ var simSeed = scimtest.Options{
 // Lines about the run go to stdout, or to stderr when stdout carries JSON.
 func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	info := stdout
-	if c.json || c.export == "-" {
+	if c.json || c.format == "markdown" || c.export == "-" {
 		info = stderr
 	}
 	deployment, err := exampleenv.ParseDeploymentFlag(c.deployment)

@@ -88,7 +88,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts, now: now, guard: newGuard(now.caller, now.userList),
-		userIDs: map[string]string{}, versions: map[string]string{},
+		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{},
 		stale: map[string]bool{}, failed: map[string]bool{}, refused: map[int]error{}}
 	for _, u := range p.Users {
 		if u.ID != "" {
@@ -184,6 +184,7 @@ type applier struct {
 
 	mu       sync.Mutex
 	userIDs  map[string]string // by lower-cased userName
+	teamIDs  map[string]string // of the teams Apply created, by lower-cased name
 	versions map[string]string // by resource ID: the version Apply's last change returned
 	stale    map[string]bool   // user IDs whose version Apply's own change moved unseen
 	failed   map[string]bool   // roleKey, userKey, teamKey, memberKey of the changes that failed

@@ -289,13 +289,20 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 	for _, u := range missing {
 		a.fail(memberKey(name, u))
 	}
-	_, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids})
+	t, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids})
+	if err == nil {
+		a.teamCreated(name, t.ID)
+	}
 	err = settle(ctx, err, func(ctx context.Context) (bool, error) {
 		t, err := a.s.teams.FindByName(ctx, name)
 		if gone(err) {
 			return false, nil
 		}
-		return err == nil && !slices.ContainsFunc(ids, func(id string) bool { return !isMember(t, id) }), err
+		ok := err == nil && !slices.ContainsFunc(ids, func(id string) bool { return !isMember(t, id) })
+		if ok {
+			a.teamCreated(name, t.ID)
+		}
+		return ok, err
 	})
 	if err != nil {
 		a.failedFor(err, teamKey(name))

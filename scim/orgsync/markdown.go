@@ -90,7 +90,14 @@ func markdown(p *Plan, changes []Change, limit int) string {
 	return b.String()
 }
 
-func (p *Plan) targetText() string { return "" }
+// targetText names the plan's target after "plan", or nothing when the
+// plan has none.
+func (p *Plan) targetText() string {
+	if p.Target.BaseURL == "" {
+		return ""
+	}
+	return " for " + cell(p.Target.String())
+}
 
 func writeNotApplicable(b *strings.Builder, changes []Change, limit int) {
 	rows := filter(changes, func(c Change) bool { return !c.Applicable })

@@ -90,6 +90,11 @@ func (a *applier) fillAfter(e *JournalEntry) {
 		if e.UserID == "" {
 			e.UserID = a.userID(e.Name)
 		}
+		if e.ID == "" {
+			e.ID = a.teamID(str(e.After, "team"))
+		}
+	case KindTeam:
+		e.ID = a.teamID(e.Name)
 	}
 	if e.ID == "" || e.Kind == KindMember || e.Kind == KindTeam {
 		return
@@ -112,4 +117,18 @@ func outcomeOf(s Status) Outcome {
 		return OutcomeNotAttempted
 	}
 	return OutcomeFailed // Failed, NotApplicable
+}
+
+// teamCreated records the ID of a team Apply created.
+func (a *applier) teamCreated(name, id string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.teamIDs[strings.ToLower(name)] = id
+}
+
+// teamID returns the ID of a team Apply created ("" for another).
+func (a *applier) teamID(name string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.teamIDs[strings.ToLower(name)]
 }

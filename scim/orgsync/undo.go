@@ -121,7 +121,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 func invert(e JournalEntry) (Change, string, error) {
 	c := Change{Address: e.Address, Kind: e.Kind, Name: e.Name, ID: e.ID, UserID: e.UserID,
 		Before: clone(e.After), After: clone(e.Before), Reason: ReasonUndo, Applicable: true}
-	if c.ID == "" && e.Kind != KindMember {
+	if c.ID == "" && (e.Kind == KindUser || e.Kind == KindTeamRole || e.Kind == KindRole && e.Action != string(Create)) {
 		return c, "", fmt.Errorf("no id recorded")
 	}
 	switch e.Kind {
