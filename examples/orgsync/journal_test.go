@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,11 +101,11 @@ func TestUndoRefusesAChangedResource(t *testing.T) {
 	org := l.file("org.json", `{"users": [{"userName": "bob", "modelsSeat": "viewer"}, {"userName": "carol", "weaveRole": "none"}]}`)
 	journal := filepath.Join(l.dir, "apply.jsonl")
 	l.run(0, []string{"-file", org, "-apply", "-auto-approve", "-journal", journal}, []string{"Applied 2 changes."}, nil)
-	bob, err := users.New(l.srv.Client(t)).FindByUserName(t.Context(), "bob")
+	bob, err := users.New(l.srv.Client(t)).FindByUserName(context.Background(), "bob")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := users.New(l.srv.Client(t)).UpdateDisplayName(t.Context(), bob.ID, "Robert"); err != nil {
+	if _, err := users.New(l.srv.Client(t)).UpdateDisplayName(context.Background(), bob.ID, "Robert"); err != nil {
 		t.Fatal(err)
 	}
 	l.run(1, []string{"-undo", journal, "-apply", "-auto-approve"}, []string{

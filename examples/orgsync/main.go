@@ -11,6 +11,9 @@
 //	bin/orgsync -live -file org.json             # plan against a real W&B; exit 2 if changes are pending
 //	bin/orgsync -live -file org.json -out plan.json
 //	bin/orgsync -live -apply -plan plan.json     # apply exactly the reviewed plan
+//	bin/orgsync -live -file org.json -format markdown   # the plan as a pull-request comment
+//	bin/orgsync -live -apply -plan plan.json -file org.json -journal j.jsonl
+//	bin/orgsync -live -undo j.jsonl              # the inverse of what the journal applied
 //	bin/orgsync -live -export org.json
 //
 // A plan saved with -out records the W&B it was made against (base URL,
@@ -116,6 +119,18 @@ members, team roles, deactivations); a plan whose deactivations plus member
 removals exceed -max-removals is refused whole. -out and -export never
 replace an existing file without -force.
 
+-format json prints the plan as JSON (the form -out saves; its schema is
+scim/orgsync/plan.schema.json), -format markdown as one pull-request comment.
+-apply -plan FILE -file org.json also refuses a plan that was not made from
+org.json (its input_digest), so that CI applies only the reviewed file.
+-journal FILE appends one JSON line per change as it settles (outcome applied,
+failed, unknown or not_attempted), synced as it goes; -undo FILE plans the
+inverse of what a journal applied (a created user is deactivated, never
+deleted; created teams and roles are named, not undone), and with -apply
+applies it like any plan: budgeted, confirmed, each change conditional on
+the version the journal recorded. examples/orgsync/ci/orgsync.yml is a
+GitHub Actions workflow that plans pull requests and applies on merge.
+
 Interrupted (Ctrl-C, SIGTERM), it starts no new change, lets those in flight
 finish for up to ` + grace.String() + `, and reports each change as applied, failed,
 not started or outcome unknown (read back where it can); exit status 3.
@@ -126,7 +141,7 @@ from the sample: ada has other settings, carol is in ml-platform, the role
 run-operator lacks run:delete, grace and alan do not exist. With -live it
 runs against the W&B that the environment names, as an organization admin.`,
 	Env:     exampleenv.LiveEnv,
-	Example: "go run ./examples/orgsync -live -file org.json -out plan.json\ngo run ./examples/orgsync -live -apply -plan plan.json",
+	Example: "go run ./examples/orgsync -live -file org.json -out plan.json\ngo run ./examples/orgsync -live -apply -plan plan.json -file org.json -journal j.jsonl\ngo run ./examples/orgsync -live -undo j.jsonl",
 	Exit: `Exit status: 0 when there is nothing to change or every applicable change
 was applied (the not applicable ones are listed); 1 when something failed
 (the command line, the file, a request, a change, the removal budget, the

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -310,6 +311,18 @@ func TestReadme(t *testing.T) {
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
 	}
+	// The JSON plan the README shows is the program's, but for the
+	// simulator's port, and it validates against the schema.
+	_, jsonPlan, _ := strings.Cut(section, "as <code>bin/orgsync -format json</code> prints it</summary>\n\n```json\n")
+	jsonPlan, _, _ = strings.Cut(jsonPlan, "```")
+	r = exampletest.RunMain(t, "orgsync", []string{"-format", "json"}, command)
+	got := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).ReplaceAllString(r.Stdout, "http://127.0.0.1:7357")
+	if jsonPlan == "" || got != jsonPlan {
+		t.Errorf("the README's JSON plan:\n%s\nthe program's:\n%s", jsonPlan, got)
+	}
+	if problems, err := planSchemaFile(t).Validate([]byte(jsonPlan)); err != nil || len(problems) > 0 {
+		t.Errorf("the README's JSON plan does not validate: %v %q", err, problems)
+	}
 	for _, want := range []string{"go build -o bin/ ./examples/orgsync", "`go run` reports every failure as exit status 1"} {
 		if !strings.Contains(section, want) {
 			t.Errorf("the README's section lacks %q", want)
@@ -326,6 +339,7 @@ func TestReadme(t *testing.T) {
 		}
 		args, _, _ = strings.Cut(args, " #")
 		args, _, _ = strings.Cut(args, "||")
+		args, _, _ = strings.Cut(args, " >")
 		commands++
 		if _, err := parse(strings.Fields(args), io.Discard); err != nil {
 			t.Errorf("README: %q: %v", line, err)
