@@ -53,7 +53,8 @@ func TestJournalThenUndo(t *testing.T) {
 	var addresses []string
 	for _, e := range entries {
 		addresses = append(addresses, e.Address)
-		if e.Outcome != orgsync.OutcomeApplied || e.Time.IsZero() || e.Target.BaseURL != l.srv.URL+"/scim" {
+		if e.Outcome != orgsync.OutcomeApplied || e.Time.IsZero() || e.Target.BaseURL != l.srv.URL+"/scim" ||
+			!strings.HasPrefix(e.RequestID, "sim-") {
 			t.Errorf("entry %+v", e)
 		}
 	}

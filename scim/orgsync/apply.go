@@ -88,7 +88,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts, now: now, guard: newGuard(now.caller, now.userList),
-		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{},
+		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{}, requestIDs: map[int]string{},
 		stale: map[string]bool{}, failed: map[string]bool{}, refused: map[int]error{}}
 	for _, u := range p.Users {
 		if u.ID != "" {
@@ -194,6 +194,7 @@ type applier struct {
 	// the journal; journalErr is the journal's first write error.
 	changes    [][]Change
 	journalErr error
+	requestIDs map[int]string // by result index: the request ID of its last reply
 
 	report sync.Mutex // serialises OnResult
 }
@@ -361,7 +362,10 @@ func (a *applier) run(ctx context.Context, steps []step) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			a.done(st.index, st.run(ctx))
+			sctx, box := withRequestIDs(ctx)
+			err := st.run(sctx)
+			a.setRequestID(st.index, requestIDOf(box, err))
+			a.done(st.index, err)
 		}()
 	}
 	wg.Wait()

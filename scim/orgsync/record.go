@@ -43,7 +43,10 @@ func (a *applier) record(index int, res Result, err error) {
 	partial := errors.As(err, &pe)
 	now := time.Now().UTC()
 	for _, c := range a.changes[index] {
-		e := JournalEntry{Time: now, Target: a.p.Target, Change: c, Outcome: outcomeOf(res.Status)}
+		a.mu.Lock()
+		id := a.requestIDs[index]
+		a.mu.Unlock()
+		e := JournalEntry{Time: now, Target: a.p.Target, Change: c, Outcome: outcomeOf(res.Status), RequestID: id}
 		if res.Err != nil {
 			e.Error = res.Err.Error()
 		}
