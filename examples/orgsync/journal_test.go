@@ -161,11 +161,7 @@ func TestFormats(t *testing.T) {
 // planSchemaFile compiles the plan's JSON Schema.
 func planSchemaFile(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	data, err := os.ReadFile("../../scim/orgsync/plan.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := jsonschema.Compile(data)
+	s, err := jsonschema.Compile(orgsync.PlanSchema)
 	if err != nil {
 		t.Fatal(err)
 	}

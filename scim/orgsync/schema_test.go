@@ -2,7 +2,6 @@ package orgsync_test
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -14,11 +13,7 @@ import (
 // planSchema compiles plan.schema.json.
 func planSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	data, err := os.ReadFile("plan.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := jsonschema.Compile(data)
+	s, err := jsonschema.Compile(orgsync.PlanSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
