@@ -11,6 +11,9 @@
 //	bin/orgsync -live -file org.json             # plan against a real W&B; exit 2 if changes are pending
 //	bin/orgsync -live -file org.json -out plan.json
 //	bin/orgsync -live -apply -plan plan.json     # apply exactly the reviewed plan
+//	bin/orgsync -live -file org.json -format markdown   # the plan as a pull-request comment
+//	bin/orgsync -live -apply -plan plan.json -file org.json -journal j.jsonl
+//	bin/orgsync -live -undo j.jsonl              # the inverse of what the journal applied
 //	bin/orgsync -live -export org.json
 //
 // A plan saved with -out records the W&B it was made against (base URL,
@@ -116,6 +119,18 @@ members, team roles, deactivations); a plan whose deactivations plus member
 removals exceed -max-removals is refused whole. -out and -export never
 replace an existing file without -force.
 
+-format json prints the plan as JSON (the form -out saves; its schema is
+scim/orgsync/plan.schema.json), -format markdown as one pull-request comment.
+-apply -plan FILE -file org.json also refuses a plan that was not made from
+org.json (its input_digest), so that CI applies only the reviewed file.
+-journal FILE appends one JSON line per change as it settles (outcome applied,
+failed, unknown or not_attempted), synced as it goes; -undo FILE plans the
+inverse of what a journal applied (a created user is deactivated, never
+deleted; created teams and roles are named, not undone), and with -apply
+applies it like any plan: budgeted, confirmed, each change conditional on
+the version the journal recorded. examples/orgsync/ci/orgsync.yml is a
+GitHub Actions workflow that plans pull requests and applies on merge.
+
 Interrupted (Ctrl-C, SIGTERM), it starts no new change, lets those in flight
 finish for up to ` + grace.String() + `, and reports each change as applied, failed,
 not started or outcome unknown (read back where it can); exit status 3.
@@ -126,7 +141,7 @@ from the sample: ada has other settings, carol is in ml-platform, the role
 run-operator lacks run:delete, grace and alan do not exist. With -live it
 runs against the W&B that the environment names, as an organization admin.`,
 	Env:     exampleenv.LiveEnv,
-	Example: "go run ./examples/orgsync -live -file org.json -out plan.json\ngo run ./examples/orgsync -live -apply -plan plan.json",
+	Example: "go run ./examples/orgsync -live -file org.json -out plan.json\ngo run ./examples/orgsync -live -apply -plan plan.json -file org.json -journal j.jsonl\ngo run ./examples/orgsync -live -undo j.jsonl",
 	Exit: `Exit status: 0 when there is nothing to change or every applicable change
 was applied (the not applicable ones are listed); 1 when something failed
 (the command line, the file, a request, a change, the removal budget, the
@@ -139,6 +154,8 @@ program (go build -o bin/ ./examples/orgsync) for a script to see these.`,
 // config is the command line.
 type config struct {
 	file, out, planFile, export string
+	journal, undo               string
+	format                      string // text, json or markdown
 	apply, prune, json, live    bool
 	autoApprove, force          bool
 	deployment                  string
@@ -156,7 +173,10 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.BoolVar(&c.apply, "apply", false, "make the changes, after you type yes (without it, only print the plan)")
 	fs.BoolVar(&c.autoApprove, "auto-approve", false, "with -apply: do not ask; apply the plan as printed (for scripts)")
 	fs.BoolVar(&c.prune, "prune", false, "also deactivate the users the file does not name (never deletes)")
-	fs.BoolVar(&c.json, "json", false, "print the plan (with -apply, the report) as JSON")
+	fs.StringVar(&c.format, "format", "text", "print the plan as `text`, json (the form -out saves, described by plan.schema.json) or markdown (for a pull-request comment); with -apply, the report as text or json")
+	fs.BoolVar(&c.json, "json", false, "the same as -format json")
+	fs.StringVar(&c.journal, "journal", "", "with -apply: append one JSON line per change, as it settles, to this `file` (for an audit trail and -undo)")
+	fs.StringVar(&c.undo, "undo", "", "plan the inverse of the changes this journal `file` records as applied; with -apply, apply it")
 	fs.StringVar(&c.out, "out", "", "save the plan as JSON to this `file` (an existing one only with -force)")
 	fs.StringVar(&c.planFile, "plan", "", "use the plan saved in this `file` with -out, instead of planning -file")
 	fs.StringVar(&c.export, "export", "", "write the organization as it is now to this `file` (- for standard output), in the file format; an existing one only with -force")
@@ -173,11 +193,30 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch c.format {
+	case "text", "markdown":
+		if c.json && set["format"] {
+			return c, exampleenv.Usagef("-json is -format json: give one of them")
+		}
+	case "json":
+		c.json = true
+	default:
+		return c, exampleenv.Usagef("-format %q: want text, json or markdown", c.format)
+	}
+	if c.json {
+		c.format = "json"
+	}
 	switch {
+	case c.undo != "" && (c.planFile != "" || set["file"] || c.prune || c.export != ""):
+		return c, exampleenv.Usagef("-undo plans from a journal: -plan, -file, -prune and -export do not apply to it")
+	case c.journal != "" && !c.apply:
+		return c, exampleenv.Usagef("-journal goes with -apply")
+	case c.format == "markdown" && c.apply:
+		return c, exampleenv.Usagef("-format markdown shows a plan for review; with -apply use text or json")
 	case c.export != "" && (c.apply || c.prune || c.json || c.out != "" || c.planFile != "" || set["file"] || set["max-removals"] || c.autoApprove):
 		return c, exampleenv.Usagef("-export writes the organization and takes no other flag but -live, -deployment and -force")
-	case c.planFile != "" && (set["file"] || c.prune || c.out != ""):
-		return c, exampleenv.Usagef("-plan uses a saved plan: -file, -prune and -out do not apply to it")
+	case c.planFile != "" && (c.prune || c.out != ""):
+		return c, exampleenv.Usagef("-plan uses a saved plan: -prune and -out do not apply to it (-file checks that it is the file the plan was made from)")
 	case c.autoApprove && !c.apply:
 		return c, exampleenv.Usagef("-auto-approve goes with -apply")
 	case c.force && c.out == "" && c.export == "":
@@ -222,7 +261,7 @@ var simSeed = scimtest.Options{
 // Lines about the run go to stdout, or to stderr when stdout carries JSON.
 func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	info := stdout
-	if c.json || c.export == "-" {
+	if c.json || c.format == "markdown" || c.export == "-" {
 		info = stderr
 	}
 	deployment, err := exampleenv.ParseDeploymentFlag(c.deployment)
@@ -242,11 +281,24 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		digest string
 		plan   *orgsync.Plan
 	)
-	if c.planFile != "" {
+	switch {
+	case c.undo != "":
+		if plan, err = readUndo(info, c.undo); err != nil {
+			return err
+		}
+		if deployment == "" {
+			deployment = plan.Target.Deployment
+		}
+	case c.planFile != "":
 		if plan, err = readPlan(c.planFile); err != nil {
 			return err
 		}
 		fmt.Fprintf(info, "Read the plan %s, made for %s%s.\n", c.planFile, plan.Target, digestNote(plan.InputDigest))
+		if c.file != "" {
+			if err := sameInput(plan, c.file); err != nil {
+				return err
+			}
+		}
 		if !c.apply {
 			return show(stdout, info, plan, c)
 		}
@@ -255,8 +307,10 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 				return fmt.Errorf("%s: %w", c.planFile, err)
 			}
 		}
-	} else if file, digest, err = readFile(c.file); err != nil {
-		return err
+	default:
+		if file, digest, err = readFile(c.file); err != nil {
+			return err
+		}
 	}
 
 	env, err := exampleenv.ConnectTo(info, c.live, deployment, simSeed)
@@ -301,6 +355,48 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		return nil
 	}
 	return apply(ctx, s, stdout, info, plan, c)
+}
+
+// sameInput refuses a saved plan that was not made from the file name
+// (-apply -plan FILE -file org.json in CI: the reviewed plan must be the
+// merged file's).
+func sameInput(p *orgsync.Plan, name string) error {
+	_, digest, err := readFile(name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.InputDigest == "":
+		return fmt.Errorf("%s: the plan records no input digest, so it cannot be shown to come from this file; nothing was applied", name)
+	case p.InputDigest != digest:
+		return fmt.Errorf("%s is not the file the plan was made from (its digest is %s, the plan's input_digest %s): "+
+			"the reviewed plan is not the merged file; plan it again; nothing was applied", name, digest, p.InputDigest)
+	}
+	return nil
+}
+
+// readUndo reads a journal and plans the inverse of its applied changes,
+// naming what it does not reverse.
+func readUndo(info io.Writer, name string) (*orgsync.Plan, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	entries, err := orgsync.ReadJournal(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	u, err := orgsync.PlanUndo(entries)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fmt.Fprintf(info, "Read the journal %s: %s, made for %s; the undo plan reverses those applied.\n",
+		name, exampleenv.Count(len(entries), "change"), u.Plan.Target)
+	for _, k := range u.Kept {
+		fmt.Fprintf(info, "  not undone: %s\n", k)
+	}
+	return u.Plan, nil
 }
 
 // digestNote names the digest of a plan's input, if it has one.
@@ -388,11 +484,16 @@ func readPlan(file string) (*orgsync.Plan, error) {
 // show prints the plan, as text or JSON, and returns ErrPending when it
 // has changes.
 func show(stdout, info io.Writer, p *orgsync.Plan, c config) error {
-	if c.json {
-		if err := printJSON(stdout, p); err != nil {
-			return err
-		}
-	} else if err := p.WriteText(stdout); err != nil {
+	var err error
+	switch c.format {
+	case "json":
+		err = printJSON(stdout, p)
+	case "markdown":
+		err = p.WriteMarkdown(stdout)
+	default:
+		err = p.WriteText(stdout)
+	}
+	if err != nil {
 		return err
 	}
 	if p.Empty() {
@@ -427,6 +528,15 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	done, failed := 0, 0
 	var out sync.Mutex // the progress line and the interrupt's notice share the terminal
 	opts := orgsync.ApplyOptions{MaxRemovals: c.maxRemovals}
+	if c.journal != "" {
+		j, err := orgsync.OpenJournal(c.journal)
+		if err != nil {
+			return unprefixed{err}
+		}
+		defer j.Close()
+		opts.Journal = j
+		fmt.Fprintf(info, "Recording each change in the journal %s (undo with -undo %s).\n", c.journal, c.journal)
+	}
 	if c.progress != nil {
 		opts.OnResult = func(r orgsync.Result) {
 			out.Lock()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,7 +35,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-export", "o.json", "-apply"}, "-export writes the organization and takes no other flag but -live"},
 		{[]string{"-export", "o.json", "-file", "org.json"}, "-export writes the organization"},
 		{[]string{"-plan", "p.json", "-prune"}, "-plan uses a saved plan"},
-		{[]string{"-plan", "p.json", "-file", "org.json"}, "-plan uses a saved plan"},
+		{[]string{"-plan", "p.json", "-prune"}, "-plan uses a saved plan"},
+		{[]string{"-format", "yaml"}, `-format "yaml": want text, json or markdown`},
+		{[]string{"-json", "-format", "markdown"}, "-json is -format json"},
+		{[]string{"-journal", "j.jsonl"}, "-journal goes with -apply"},
+		{[]string{"-undo", "j.jsonl", "-file", "org.json"}, "-undo plans from a journal"},
+		{[]string{"-apply", "-format", "markdown"}, "-format markdown shows a plan for review"},
 		{[]string{"-max-removals", "ten"}, `invalid removal budget "ten"`},
 		{[]string{"-max-removals", "150%"}, `invalid removal budget "150%"`},
 		{[]string{"-max-removals", "NaN%"}, `invalid removal budget "NaN%"`},
@@ -209,8 +215,8 @@ func TestSavedPlan(t *testing.T) {
 	if u, _ := l.srv.User("carol"); u.WeaveRole != "none" {
 		t.Errorf("carol's weave role: %+v", u)
 	}
-	bad := l.file("bad-plan.json", `{"format": 2, "userz": []}`)
-	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:15: unknown field "userz"`})
+	bad := l.file("bad-plan.json", `{"format_version": 2, "userz": []}`)
+	l.run(1, []string{"-apply", "-plan", bad}, nil, []string{bad + `:1:23: unknown field "userz"`})
 }
 
 // TestExportThenPlan exports the organization and plans the export with
@@ -305,6 +311,18 @@ func TestReadme(t *testing.T) {
 	if !strings.Contains(r.Stdout, "\n"+plan) {
 		t.Errorf("the README's plan:\n%s\nthe program's:\n%s", plan, r.Stdout)
 	}
+	// The JSON plan the README shows is the program's, but for the
+	// simulator's port, and it validates against the schema.
+	_, jsonPlan, _ := strings.Cut(section, "as <code>bin/orgsync -format json</code> prints it</summary>\n\n```json\n")
+	jsonPlan, _, _ = strings.Cut(jsonPlan, "```")
+	r = exampletest.RunMain(t, "orgsync", []string{"-format", "json"}, command)
+	got := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).ReplaceAllString(r.Stdout, "http://127.0.0.1:7357")
+	if jsonPlan == "" || got != jsonPlan {
+		t.Errorf("the README's JSON plan:\n%s\nthe program's:\n%s", jsonPlan, got)
+	}
+	if problems, err := planSchemaFile(t).Validate([]byte(jsonPlan)); err != nil || len(problems) > 0 {
+		t.Errorf("the README's JSON plan does not validate: %v %q", err, problems)
+	}
 	for _, want := range []string{"go build -o bin/ ./examples/orgsync", "`go run` reports every failure as exit status 1"} {
 		if !strings.Contains(section, want) {
 			t.Errorf("the README's section lacks %q", want)
@@ -321,6 +339,7 @@ func TestReadme(t *testing.T) {
 		}
 		args, _, _ = strings.Cut(args, " #")
 		args, _, _ = strings.Cut(args, "||")
+		args, _, _ = strings.Cut(args, " >")
 		commands++
 		if _, err := parse(strings.Fields(args), io.Discard); err != nil {
 			t.Errorf("README: %q: %v", line, err)

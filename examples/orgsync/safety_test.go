@@ -281,7 +281,7 @@ func TestPlanRecordsItsTarget(t *testing.T) {
 	}
 	var saved struct {
 		InputDigest string `json:"input_digest"`
-		Users       []struct{ UserName, ID string }
+		Changes     []struct{ Address, Name, ID string }
 	}
 	if err := json.Unmarshal(data, &saved); err != nil {
 		t.Fatal(err)
@@ -295,8 +295,8 @@ func TestPlanRecordsItsTarget(t *testing.T) {
 		t.Errorf("target = %v", raw["target"])
 	case saved.InputDigest != "sha256:"+hex.EncodeToString(sum[:]):
 		t.Errorf("input_digest = %q", saved.InputDigest)
-	case len(saved.Users) != 1 || saved.Users[0].UserName != "bob" || saved.Users[0].ID != bob.ID:
-		t.Errorf("users = %+v", saved.Users)
+	case len(saved.Changes) != 1 || saved.Changes[0].Address != "user.bob" || saved.Changes[0].Name != "bob" || saved.Changes[0].ID != bob.ID:
+		t.Errorf("changes = %+v", saved.Changes)
 	}
 	// Shown for review, the saved plan names its target and input.
 	l.run(2, []string{"-plan", plan}, []string{"Read the plan " + plan + ", made for " + l.srv.URL + "/scim (self-managed) from a file with digest " +

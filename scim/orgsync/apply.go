@@ -27,6 +27,11 @@ type ApplyOptions struct {
 	// are reported NotStarted. A program closes it on SIGINT and cancels
 	// the context a bounded time later.
 	Stop <-chan struct{}
+	// Journal, when set, records each change as it settles (one line per
+	// change of Plan.Changes, synced before the change's worker starts
+	// another), for an audit trail and for PlanUndo. A journal that cannot
+	// be written stops the apply: no further change starts.
+	Journal *Journal
 }
 
 // Apply makes the changes of p, which Plan made or which was saved as JSON
@@ -83,7 +88,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts, now: now, guard: newGuard(now.caller, now.userList),
-		userIDs: map[string]string{}, versions: map[string]string{},
+		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{}, requestIDs: map[int]string{},
 		stale: map[string]bool{}, failed: map[string]bool{}, refused: map[int]error{}}
 	for _, u := range p.Users {
 		if u.ID != "" {
@@ -106,6 +111,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 	for _, l := range p.Lines() {
 		a.results = append(a.results, Result{Change: l})
 	}
+	a.changes = p.changesByLine()
 	for _, ph := range a.phases() {
 		if ph.before != nil {
 			ph.before()
@@ -116,10 +122,13 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		switch {
 		case a.results[i].Status != "":
 		case a.stopped(ctx) != "": // a new team's members, when the team was not started
-			a.results[i].Status, a.results[i].Err = NotStarted, &notStartedError{a.stopped(ctx)}
+			a.done(i, &notStartedError{a.stopped(ctx)})
 		default: // or not attempted
-			a.results[i].Status, a.results[i].Err = NotAttempted, notAttempted("the team was not created")
+			a.done(i, notAttempted("the team was not created"))
 		}
+	}
+	if a.journalErr != nil {
+		return nil, fmt.Errorf("orgsync: the apply stopped, since its journal could not be written: %w", a.journalErr)
 	}
 	r := &Report{Results: a.results}
 	r.Stopped = r.Count(NotStarted) > 0
@@ -175,11 +184,17 @@ type applier struct {
 
 	mu       sync.Mutex
 	userIDs  map[string]string // by lower-cased userName
+	teamIDs  map[string]string // of the teams Apply created, by lower-cased name
 	versions map[string]string // by resource ID: the version Apply's last change returned
 	stale    map[string]bool   // user IDs whose version Apply's own change moved unseen
 	failed   map[string]bool   // roleKey, userKey, teamKey, memberKey of the changes that failed
 	refused  map[int]error     // by result index: the guard's refusals at apply time
 	results  []Result
+	// changes are the plan's changes (Plan.Changes) of each result, for
+	// the journal; journalErr is the journal's first write error.
+	changes    [][]Change
+	journalErr error
+	requestIDs map[int]string // by result index: the request ID of its last reply
 
 	report sync.Mutex // serialises OnResult
 }
@@ -315,6 +330,12 @@ func (a *applier) stopped(ctx context.Context) string {
 	if ctx.Err() != nil {
 		return ctx.Err().Error()
 	}
+	a.mu.Lock()
+	jerr := a.journalErr
+	a.mu.Unlock()
+	if jerr != nil {
+		return "the journal could not be written"
+	}
 	select {
 	case <-a.opts.Stop:
 		return "stopped"
@@ -341,7 +362,10 @@ func (a *applier) run(ctx context.Context, steps []step) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			a.done(st.index, st.run(ctx))
+			sctx, box := withRequestIDs(ctx)
+			err := st.run(sctx)
+			a.setRequestID(st.index, requestIDOf(box, err))
+			a.done(st.index, err)
 		}()
 	}
 	wg.Wait()
@@ -376,6 +400,7 @@ func (a *applier) done(index int, err error) {
 	}
 	res := *r
 	a.mu.Unlock()
+	a.record(index, res, err)
 	if a.opts.OnResult != nil {
 		a.report.Lock()
 		a.opts.OnResult(res)
@@ -594,7 +619,7 @@ func notAdded(missing []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return &partialError{msg: "not added, since creating them failed: " + strings.Join(missing, ", ")}
+	return &partialError{msg: "not added, since creating them failed: " + strings.Join(missing, ", "), notMade: missing}
 }
 
 // hasTeamRole reports whether u's role in team is role.

@@ -23,7 +23,7 @@ func (a *applier) role(ctx context.Context, c RoleChange) error {
 func (a *applier) sendRole(ctx context.Context, c RoleChange) error {
 	params := roles.Params{Name: c.Name, Description: c.Description, InheritedFrom: c.InheritedFrom, Permissions: c.Permissions}
 	if c.Action == Create {
-		_, err := a.s.roles.Create(ctx, params)
+		_, err := a.s.roles.Create(ctx, params, rid(ctx))
 		return err
 	}
 	if err := a.sameRole(ctx, c.ID, c.Name); err != nil {
@@ -41,18 +41,18 @@ func (a *applier) sendRole(ctx context.Context, c RoleChange) error {
 		version = r.Meta.Version
 	}
 	if len(c.Fields) > 0 {
-		_, err := a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(version))
+		_, err := a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(version), rid(ctx))
 		return err
 	}
 	if len(c.Add) > 0 {
-		r, err := a.s.roles.AddPermissions(ctx, c.ID, c.Add, scim.IfMatch(version))
+		r, err := a.s.roles.AddPermissions(ctx, c.ID, c.Add, scim.IfMatch(version), rid(ctx))
 		if err != nil {
 			return err
 		}
 		version = r.Meta.Version
 	}
 	if len(c.Remove) > 0 {
-		_, err := a.s.roles.RemovePermissions(ctx, c.ID, c.Remove, scim.IfMatch(version))
+		_, err := a.s.roles.RemovePermissions(ctx, c.ID, c.Remove, scim.IfMatch(version), rid(ctx))
 		if err != nil && len(c.Add) > 0 {
 			return &partialError{msg: "the permissions were added, but removing " + strings.Join(c.Remove, ", ") + " failed", err: err}
 		}
@@ -121,7 +121,7 @@ func (a *applier) user(ctx context.Context, index int, c UserChange) error {
 func (a *applier) sendUser(ctx context.Context, index int, c UserChange, want users.Attributes) error {
 	if c.Action == Create {
 		u, err := a.s.users.Create(ctx, users.CreateParams{UserName: c.UserName, Email: want.Email,
-			ModelsSeat: want.ModelsSeat, WeaveRole: want.WeaveRole})
+			ModelsSeat: want.ModelsSeat, WeaveRole: want.WeaveRole}, rid(ctx))
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,7 @@ func (a *applier) patchUser(ctx context.Context, index int, id, version string, 
 	for i, o := range ops {
 		list[i] = o.op
 	}
-	u, err := a.s.users.Patch(ctx, id, list, scim.IfMatch(version))
+	u, err := a.s.users.Patch(ctx, id, list, scim.IfMatch(version), rid(ctx))
 	if err == nil {
 		a.seen(u.ID, u.Meta.Version)
 		return nil
@@ -195,7 +195,7 @@ func (a *applier) patchUser(ctx context.Context, index int, id, version string, 
 	}
 	refused, set := 0, 0
 	for _, o := range ops {
-		u, err := a.s.users.Patch(ctx, id, []scim.Operation{o.op}, scim.IfMatch(version))
+		u, err := a.s.users.Patch(ctx, id, []scim.Operation{o.op}, scim.IfMatch(version), rid(ctx))
 		switch {
 		case err == nil:
 			version = u.Meta.Version
@@ -278,7 +278,7 @@ func (a *applier) sendDeactivate(ctx context.Context, c UserChange) error {
 	if fresh != nil && !fresh.Active {
 		return errChanged("user %s was deactivated", c.UserName)
 	}
-	_, err = a.s.users.Deactivate(ctx, c.ID, scim.IfMatch(version))
+	_, err = a.s.users.Deactivate(ctx, c.ID, scim.IfMatch(version), rid(ctx))
 	return err
 }
 
@@ -289,19 +289,27 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 	for _, u := range missing {
 		a.fail(memberKey(name, u))
 	}
-	_, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids})
+	t, err := a.s.teams.Create(ctx, teams.CreateParams{DisplayName: name, Members: ids}, rid(ctx))
+	if err == nil {
+		a.teamCreated(name, t.ID)
+	}
 	err = settle(ctx, err, func(ctx context.Context) (bool, error) {
 		t, err := a.s.teams.FindByName(ctx, name)
 		if gone(err) {
 			return false, nil
 		}
-		return err == nil && !slices.ContainsFunc(ids, func(id string) bool { return !isMember(t, id) }), err
+		ok := err == nil && !slices.ContainsFunc(ids, func(id string) bool { return !isMember(t, id) })
+		if ok {
+			a.teamCreated(name, t.ID)
+		}
+		return ok, err
 	})
 	if err != nil {
 		a.failedFor(err, teamKey(name))
 		if midx >= 0 {
 			if isUnknown(err) {
 				a.moved(ids)
+				a.setRequestID(midx, requestIDOf(ridFrom(ctx), err))
 				a.done(midx, err) // sent with the create: as unknown as it
 			} else {
 				a.done(midx, notAttempted("creating the team failed"))
@@ -311,6 +319,7 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 	}
 	a.moved(ids)
 	if midx >= 0 {
+		a.setRequestID(midx, requestIDOf(ridFrom(ctx), nil))
 		a.done(midx, notAdded(missing))
 	}
 	return nil
@@ -373,7 +382,7 @@ func (a *applier) sendMembership(ctx context.Context, m MembershipChange, add, r
 		}
 		version = t.Meta.Version
 	}
-	_, err := a.s.teams.ChangeMembers(ctx, m.TeamID, teams.MemberChange{Add: add, Remove: remove}, scim.IfMatch(version))
+	_, err := a.s.teams.ChangeMembers(ctx, m.TeamID, teams.MemberChange{Add: add, Remove: remove}, scim.IfMatch(version), rid(ctx))
 	return err
 }
 
@@ -420,7 +429,7 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 	}
 	if len(dropped) > 0 {
 		return &partialError{msg: fmt.Sprintf("not set in %s, since the team, role or membership change it needs failed",
-			strings.Join(dropped, ", "))}
+			strings.Join(dropped, ", ")), notMade: dropped}
 	}
 	return nil
 }
@@ -431,6 +440,9 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 type partialError struct {
 	msg string
 	err error
+	// notMade names, for a change of several parts (a team's members, a
+	// user's team roles), the parts not made: userNames or team names.
+	notMade []string
 }
 
 func (e *partialError) Error() string {
@@ -459,7 +471,7 @@ func (a *applier) sendTeamRoles(ctx context.Context, c TeamRoleChange, id string
 			}
 		}
 	}
-	u, err := a.s.users.SetTeamRoles(ctx, id, set, scim.IfMatch(version))
+	u, err := a.s.users.SetTeamRoles(ctx, id, set, scim.IfMatch(version), rid(ctx))
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,10 @@ type Plan struct {
 	// InputDigest is the Digest of the file the plan was made from, as
 	// PlanOptions.InputDigest gave it ("" when not given).
 	InputDigest string `json:"input_digest,omitempty"`
+	// Complete is false when a walk of users or teams ended incomplete (W&B
+	// lists at most 9,999 users), so that the users and teams the file
+	// names were looked up one by one.
+	Complete bool `json:"complete"`
 	// Prune records PlanOptions.Prune.
 	Prune bool `json:"prune"`
 	// Managed counts what the file manages (its users and its teams'
@@ -241,7 +245,7 @@ func (s *Syncer) Plan(ctx context.Context, f *File, opts PlanOptions) (*Plan, er
 	d := s.client.Deployment()
 	b := &planner{
 		f: f, o: o, mt: d.IsMultiTenant(), teamRoles: map[string]int{},
-		p: &Plan{Format: FormatVersion, Prune: opts.Prune, Warnings: warnings, InputDigest: opts.InputDigest,
+		p: &Plan{Format: FormatVersion, Prune: opts.Prune, Warnings: warnings, InputDigest: opts.InputDigest, Complete: !o.incomplete,
 			Target: Target{BaseURL: s.client.BaseURL(), Organization: o.organization, Deployment: d}},
 	}
 	b.p.Warnings = append(b.p.Warnings, o.warnings...)

@@ -28,6 +28,8 @@ type org struct {
 	// it has none).
 	organization string
 	warnings     []Problem
+	// incomplete is set when a walk of users or teams ended incomplete.
+	incomplete bool
 }
 
 func (o *org) user(name string) *users.User { return o.byName[strings.ToLower(name)] }
@@ -121,6 +123,7 @@ func (s *Syncer) incomplete(ctx context.Context, o *org, what string, err error,
 		return fmt.Errorf("orgsync: cannot prune: the server returned %d of %d %s, so who is missing from the file cannot be known: %w",
 			ie.Seen, ie.Total, what, err)
 	}
+	o.incomplete = true
 	o.warnings = append(o.warnings, Problem{Message: fmt.Sprintf(
 		"the server returned %d of %d %s; those the file names and the list lacked were looked up one by one", ie.Seen, ie.Total, what)})
 	if what == "teams" {

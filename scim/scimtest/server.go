@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/scim"
@@ -41,7 +42,14 @@ type Server struct {
 	faults faultState
 	log    []Request
 	audit  []AuditEntry // see auditlogs.go
+
+	requestIDs atomic.Int64 // the last X-Request-Id sent
 }
+
+// RequestIDHeader names the header in which the server gives every reply an
+// ID of its own ("sim-1", "sim-2", …), as many API gateways do, for clients
+// that quote it (orgsync's journal).
+const RequestIDHeader = "X-Request-Id"
 
 // Request is one HTTP request the server received, as Server.Requests
 // reports it.
@@ -259,6 +267,7 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	w.Header().Set(RequestIDHeader, fmt.Sprintf("sim-%d", s.requestIDs.Add(1)))
 	rec := &statusRecorder{ResponseWriter: w}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	defer func() {

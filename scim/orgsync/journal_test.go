@@ -1,0 +1,112 @@
+package orgsync_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-wandb/identity/scim/orgsync"
+)
+
+func TestJournalAppendRead(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "apply.jsonl")
+	j, err := orgsync.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := j.Append(orgsync.JournalEntry{Change: orgsync.Change{Address: fmt.Sprintf("user.u%02d", i), Kind: orgsync.KindUser, Action: "update",
+				Name: fmt.Sprintf("u%02d", i), Before: map[string]any{"modelsSeat": "full"}, After: map[string]any{"modelsSeat": "viewer"}},
+				Outcome: orgsync.OutcomeApplied, VersionAfter: `W/"2"`})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A second apply appends to the same journal.
+	j, err = orgsync.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)
+	if err := j.Append(orgsync.JournalEntry{Time: when, Change: orgsync.Change{Address: "team.ml.member.ada", Kind: orgsync.KindMember, Action: "remove",
+		Name: "ada"}, Outcome: orgsync.OutcomeFailed, Error: "412 Precondition Failed", RequestID: "req-1"}); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	if err := j.Append(orgsync.JournalEntry{Change: orgsync.Change{Address: "x"}, Outcome: orgsync.OutcomeApplied}); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Append after Close: %v", err)
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := orgsync.ReadJournal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 51 {
+		t.Fatalf("%d entries, want 51", len(entries))
+	}
+	seen := map[string]bool{}
+	for _, e := range entries[:50] {
+		seen[e.Address] = true
+		if e.Outcome != orgsync.OutcomeApplied || e.Time.IsZero() || e.After["modelsSeat"] != "viewer" || e.VersionAfter != `W/"2"` {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	if len(seen) != 50 {
+		t.Errorf("%d distinct addresses, want 50", len(seen))
+	}
+	last := entries[50]
+	if !last.Time.Equal(when) || last.Outcome != orgsync.OutcomeFailed || last.Error != "412 Precondition Failed" || last.RequestID != "req-1" || last.Before != nil {
+		t.Errorf("last entry %+v", last)
+	}
+}
+
+func TestReadJournalErrors(t *testing.T) {
+	t.Parallel()
+	good := `{"time":"2026-12-06T11:00:00Z","address":"user.ada","kind":"user","action":"update","name":"ada","before":{},"after":{},"outcome":"applied"}`
+	tests := []struct {
+		name    string
+		text    string
+		want    int
+		wantErr string
+	}{
+		{"complete", good + "\n" + good + "\n", 2, ""},
+		{"a last line cut by a kill", good + "\n" + good[:40], 1, ""},
+		{"blank lines", "\n" + good + "\n\n", 1, ""},
+		{"a bad line in the middle", good + "\n{oops\n" + good + "\n", 0, "journal line 2:"},
+		{"an unknown outcome", strings.Replace(good, `"applied"`, `"done"`, 1) + "\n", 0, `journal line 1: unknown outcome "done"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := orgsync.ReadJournal(strings.NewReader(tt.text))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || len(got) != tt.want {
+				t.Errorf("%d entries, %v; want %d", len(got), err, tt.want)
+			}
+		})
+	}
+}

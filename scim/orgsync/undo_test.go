@@ -1,0 +1,89 @@
+package orgsync_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-wandb/identity/scim/orgsync"
+)
+
+func TestPlanUndo(t *testing.T) {
+	t.Parallel()
+	applied := func(c orgsync.Change, after string) orgsync.JournalEntry {
+		c.Applicable = true
+		return orgsync.JournalEntry{Change: c, Outcome: orgsync.OutcomeApplied, VersionAfter: after}
+	}
+	entries := []orgsync.JournalEntry{
+		applied(orgsync.Change{Address: "role.auditor", Kind: "role", Action: "update", Name: "auditor", ID: "r1", Version: `W/"1"`,
+			Before:  map[string]any{"description": "old", "permissions": []any{"run:stop"}},
+			After:   map[string]any{"description": "new", "permissions": []any{"run:stop", "run:delete"}},
+			Desired: map[string]any{"description": "new", "inheritedFrom": "viewer", "permissions": []any{"run:stop", "run:delete"}}}, `W/"2"`),
+		applied(orgsync.Change{Address: "role.ops", Kind: "role", Action: "create", Name: "ops", ID: "r2",
+			After: map[string]any{"description": "", "inheritedFrom": "member", "permissions": []any{}}}, `W/"1"`),
+		applied(orgsync.Change{Address: "user.ada", Kind: "user", Action: "update", Name: "ada", ID: "u1", Version: `W/"1"`,
+			Before: map[string]any{"modelsSeat": "full"}, After: map[string]any{"modelsSeat": "viewer"}}, `W/"2"`),
+		applied(orgsync.Change{Address: "user.alan", Kind: "user", Action: "create", Name: "alan", ID: "u9",
+			After: map[string]any{"email": "alan@example.com"}}, `W/"1"`),
+		applied(orgsync.Change{Address: "user.bob", Kind: "user", Action: "deactivate", Name: "bob", ID: "u2", Version: `W/"4"`,
+			Before: map[string]any{"active": true}, After: map[string]any{"active": false}}, `W/"5"`),
+		applied(orgsync.Change{Address: "team.ml", Kind: "team", Action: "create", Name: "ml", ID: "g9",
+			After: map[string]any{"name": "ml"}}, `W/"1"`),
+		applied(orgsync.Change{Address: "team.research.member.carol", Kind: "member", Action: "remove", Name: "carol", ID: "g1",
+			Version: `W/"3"`, UserID: "u3", Before: map[string]any{"team": "research", "userName": "carol"}}, `W/"4"`),
+		applied(orgsync.Change{Address: "team.research.member.alan", Kind: "member", Action: "add", Name: "alan", ID: "g1",
+			Version: `W/"3"`, UserID: "u9", After: map[string]any{"team": "research", "userName": "alan"}}, `W/"4"`),
+		applied(orgsync.Change{Address: "user.ada.team_role.research", Kind: "team_role", Action: "update", Name: "ada", ID: "u1",
+			Version: `W/"2"`, Before: map[string]any{"role": "member"}, After: map[string]any{"role": "admin"}}, `W/"3"`),
+		{Change: orgsync.Change{Address: "user.dave", Kind: "user", Action: "deactivate", Name: "dave", ID: "u4"}, Outcome: orgsync.OutcomeFailed},
+		{Change: orgsync.Change{Address: "user.erin", Kind: "user", Action: "deactivate", Name: "erin", ID: "u5"}, Outcome: orgsync.OutcomeUnknown},
+	}
+	u, err := orgsync.PlanUndo(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines := []string{
+		`~ role auditor: description "new" → "old", permissions -run:delete`,
+		"~ user ada: modelsSeat viewer → full",
+		"- user alan: deactivate (undo)",
+		"~ user bob: reactivate",
+		"~ team research members: +carol -alan",
+		"~ user ada team roles: research admin → member",
+	}
+	if got := u.Plan.Lines(); !reflect.DeepEqual(got, wantLines) {
+		t.Errorf("undo plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+	}
+	// Each inverse is conditional on the version the journal recorded.
+	if r := u.Plan.Roles[0]; r.ID != "r1" || r.Version != `W/"2"` || r.Description != "old" || r.InheritedFrom != "viewer" {
+		t.Errorf("role undo %+v", r)
+	}
+	// A membership's version is read at apply time (the journal records
+	// none), and so is alan's, whom the membership change moved unseen.
+	if m := u.Plan.Memberships[0]; m.TeamID != "g1" || m.Version != "" || m.Add[0].ID != "u3" || m.Remove[0].ID != "u9" {
+		t.Errorf("membership undo %+v", m)
+	}
+	for _, c := range u.Plan.Users {
+		if c.UserName == "alan" && (c.ID != "u9" || c.Version != "") || c.UserName == "bob" && (c.ID != "u2" || c.Version != `W/"5"`) {
+			t.Errorf("user undo %+v", c)
+		}
+	}
+	wantKept := []string{
+		"team.ml: W&B cannot delete a team; delete it in the W&B App if it should go",
+		"role.ops: a custom role is not deleted by an undo; delete it with roles.Delete or in the W&B App",
+	}
+	if !reflect.DeepEqual(u.Kept, wantKept) {
+		t.Errorf("kept %q, want %q", u.Kept, wantKept)
+	}
+	if got := u.Plan.Removals(); !reflect.DeepEqual(got, []string{"deactivate user alan", "remove alan from team research"}) {
+		t.Errorf("removals %q", got)
+	}
+}
+
+func TestPlanUndoRefusesIncompleteEntries(t *testing.T) {
+	t.Parallel()
+	_, err := orgsync.PlanUndo([]orgsync.JournalEntry{{Change: orgsync.Change{Address: "user.ada", Kind: "user", Action: "update", Name: "ada"},
+		Outcome: orgsync.OutcomeApplied}})
+	if err == nil || !strings.Contains(err.Error(), "orgsync: undo: journal entry 1 (user.ada): no id recorded") {
+		t.Errorf("err = %v", err)
+	}
+}
