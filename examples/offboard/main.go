@@ -26,8 +26,9 @@
 // their teams ("membership": "additive", with team roles), planned with
 // orgsync.Syncer.Plan and applied with Syncer.Apply, so the guard, the
 // removal budget, the target check and the report are the library's. API
-// keys are never restored. (There is no -journal: orgsync has no journal
-// yet.)
+// keys are never restored. With -journal FILE the restore appends each
+// change, as it settles, to an orgsync journal (ApplyOptions.Journal), which
+// orgsync -undo reads.
 //
 // It never locks the organization out: the library's guard (orgsync.Guard)
 // refuses to offboard the calling account (the owner of the API key) and the
@@ -73,7 +74,7 @@ import (
 func main() { exampleenv.Main("offboard", command) }
 
 var help = exampleenv.Help{
-	Usage: "go run ./examples/offboard [flags] [email ...]\n       go run ./examples/offboard [flags] -restore SNAPSHOT",
+	Usage: "go run ./examples/offboard [flags] [email ...]\n       go run ./examples/offboard [flags] -restore SNAPSHOT [-journal FILE]",
 	About: `Offboard removes users from every team they belong to and then deactivates
 them (on Multi-tenant Cloud, deactivation removes them from the organization,
 and W&B refuses to reactivate anyone). With -revoke-keys it first deletes
@@ -100,8 +101,9 @@ it prints a plan (the users active again with their roles and seats, added
 to their teams, which keep their other members), asks, and applies it with
 orgsync's guard. API keys deleted with -revoke-keys cannot be restored, a
 deleted user comes back as a new account, and on Multi-tenant Cloud a user
-comes back by being added to the organization again by email. There is no
--journal yet: orgsync has no journal to share.
+comes back by being added to the organization again by email. With -journal
+FILE the restore appends one JSON line per change as it settles, as orgsync
+-apply -journal does (examples/orgsync -undo FILE reverses it).
 
 Input: email addresses as arguments, and with -file a text file of them, one
 a line; blank lines and lines starting with "#" are skipped:
@@ -139,6 +141,7 @@ type config struct {
 	force                     bool   // -force: replace an existing snapshot file
 	revokeKeys                bool   // -revoke-keys
 	delete                    bool   // -delete
+	journal                   string // -journal, with -restore only
 }
 
 // parse reads the command line. Malformed addresses among the arguments are
@@ -152,6 +155,7 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&c.snapshot, "snapshot", "", "write the snapshot, taken before anything is changed, to this file (default: offboard-<users>-<time>.json in the current directory)")
 	fs.BoolVar(&c.force, "force", false, "replace the -snapshot file if it exists (never done without it)")
 	fs.StringVar(&c.restore, "restore", "", "bring back what the snapshot `FILE` records (plan, confirmation, apply, as orgsync does), instead of offboarding")
+	fs.StringVar(&c.journal, "journal", "", "with -restore: append one JSON line per change, as it settles, to this orgsync journal `FILE` (for an audit trail and orgsync -undo)")
 	fs.BoolVar(&c.revokeKeys, "revoke-keys", false, "also delete the users' API keys (a key stays valid until deleted; deleted keys cannot be restored)")
 	fs.BoolVar(&c.delete, "delete", false, "delete the users instead of deactivating them (a deleted user cannot be reactivated)")
 	exampleenv.LiveFlag(fs, &c.live)
@@ -166,6 +170,9 @@ func parse(args []string, stdout io.Writer) (config, error) {
 	}
 	if c.emails, err = parseArgs(fs.Args()); err != nil {
 		return c, exampleenv.Usagef("%v", err)
+	}
+	if c.journal != "" && c.restore == "" {
+		return c, exampleenv.Usagef("-journal goes with -restore (an offboarding records what it changes in its -snapshot)")
 	}
 	if c.restore != "" {
 		switch {

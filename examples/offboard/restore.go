@@ -93,13 +93,25 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 			return fmt.Errorf("%w; nothing was changed", err)
 		}
 	}
-	return applyRestore(ctx, w, s, plan)
+	opts := orgsync.ApplyOptions{}
+	if c.journal != "" {
+		j, err := orgsync.OpenJournal(c.journal)
+		if err != nil {
+			return fmt.Errorf("%w; nothing was changed", err)
+		}
+		defer j.Close()
+		opts.Journal = j
+		fmt.Fprintf(w, "Recording each change in the journal %s (orgsync -undo %s reverses them).\n", c.journal, c.journal)
+	}
+	return applyRestore(ctx, w, s, plan, opts)
 }
 
-// applyRestore applies plan and prints its report. An interrupt (ctx's
-// end) starts no new change; those in flight get restoreGrace to finish.
-func applyRestore(ctx context.Context, w io.Writer, s *orgsync.Syncer, plan *orgsync.Plan) error {
+// applyRestore applies plan with opts and prints its report. An interrupt
+// (ctx's end) starts no new change; those in flight get restoreGrace to
+// finish.
+func applyRestore(ctx context.Context, w io.Writer, s *orgsync.Syncer, plan *orgsync.Plan, opts orgsync.ApplyOptions) error {
 	stop := make(chan struct{})
+	opts.Stop = stop
 	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	var out sync.Mutex
@@ -125,7 +137,7 @@ func applyRestore(ctx context.Context, w io.Writer, s *orgsync.Syncer, plan *org
 	out.Lock()
 	fmt.Fprintf(w, "Restoring (%s):\n", exampleenv.Count(len(plan.Lines()), "change"))
 	out.Unlock()
-	report, err := s.Apply(actx, plan, orgsync.ApplyOptions{Stop: stop})
+	report, err := s.Apply(actx, plan, opts)
 	close(finished)
 	<-watched
 	var ae *orgsync.ApplyError

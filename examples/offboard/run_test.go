@@ -34,7 +34,7 @@ func TestSimulatorMode(t *testing.T) {
 func TestCommandLine(t *testing.T) {
 	exampletest.CheckHelp(t, "offboard", command, "-dry-run", "-file string", "-live", "# leavers, June\n", "-auto-approve", "-deployment string",
 		"2 after\na -dry-run with changes pending", "never offboarded", "Under go run every failure is status 1",
-		"-snapshot string", "-force", "-restore FILE", "-revoke-keys", "-delete", `"kind": "wandb-offboard-snapshot"`, "There is no\n-journal yet")
+		"-snapshot string", "-force", "-restore FILE", "-revoke-keys", "-delete", `"kind": "wandb-offboard-snapshot"`, "-journal FILE", "-undo FILE reverses it")
 	exampletest.ClearEnv(t)
 	for _, tt := range []struct {
 		args []string
@@ -49,6 +49,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-restore", "s.json", "-file", "f.txt"}, "-restore takes its users from the snapshot"},
 		{[]string{"-restore", "s.json", "-revoke-keys"}, "-restore cannot be combined with -revoke-keys, -delete, -snapshot or -force"},
 		{[]string{"-restore", "s.json", "-delete"}, "-restore cannot be combined with"},
+		{[]string{"-journal", "j.jsonl", "a@x.io"}, "-journal goes with -restore"},
 	} {
 		exampletest.CheckUsageError(t, "offboard", command, tt.args, tt.want)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -182,11 +183,13 @@ func TestSnapshotOffboardRestore(t *testing.T) {
 		t.Errorf("snapshot users:\n%+v\nwant\n%+v", s.Users, want)
 	}
 
-	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command)
+	journal := filepath.Join(t.TempDir(), "restore.jsonl")
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path, "-journal", journal}, command)
 	if r.Code != exampleenv.ExitOK || r.Stderr != "" {
 		t.Fatalf("restore: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
 	}
 	for _, want := range []string{
+		"Recording each change in the journal " + journal + " (orgsync -undo " + journal + " reverses them).\n",
 		"alice (alice@example.com): -restore brings back the account, reactivated",
 		"  its 1 API key (id " + key[0] + ") were not deleted by offboard",
 		"Restoring (",
@@ -199,6 +202,7 @@ func TestSnapshotOffboardRestore(t *testing.T) {
 	if after := export(t, srv); !reflect.DeepEqual(after, before) {
 		t.Errorf("after the restore the organization exports as\n%+v\nwant, as before the offboarding,\n%+v", after, before)
 	}
+	checkJournal(t, srv, journal)
 
 	// Restored, it restores to nothing more.
 	r = exampletest.RunMain(t, "offboard", []string{"-live", "-dry-run", "-restore", path}, command)
@@ -714,5 +718,32 @@ func TestFailedAfterPart(t *testing.T) {
 	}
 	if a, _ := srv.User("alice"); a.Inactive || len(keysOf(t, srv, "alice")) != 0 {
 		t.Errorf("alice: %+v, keys %v; want active, no key", a, keysOf(t, srv, "alice"))
+	}
+}
+
+// checkJournal checks the journal of a restore of alice on srv: every
+// change applied, at srv, and its undo deactivates her again.
+func checkJournal(t *testing.T, srv *scimtest.Server, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := orgsync.ReadJournal(f)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("journal: %d entries, %v", len(entries), err)
+	}
+	for _, e := range entries {
+		if e.Outcome != orgsync.OutcomeApplied || e.Name != "alice" || e.Target.BaseURL != srv.URL+"/scim" {
+			t.Errorf("journal entry %+v", e)
+		}
+	}
+	undo, err := orgsync.PlanUndo(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(undo.Plan.Users, func(c orgsync.UserChange) bool { return c.UserName == "alice" && c.Action == orgsync.Deactivate }) {
+		t.Errorf("the journal's undo does not deactivate alice: %+v", undo.Plan.Users)
 	}
 }
