@@ -54,7 +54,8 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 		return fmt.Errorf("%s was taken at the W&B at %s, not %s: nothing was changed", c.restore, snap.BaseURL, client.BaseURL())
 	}
 	if env.Simulated {
-		fmt.Fprintf(w, "Restoring on a fresh simulator, not on %s, where the snapshot was taken.\n", snap.BaseURL)
+		fmt.Fprintf(w, "Restoring on a fresh simulator, where nobody was offboarded, not on %s, where the snapshot was taken "+
+			"(to watch a restore bring users back, offboard and restore with -live against examples/simulator).\n", snap.BaseURL)
 	}
 	if c.dryRun {
 		fmt.Fprintln(w, "Dry run: nothing is changed.")
