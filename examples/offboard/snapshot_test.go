@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -745,5 +746,24 @@ func checkJournal(t *testing.T, srv *scimtest.Server, path string) {
 	}
 	if !slices.ContainsFunc(undo.Plan.Users, func(c orgsync.UserChange) bool { return c.UserName == "alice" && c.Action == orgsync.Deactivate }) {
 		t.Errorf("the journal's undo does not deactivate alice: %+v", undo.Plan.Users)
+	}
+}
+
+// TestSimulatedRestore: without -live, a snapshot is restored on a fresh
+// simulator of the snapshot's deployment, where there is nothing to bring
+// back, and the output says so.
+func TestSimulatedRestore(t *testing.T) {
+	path := snapshotPath(t)
+	exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+		return run(ctx, w, config{snapshot: path, deployment: scim.MultiTenant, emails: []string{"alice@example.com"}})
+	})
+	out := exampletest.RunSimulated(t, func(ctx context.Context, w io.Writer) error {
+		return run(ctx, w, config{restore: path})
+	})
+	for _, want := range []string{"Restoring on a fresh simulator, where nobody was offboarded", "taken ", " on multi-tenant: On Multi-tenant Cloud",
+		"Nothing to restore: the organization already holds what the snapshot records.\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
