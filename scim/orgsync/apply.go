@@ -290,8 +290,10 @@ func (a *applier) rule(promotions, removals []removal) {
 	var changes []GuardChange
 	a.mu.Lock()
 	for _, p := range promotions {
-		if a.results[p.index].Status == Applied {
-			changes = append(changes, GuardChange{UserName: p.c.UserName, Action: GuardPromote})
+		r := a.results[p.index]
+		if r.Status == Applied && !slices.Contains(r.NotApplicable, "organizationRole") {
+			changes = append(changes, GuardChange{UserName: p.c.UserName, Action: GuardPromote,
+				Activates: p.c.Action == Create || p.c.Action == Reactivate})
 		}
 	}
 	a.mu.Unlock()

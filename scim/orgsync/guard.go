@@ -68,6 +68,10 @@ type GuardChange struct {
 	// command-line argument) rather than selecting it (a prune). Only a
 	// named service account may be deactivated or deleted.
 	Named bool
+	// Activates says a promotion also makes its user active (a create, a
+	// reactivation): the promotion of a user who is inactive, and stays so,
+	// gives the organization no admin.
+	Activates bool
 }
 
 // Guard is the rule every program that changes an organization keeps, at
@@ -82,6 +86,7 @@ type Guard struct {
 	mu       sync.Mutex
 	admins   map[string]bool // lower-cased userNames of the active, human organization admins
 	service  map[string]bool // lower-cased userNames of service accounts
+	inactive map[string]bool // lower-cased userNames of deactivated users
 	complete bool
 }
 
@@ -117,7 +122,8 @@ func NewGuard(ctx context.Context, client *scim.Client) (*Guard, error) {
 // newGuard returns the guard of an organization whose caller and users are
 // known.
 func newGuard(caller string, list []*users.User) *Guard {
-	g := &Guard{caller: strings.ToLower(caller), admins: map[string]bool{}, service: map[string]bool{}, complete: true}
+	g := &Guard{caller: strings.ToLower(caller), admins: map[string]bool{}, service: map[string]bool{},
+		inactive: map[string]bool{}, complete: true}
 	for _, u := range list {
 		g.observe(u)
 	}
@@ -163,9 +169,12 @@ func (g *Guard) observe(u *users.User) {
 	name := strings.ToLower(u.UserName)
 	delete(g.admins, name)
 	delete(g.service, name)
+	delete(g.inactive, name)
 	switch {
 	case u.IsServiceAccount():
 		g.service[name] = true
+	case !u.Active:
+		g.inactive[name] = true
 	case u.Active && strings.EqualFold(u.OrganizationRole, "admin"):
 		g.admins[name] = true
 	}
@@ -196,7 +205,8 @@ func (g *Guard) CheckDemote(userName string) error {
 // Removals (deactivations, deletions, demotions) are then taken in order,
 // and the one that would leave no admin is refused, as is any change to
 // the caller and to a service account not named. A user's promotion and
-// removal in one set count as a removal.
+// removal in one set count as a removal, and the promotion of a user who is
+// inactive and stays so counts for nothing.
 func (g *Guard) CheckAll(changes []GuardChange) []error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -213,7 +223,7 @@ func (g *Guard) CheckAll(changes []GuardChange) []error {
 	}
 	for _, c := range changes {
 		name := strings.ToLower(c.UserName)
-		if c.Action == GuardPromote && !removed[name] && !g.service[name] {
+		if c.Action == GuardPromote && !removed[name] && !g.service[name] && (!g.inactive[name] || c.Activates) {
 			admins[name] = true
 		}
 	}

@@ -109,6 +109,7 @@ func TestGuardLastAdmin(t *testing.T) {
 		{UserName: "ada", Email: "ada@example.com", OrgRole: "admin"},
 		{UserName: "bob", Email: "bob@example.com"},
 		{UserName: "cy", Email: "cy@example.com"},
+		{UserName: "dee", Email: "dee@example.com", Inactive: true},
 	}}
 	srv := scimtest.Start(t, opts)
 	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(botKey))
@@ -151,6 +152,10 @@ func TestGuardLastAdmin(t *testing.T) {
 		{"promoting a service account hands nothing over", []orgsync.GuardChange{
 			change("ci-bot", orgsync.GuardPromote), change("ada", orgsync.GuardDemote)}, []string{ok, last}},
 		{"a member demoted is no admin lost", []orgsync.GuardChange{change("bob", orgsync.GuardDemote)}, []string{ok}},
+		{"promoting a deactivated user hands nothing over", []orgsync.GuardChange{
+			change("dee", orgsync.GuardPromote), change("ada", orgsync.GuardDemote)}, []string{ok, last}},
+		{"promoting a user reactivated in the same change does", []orgsync.GuardChange{
+			{UserName: "dee", Action: orgsync.GuardPromote, Activates: true}, change("ada", orgsync.GuardDemote)}, []string{ok, ok}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

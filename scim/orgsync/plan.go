@@ -505,7 +505,7 @@ func promotion(f FieldChange) bool {
 // promotions, demotions and deactivations, with the index in cs of each.
 func guardChanges(cs []UserChange) (changes []GuardChange, at []int) {
 	for i, c := range cs {
-		g := GuardChange{UserName: c.UserName, Named: c.Reason != reasonPruned}
+		g := GuardChange{UserName: c.UserName, Named: c.Reason != reasonPruned, Activates: c.Action == Create || c.Action == Reactivate}
 		switch {
 		case c.Action == Deactivate:
 			g.Action = GuardDeactivate

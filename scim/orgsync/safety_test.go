@@ -145,6 +145,7 @@ func TestAdminHandover(t *testing.T) {
 		{UserName: "ada", Email: "ada@example.com", OrgRole: "admin"},
 		{UserName: "bob", Email: "bob@example.com"},
 		{UserName: "svc", AccountType: scimtest.AccountOrgService},
+		{UserName: "dee", Email: "dee@example.com", Inactive: true},
 	}})
 	key, err := fx.srv.NewAPIKey("svc")
 	if err != nil {
@@ -196,6 +197,21 @@ func TestAdminHandover(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLines(t, "skipped", skippedLines(p), []string{"! user bob: organizationRole admin → member (protected: it is the last organization admin)"})
+
+	// Promoting a deactivated user gives the organization no admin: bob's
+	// demotion is refused, in the plan and at apply.
+	p, err = s.Plan(ctx, decode(t, `{"users": [{"userName": "bob", "organizationRole": "member"}, {"userName": "dee", "organizationRole": "admin"}]}`),
+		orgsync.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, "skipped", skippedLines(p), []string{"! user bob: organizationRole admin → member (protected: it is the last organization admin)"})
+	if _, err := s.Apply(ctx, p, orgsync.ApplyOptions{}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if u, _ := fx.srv.User("bob"); u.OrgRole != "admin" {
+		t.Errorf("bob, the last active admin, was demoted: %+v", u)
+	}
 }
 
 // TestMultiTenant plans and applies on Multi-tenant Cloud: the email and
