@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/go-wandb/identity/internal/jsonschema"
+	"github.com/go-wandb/identity/roles"
 	"github.com/go-wandb/identity/scim/orgsync"
 	"github.com/go-wandb/identity/users"
 )
@@ -40,14 +42,14 @@ func TestJournalThenUndo(t *testing.T) {
 	org := l.file("org.json", `{
 	  "users": [{"userName": "bob", "modelsSeat": "viewer", "weaveRole": "none"},
 	            {"userName": "dave", "email": "dave@example.com"},
-	            {"userName": "carol", "active": false}],
+	            {"userName": "carol", "weaveRole": "none", "active": false}],
 	  "teams": [{"name": "ml-platform", "members": [{"userName": "bob", "role": "admin"}, {"userName": "dave"}]},
 	            {"name": "new-team", "members": [{"userName": "bob"}]}],
 	  "roles": [{"name": "auditor", "inheritedFrom": "viewer", "permissions": ["run:stop"]}]
 	}`)
 	journal := filepath.Join(l.dir, "apply.jsonl")
 	l.run(0, []string{"-file", org, "-apply", "-auto-approve", "-max-removals", "100%", "-journal", journal},
-		[]string{"Recording each change in the journal " + journal, "Applied 8 changes."}, nil)
+		[]string{"Recording each change in the journal " + journal, "Applied 9 changes."}, nil)
 	applied := l.writes()
 	entries := readJournal(t, journal)
 	var addresses []string
@@ -70,7 +72,7 @@ func TestJournalThenUndo(t *testing.T) {
 	l.run(2, []string{"-undo", journal}, []string{
 		"~ user bob: modelsSeat viewer → full, weaveRole none → full",
 		"- user dave: deactivate (undo)",
-		"~ user carol: reactivate",
+		"~ user carol: reactivate, weaveRole none → full",
 		"~ team ml-platform members: +carol -bob -dave",
 		"~ team new-team members: -bob",
 		"not undone: team.new-team: W&B cannot delete a team",
@@ -118,6 +120,37 @@ func TestUndoRefusesAChangedResource(t *testing.T) {
 	}
 	if u, _ := l.srv.User("carol"); u.WeaveRole != "full" {
 		t.Errorf("carol = %+v", u)
+	}
+}
+
+// TestUndoRefusesAChangedRole: a role changed since the journal (a
+// permission added in the App) is refused, not overwritten by the undo's
+// whole-role replace.
+func TestUndoRefusesAChangedRole(t *testing.T) {
+	l := newLive(t)
+	rs := roles.New(l.srv.Client(t))
+	ctx := context.Background()
+	r, err := rs.Create(ctx, roles.Params{Name: "auditor", Description: "d1", InheritedFrom: roles.InheritViewer, Permissions: []string{"run:stop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := l.file("org.json", `{"roles": [{"name": "auditor", "description": "d2", "inheritedFrom": "viewer", "permissions": ["run:stop"]}]}`)
+	journal := filepath.Join(l.dir, "apply.jsonl")
+	l.run(0, []string{"-file", org, "-apply", "-auto-approve", "-journal", journal}, []string{"Applied 1 change."}, nil)
+	if e := readJournal(t, journal); len(e) != 1 || e[0].VersionAfter == "" {
+		t.Fatalf("journal %+v: want the role's version after the change", e)
+	}
+	if _, err := rs.AddPermissions(ctx, r.ID, []string{"run:delete"}); err != nil {
+		t.Fatal(err)
+	}
+	l.run(1, []string{"-undo", journal, "-apply", "-auto-approve"}, []string{
+		`~ role auditor: description "d2" → "d1": FAILED: `, "412 Precondition Failed"}, nil)
+	got, err := rs.Get(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Description != "d2" || !slices.Contains(got.CustomPermissions(), "run:delete") {
+		t.Errorf("the role was overwritten: %+v", got)
 	}
 }
 

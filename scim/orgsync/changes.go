@@ -41,7 +41,10 @@ func (a *applier) sendRole(ctx context.Context, c RoleChange) error {
 		version = r.Meta.Version
 	}
 	if len(c.Fields) > 0 {
-		_, err := a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(version), rid(ctx))
+		r, err := a.s.roles.Replace(ctx, c.ID, params, scim.IfMatch(version), rid(ctx))
+		if err == nil {
+			a.seen(r.ID, r.Meta.Version)
+		}
 		return err
 	}
 	if len(c.Add) > 0 {
@@ -50,11 +53,15 @@ func (a *applier) sendRole(ctx context.Context, c RoleChange) error {
 			return err
 		}
 		version = r.Meta.Version
+		a.seen(r.ID, version)
 	}
 	if len(c.Remove) > 0 {
-		_, err := a.s.roles.RemovePermissions(ctx, c.ID, c.Remove, scim.IfMatch(version), rid(ctx))
+		r, err := a.s.roles.RemovePermissions(ctx, c.ID, c.Remove, scim.IfMatch(version), rid(ctx))
 		if err != nil && len(c.Add) > 0 {
 			return &partialError{msg: "the permissions were added, but removing " + strings.Join(c.Remove, ", ") + " failed", err: err}
+		}
+		if err == nil {
+			a.seen(r.ID, r.Meta.Version)
 		}
 		return err
 	}
@@ -90,6 +97,7 @@ func (a *applier) roleHolds(ctx context.Context, c RoleChange) (bool, error) {
 			return false, nil
 		}
 	}
+	a.seen(r.ID, r.Meta.Version)
 	return true, nil
 }
 
@@ -263,6 +271,9 @@ func (a *applier) deactivate(ctx context.Context, c UserChange) error {
 		if gone(err) { // Multi-tenant Cloud: the user left the organization
 			return true, nil
 		}
+		if err == nil && !u.Active {
+			a.seen(c.ID, u.Meta.Version)
+		}
 		return err == nil && !u.Active, err
 	})
 }
@@ -278,7 +289,14 @@ func (a *applier) sendDeactivate(ctx context.Context, c UserChange) error {
 	if fresh != nil && !fresh.Active {
 		return errChanged("user %s was deactivated", c.UserName)
 	}
-	_, err = a.s.users.Deactivate(ctx, c.ID, scim.IfMatch(version), rid(ctx))
+	u, err := a.s.users.Deactivate(ctx, c.ID, scim.IfMatch(version), rid(ctx))
+	switch {
+	case err != nil:
+	case u != nil && u.Meta.Version != "":
+		a.seen(c.ID, u.Meta.Version)
+	default: // a reply without the user (Multi-tenant echoes the PatchOp)
+		a.moved([]string{c.ID})
+	}
 	return err
 }
 

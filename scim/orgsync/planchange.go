@@ -1,6 +1,7 @@
 package orgsync
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -73,8 +74,18 @@ func (p *Plan) Changes() []Change {
 	for _, r := range p.Roles {
 		out = append(out, roleChange(r))
 	}
-	for _, u := range p.Users {
-		out = append(out, userChange(u))
+	for i := 0; i < len(p.Users); i++ {
+		c := userChange(p.Users[i])
+		// A user updated and deactivated in one plan is one change.
+		if i+1 < len(p.Users) && p.Users[i+1].Action == Deactivate && p.Users[i].Action != Deactivate &&
+			p.Users[i].Action != Create && strings.EqualFold(p.Users[i+1].UserName, p.Users[i].UserName) {
+			d := userChange(p.Users[i+1])
+			maps.Copy(c.Before, d.Before)
+			maps.Copy(c.After, d.After)
+			c.Action, c.Reason = d.Action, d.Reason
+			i++
+		}
+		out = append(out, c)
 	}
 	for _, t := range p.Teams {
 		out = append(out, teamChange(t))

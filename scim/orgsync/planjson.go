@@ -101,6 +101,12 @@ func planFromChanges(changes []Change) (*Plan, error) {
 			if err != nil {
 				return nil, bad("%v", err)
 			}
+			if u.Action == Deactivate && len(u.Fields) > 0 { // updated, then deactivated
+				upd := u
+				upd.Action, upd.Reason = Update, ""
+				u.Fields = nil
+				p.Users = append(p.Users, upd)
+			}
 			p.Users = append(p.Users, u)
 		case KindTeam:
 			if c.Action != string(Create) {
@@ -204,7 +210,6 @@ func userFromChange(c Change) (UserChange, error) {
 		default:
 			u.Reason = c.Reason
 		}
-		return u, nil
 	default:
 		return u, fmt.Errorf("unknown action %q for a user", c.Action)
 	}

@@ -71,19 +71,29 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 				i+1, e.Target, target)
 		}
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // address: index in inverse
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		if e.Outcome != OutcomeApplied {
 			continue
 		}
-		if seen[e.Address] {
+		if at, ok := seen[e.Address]; ok {
+			// A user updated, then deactivated, by one plan: its
+			// reactivation restores the fields too.
+			if c := &inverse[at]; c.Action == string(Reactivate) && e.Kind == KindUser && e.Action == string(Update) {
+				for k, v := range e.Before {
+					c.After[k] = v
+				}
+				for k, v := range e.After {
+					c.Before[k] = v
+				}
+				continue
+			}
 			// Changed twice in one journal (two applies): undo the later
 			// change only, whose version is the current one.
 			u.Kept = append(u.Kept, fmt.Sprintf("%s: an earlier change of the same resource (undo the later apply first, then plan again)", e.Address))
 			continue
 		}
-		seen[e.Address] = true
 		if e.Kind == KindTeamRole {
 			team := strings.TrimPrefix(e.Address, teamRoleAddress(e.Name, ""))
 			if added[strings.ToLower(memberAddress(team, e.Name))] {
@@ -102,6 +112,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 			u.Kept = append(u.Kept, e.Address+": "+kept)
 			continue
 		}
+		seen[e.Address] = len(inverse)
 		inverse = append(inverse, c)
 	}
 	// The plan's order is the apply's: roles, users, teams, members, team
