@@ -2,11 +2,9 @@ package teams
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -153,9 +151,10 @@ func made(t *Team, p CreateParams, start time.Time) bool {
 // timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
 // retry's 412 or other refusal may come from the first attempt, the team is
 // read (GET): the call succeeds, returning what was read, when every user is
-// a member (a user given by email only when the member's display shows that
-// address); otherwise the error stands (a real concurrent change), and when
-// the read fails it matches scim.ErrOutcomeUnknown. Without If-Match the
+// a member (a user given by email is looked up by address,
+// GET /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise
+// the error stands (a real concurrent change), and when the read or a
+// lookup fails it matches scim.ErrOutcomeUnknown. Without If-Match the
 // PATCH is never sent again; with it, it is retried first.
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
@@ -166,7 +165,7 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(userIDsOrEmails, nil), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, s.hasMembers(userIDsOrEmails, nil), opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
@@ -178,8 +177,10 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 // timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
 // retry's 412 or other refusal may come from the first attempt, the team is
 // read (GET): the call succeeds, returning what was read, when the user is
-// not a member; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
+// not a member (a user given by email is looked up by address,
+// GET /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise
+// the error stands (a real concurrent change), and when the read or the
+// lookup fails it matches scim.ErrOutcomeUnknown. Without If-Match
 // the PATCH is never sent again; with it, it is retried first.
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
@@ -187,7 +188,7 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(nil, []string{userIDOrEmail}), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, s.hasMembers(nil, []string{userIDOrEmail}), opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
@@ -210,7 +211,7 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 			if t == nil {
 				return false, nil
 			}
-			return s.onlyServiceAccounts(ctx, t, nil)
+			return s.onlyServiceAccounts(ctx, "teams.RemoveAllMembers", t, nil)
 		}, opts)
 	return resource.Done("teams.RemoveAllMembers", t, err)
 }
@@ -243,11 +244,21 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
+	var ids []string // userIDsOrEmails by ID, once looked up
 	t, err := s.groups.UpdateChecked(ctx, op, teamID, http.MethodPut, body, func(ctx context.Context, t *Team) (bool, error) {
-		if t == nil || t.DisplayName != displayName || !hasMembers(userIDsOrEmails, nil)(t) {
+		if t == nil || t.DisplayName != displayName {
 			return false, nil
 		}
-		return s.onlyServiceAccounts(ctx, t, userIDsOrEmails)
+		if ids == nil {
+			var err error
+			if ids, err = resource.UserIDs(ctx, s.client, userIDsOrEmails); err != nil {
+				return false, err
+			}
+		}
+		if !holdsMembers(t, ids, nil) {
+			return false, nil
+		}
+		return s.onlyServiceAccounts(ctx, op, t, ids)
 	}, opts)
 	return resource.Done(op, t, err)
 }
@@ -273,65 +284,83 @@ func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), resource.HoldsOps[Team](ops), opts)
+	var byID []scim.Operation // ops with members given by email by ID, once looked up
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), func(ctx context.Context, t *Team) (bool, error) {
+		if t == nil {
+			return false, nil
+		}
+		if byID == nil {
+			var err error
+			if byID, err = resource.OpsByUserID(ctx, s.client, "members", ops); err != nil {
+				return false, err
+			}
+		}
+		return resource.HoldsOps[Team](byID)(t), nil
+	}, opts)
 }
 
 // update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
 // the reply, or, when the reply holds none, the team read back with
 // GET /scim/Groups/{id}. done says whether a team as read holds what the
 // change asked for: it resolves a change whose reply was lost.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Team], opts []scim.RequestOption) (*Team, error) {
-	t, err := s.groups.Update(ctx, op, id, method, body, done, opts)
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Check[Team], opts []scim.RequestOption) (*Team, error) {
+	t, err := s.groups.UpdateChecked(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, t, err)
 }
 
-// hasMembers is the Holds of a membership change: every user of add is a
-// member and none of remove is. A user given by email is recognised by the
-// member's display (W&B reports members by ID, so an email the server does
-// not show cannot be confirmed, and the change's error stands).
-func hasMembers(add, remove []string) resource.Holds[Team] {
-	return func(t *Team) bool {
+// hasMembers is the Check of a membership change: every user of add is a
+// member of the team as read and none of remove is. W&B lists members by
+// ID, so the users given by email are looked up first
+// (GET /scim/Users?filter=emails.value eq "…"), once for the call; when a
+// lookup fails (no user has the address, or several do) the check fails and
+// the outcome is unknown (the error matches scim.ErrOutcomeUnknown): an
+// address is never taken as done nor as not made.
+func (s *Service) hasMembers(add, remove []string) resource.Check[Team] {
+	var addIDs, removeIDs []string
+	resolved := false
+	return func(ctx context.Context, t *Team) (bool, error) {
 		if t == nil {
-			return false
+			return false, nil
 		}
-		for _, v := range add {
-			if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, []string{v}) }) {
-				return false
+		if !resolved {
+			var err error
+			if addIDs, err = resource.UserIDs(ctx, s.client, add); err != nil {
+				return false, err
 			}
+			if removeIDs, err = resource.UserIDs(ctx, s.client, remove); err != nil {
+				return false, err
+			}
+			resolved = true
 		}
-		return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, remove) })
+		return holdsMembers(t, addIDs, removeIDs), nil
 	}
 }
 
-// isMember reports whether m is one of the users given by ID or email.
-func isMember(m MemberRef, userIDsOrEmails []string) bool {
-	return slices.ContainsFunc(userIDsOrEmails, func(v string) bool {
-		return m.Value == v || strings.Contains(v, "@") && strings.EqualFold(m.Display, v)
-	})
+// holdsMembers reports whether every user of add (IDs) is a member of t
+// and none of remove is.
+func holdsMembers(t *Team, add, remove []string) bool {
+	for _, id := range add {
+		if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return m.Value == id }) {
+			return false
+		}
+	}
+	return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return slices.Contains(remove, m.Value) })
 }
 
 // onlyServiceAccounts reports whether every member of t but those in keep
-// is a service account, which a removal of the team's users leaves in it:
-// GET /scim/Users/{id} for each such member, whose accountType says (a user
-// that is gone does not count).
-func (s *Service) onlyServiceAccounts(ctx context.Context, t *Team, keep []string) (bool, error) {
+// (user IDs) is a service account, which a removal of the team's users
+// leaves in it: GET /scim/Users/{id} for each such member, whose
+// accountType says (a user that is gone does not count).
+func (s *Service) onlyServiceAccounts(ctx context.Context, op string, t *Team, keep []string) (bool, error) {
 	for _, m := range t.Members {
-		if isMember(m, keep) {
+		if slices.Contains(keep, m.Value) {
 			continue
 		}
-		req, err := s.client.NewRequest(ctx, http.MethodGet, "Users/"+url.PathEscape(m.Value), nil)
-		if err != nil {
-			return false, err
-		}
-		var account struct {
-			AccountType string `json:"accountType"`
-		}
-		_, err = s.client.Do(req, &account)
+		service, gone, err := resource.ServiceAccount(ctx, s.client, op, m.Value)
 		switch {
-		case errors.Is(err, scim.ErrNotFound):
 		case err != nil:
 			return false, err
-		case !strings.Contains(strings.ToUpper(account.AccountType), "SERVICE"):
+		case !service && !gone:
 			return false, nil
 		}
 	}
