@@ -327,6 +327,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		return done, nil
 	}
 	mayHaveApplied := false // an earlier attempt may have reached the server
+	unseen := false         // a read after a lost attempt found the change not made, and no reply since explains it
 	var prev error          // the previous attempt's error
 	for attempt := 1; ; attempt++ {
 		if err := c.wait(ctx, req, attempt); err != nil {
@@ -335,7 +336,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			}
 			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 		}
-		resp, err := c.send(req, attempt, timeout)
+		resp, wrote, err := c.send(req, attempt, timeout)
 		outcome := base
 		var r *Response
 		var last error // this attempt's error
@@ -343,8 +344,14 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				if mayHaveApplied && res != nil {
+				switch {
+				case mayHaveApplied && res != nil:
 					return nil, c.unknownOutcome(req, cmp.Or(prev, err), ctx.Err(), res.Resend)
+				case change && (mayHaveApplied || wrote):
+					// The request reached the server before the context
+					// ended: it may have been applied.
+					return nil, &outcomeError{msg: fmt.Sprintf("scim: %s %s: the context ended after the request was sent, so it may have been applied",
+						req.Method, c.safeURL(req)), last: cmp.Or(prev, err), check: ctx.Err()}
 				}
 				return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 			}
@@ -362,6 +369,18 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			err := c.decode(req, resp, v, r.ETag)
 			var failedRead *readError
 			if !errors.As(err, &failedRead) || ctx.Err() != nil {
+				if rf, ok := v.(refusal); err == nil && ok && rf.refused() && mayHaveApplied && res != nil && change {
+					// A GraphQL mutation refused (a 200 with errors) after
+					// an attempt whose reply was lost: the refusal may be
+					// that attempt's doing, as a 409 or 412 would be.
+					done, checkErr := resolve(r, r.StatusCode, nil)
+					switch {
+					case checkErr != nil:
+						return r, checkErr
+					case done:
+						return r, call.ErrResolved
+					}
+				}
 				return r, err
 			}
 			// The reply broke off: as if no reply had come, except that it
@@ -399,7 +418,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			case done:
 				return r, call.ErrResolved
 			case lost && res.Resend:
-				outcome.NotApplied = true // sending it again is safe
+				outcome.NotApplied = true // sending it again is safe: the resend's reply decides
+			case lost && !res.Definite:
+				unseen = true // read at once, the change may yet be applied
 			}
 		}
 		if lost {
@@ -432,12 +453,16 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 				return r, call.ErrResolved
 			}
 			checked = true
+			// No reply after the lost attempt explains what it did: it
+			// may still be applied after this read.
+			unseen = !res.Definite
 		}
 		switch {
 		case lost && outcome.MayApplyTwice() && !checked:
 			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
-		case lost && checked && !outcome.NotApplied:
-			last = fmt.Errorf("%w (reading it back found the change not made)", last)
+		case unseen:
+			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, and reading the resource back at once found the change not made; the server may still apply it",
+				req.Method, c.safeURL(req)), last: last}
 		}
 		if attempt > 1 && outcome.Err != nil {
 			last = fmt.Errorf("%w (after %d attempts)", last, attempt)
@@ -479,7 +504,10 @@ type outcomeError struct {
 
 // Error implements error.
 func (e *outcomeError) Error() string {
-	s := e.msg + ": " + clip.String(e.last.Error(), maxErrorText)
+	s := e.msg
+	if e.last != nil {
+		s += ": " + clip.String(e.last.Error(), maxErrorText)
+	}
 	if e.check != nil {
 		s += "; checking: " + clip.String(e.check.Error(), maxErrorText)
 	}
@@ -488,10 +516,13 @@ func (e *outcomeError) Error() string {
 
 // Unwrap returns the lost attempt's error and the check's.
 func (e *outcomeError) Unwrap() []error {
-	if e.check == nil {
-		return []error{e.last}
+	var errs []error
+	for _, err := range []error{e.last, e.check} {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return []error{e.last, e.check}
+	return errs
 }
 
 // Is matches ErrOutcomeUnknown.
@@ -597,6 +628,11 @@ func putReadBuffer(p *[]byte, body []byte) {
 		readBuffers.Put(p)
 	}
 }
+
+// refusal is implemented by a decoded reply that can refuse a request in a
+// 2xx body (a GraphQL reply with errors): after a lost attempt such a
+// refusal is resolved as a 409 or 412 would be.
+type refusal interface{ refused() bool }
 
 // replyDecoder is implemented by values that decode a 2xx body themselves:
 // Do hands them the whole body, unparsed, and when they refuse it, returns

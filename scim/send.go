@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/internal/clip"
@@ -20,13 +22,14 @@ import (
 // send makes one attempt of req: a fresh body for a repeat, the per-attempt
 // timeout (unless the call's context ends sooner), and the reply's body
 // bounded by the client's size limit. It turns a transport error into
-// "scim: METHOD URL: cause".
-func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*http.Response, error) {
+// "scim: METHOD URL: cause". wrote reports that the whole request was
+// written to a connection, so that the server may have acted on it.
+func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (resp *http.Response, wrote bool, err error) {
 	r := req
 	if attempt > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, fmt.Errorf("scim: replaying request body: %w", err)
+			return nil, false, fmt.Errorf("scim: replaying request body: %w", err)
 		}
 		r = req.Clone(req.Context())
 		r.Body = body
@@ -36,8 +39,12 @@ func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*h
 		t = newAttemptTimer(req.Context(), timeout)
 		r = r.WithContext(t.ctx)
 	}
+	var written atomic.Bool
+	r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { written.Store(info.Err == nil) },
+	}))
 	start := time.Now()
-	resp, err := c.httpClient.Do(r)
+	resp, err = c.httpClient.Do(r)
 	status := 0
 	if err != nil {
 		if t != nil {
@@ -55,7 +62,7 @@ func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*h
 		resp.Body = &limitedBody{rc: body, left: c.maxResponseBytes, limit: c.maxResponseBytes}
 	}
 	c.logAttempt(req.Context(), req, attempt, status, time.Since(start), err)
-	return resp, err
+	return resp, written.Load(), err
 }
 
 // endsWithin reports whether ctx has a deadline within d: it then bounds the
