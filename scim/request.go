@@ -35,14 +35,17 @@ var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root,
 
 // ErrOutcomeUnknown matches the error of a change whose reply was lost (the
 // connection failed after the request was sent, the attempt timed out, or a
-// gateway answered 502, 503 or 504) when the client could not find out
-// whether the server applied it. The services' write methods read the
-// resource (a create looks it up by its unique name) before they give up,
-// so for them this means the read failed too, or, for the few writes whose
-// outcome cannot be observed (users.GenerateAPIKey,
-// teams.CreateServiceAccount), that nothing was sent again; the error says
-// so. The error reaches the lost attempt's error and the read's with
-// errors.Is and errors.As.
+// gateway answered 502, 503 or 504, or the context ended after the request
+// was written) when the client could not find out whether the server
+// applied it. The services' write methods read the resource (a create
+// looks it up by its unique name) before they give up, so for them this
+// means the read failed too, or found the change not made with no later
+// reply to explain the lost one (a read right after a lost reply may come
+// before the server applies it), or, for the few writes whose outcome
+// cannot be observed (users.GenerateAPIKey, teams.CreateServiceAccount),
+// that nothing was sent again; the error says so. The error reaches the
+// lost attempt's error and the read's (or the context's) with errors.Is
+// and errors.As.
 var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.

@@ -147,15 +147,16 @@ func made(t *Team, p CreateParams, start time.Time) bool {
 // rejected. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when every user is
-// a member (a user given by email is looked up by address,
-// GET /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise
-// the error stands (a real concurrent change), and when the read or a
-// lookup fails it matches scim.ErrOutcomeUnknown. Without If-Match the
-// PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when every user is a member (a
+// user given by email is looked up by address, GET
+// /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read or a lookup fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
 	if len(userIDsOrEmails) == 0 {
@@ -173,15 +174,16 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 // on path `members[value eq "…"]` (the value escaped). It returns the updated
 // team (read back with GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when the user is
-// not a member (a user given by email is looked up by address,
-// GET /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise
-// the error stands (a real concurrent change), and when the read or the
-// lookup fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when the user is not a member
+// (a user given by email is looked up by address, GET
+// /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read or the lookup fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
 	if err := checkMembers(op, []string{userIDOrEmail}); err != nil {
@@ -196,14 +198,15 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // accounts stay. It returns the updated team (W&B sends "members": null),
 // read back with GET /scim/Groups/{id} when the reply holds none.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when its only
-// members are service accounts (each remaining member is read with
-// GET /scim/Users/{id}); otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when its only members are
+// service accounts (each remaining member is read with GET /scim/Users/{id});
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
 	t, err := s.groups.UpdateChecked(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
@@ -223,14 +226,15 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // RemoveAllMembers. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when its name is
-// displayName and its members the users given and service accounts (each
-// other member is read with GET /scim/Users/{id}); otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown. The
-// PUT is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when its name is displayName
+// and its members the users given and service accounts (each other member is
+// read with GET /scim/Users/{id}); otherwise the error stands (a real
+// concurrent change; after lost replies alone, it matches
+// scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. The PUT is retried first.
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
 	if err := checkDisplayName(op, displayName); err != nil {
@@ -269,16 +273,16 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // replace or remove (any case). It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when it holds
-// every operation (replaced values equal, added values present, removed ones
-// absent; operations on sub-attributes or other filters cannot be judged,
-// and leave the error); otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown.
-// Without If-Match the PATCH is never sent again; with it, it is retried
-// first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when it holds every operation
+// (replaced values and whole lists equal, added values present, removed ones absent;
+// operations on sub-attributes or other filters cannot be judged, and leave
+// the error); otherwise the error stands (a real concurrent change; after
+// lost replies alone, it matches scim.ErrOutcomeUnknown), and when the read
+// fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
+// never sent again; with it, it is retried first.
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
 	if err := resource.CheckOperations(op, ops); err != nil {
