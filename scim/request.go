@@ -150,20 +150,11 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	if ctx == nil {
 		return nil, errors.New("scim: nil context")
 	}
-	ref, err := url.Parse(path)
+	ref, escaped, err := parsePath(path, func() error {
+		return fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
+	})
 	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
-	}
-	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
-		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
-	}
-	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
-	for rest, more := escaped, true; more; {
-		var seg string
-		seg, rest, more = strings.Cut(rest, "/")
-		if dotSegment(seg) {
-			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
-		}
+		return nil, err
 	}
 	u := *c.baseURL
 	if escaped != "" {
@@ -172,6 +163,31 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	}
 	u.RawQuery = ref.RawQuery
 	return c.newRequest(ctx, method, &u, body, MediaType, opts)
+}
+
+// parsePath parses path, a reference relative to a root (the SCIM root, or
+// the host's for NewHostRequest), and refuses with forbidden's error one
+// that could address something outside it: an absolute or opaque URL, a
+// host or user info, a path starting with "//", or a segment that is "."
+// or ".." once unescaped. It returns the reference and its escaped path
+// without leading slashes. The one check of both request builders.
+func parsePath(path string, forbidden func() error) (ref *url.URL, escaped string, err error) {
+	ref, err = url.Parse(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
+	}
+	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
+		return nil, "", forbidden()
+	}
+	escaped = strings.TrimLeft(ref.EscapedPath(), "/")
+	for rest, more := escaped, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
+		if dotSegment(seg) {
+			return nil, "", forbidden()
+		}
+	}
+	return ref, escaped, nil
 }
 
 // dotSegment reports whether an escaped path segment is "." or ".." once
@@ -301,9 +317,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 	if cfg.MaxAttempts > 0 {
 		policy.MaxAttempts = cfg.MaxAttempts
 	}
-	timeout := c.timeout
+	timeout, timeoutOption := c.timeout, "scim.WithTimeout"
 	if cfg.AttemptTimeoutSet {
-		timeout = cfg.AttemptTimeout
+		timeout, timeoutOption = cfg.AttemptTimeout, "scim.WithAttemptTimeout"
 	}
 	base := retry.Outcome{
 		Method:     req.Method,
@@ -339,7 +355,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			}
 			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
 		}
-		resp, wrote, err := c.send(req, attempt, timeout)
+		resp, wrote, err := c.send(req, attempt, timeout, timeoutOption)
 		outcome := base
 		var r *Response
 		var last error // this attempt's error
