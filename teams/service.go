@@ -2,6 +2,7 @@ package teams
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -279,7 +280,9 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // the call succeeds, returning what was read, when it holds every operation
 // (replaced values and whole lists equal, added values present, removed ones absent;
 // operations on sub-attributes or other filters cannot be judged, and leave
-// the error); otherwise the error stands (a real concurrent change; after
+// the error; a replace of the whole members list leaves W&B's service
+// accounts in the team, and they are not counted against it); otherwise the
+// error stands (a real concurrent change; after
 // lost replies alone, it matches scim.ErrOutcomeUnknown), and when the read
 // fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
 // never sent again; with it, it is retried first.
@@ -288,8 +291,18 @@ func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	var byID []scim.Operation // ops with members given by email by ID, once looked up
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), func(ctx context.Context, t *Team) (bool, error) {
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), s.holdsOps(op, ops), opts)
+}
+
+// holdsOps is the Check of teams.Patch: resource.HoldsOps on the team as
+// read, with members given by email judged by ID (looked up once), and,
+// for a replace of the whole members list, the service accounts W&B keeps
+// in every team (each member the value does not name is read with
+// GET /scim/Users/{id}) left out of the comparison, as the replace left
+// them in the team.
+func (s *Service) holdsOps(op string, ops []scim.Operation) resource.Check[Team] {
+	var byID []scim.Operation // ops with members by ID, once looked up
+	return func(ctx context.Context, t *Team) (bool, error) {
 		if t == nil {
 			return false, nil
 		}
@@ -299,8 +312,69 @@ func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation
 				return false, err
 			}
 		}
+		if named, ok := replacedMembers(byID); ok {
+			users := *t
+			users.Members = nil
+			for _, m := range t.Members {
+				if !slices.Contains(named, m.Value) {
+					service, gone, err := resource.ServiceAccount(ctx, s.client, op, m.Value)
+					if err != nil {
+						return false, err
+					}
+					if service || gone {
+						continue
+					}
+				}
+				users.Members = append(users.Members, m)
+			}
+			t = &users
+		}
 		return resource.HoldsOps[Team](byID)(t), nil
-	}, opts)
+	}
+}
+
+// replacedMembers returns the user IDs named by the operations of ops that
+// replace the whole members list (path "members", or a path-less replace
+// with a members field), and whether there is one.
+func replacedMembers(ops []scim.Operation) ([]string, bool) {
+	var named []string
+	found := false
+	for _, o := range ops {
+		if !strings.EqualFold(o.Op, "replace") {
+			continue
+		}
+		raw, err := json.Marshal(o.Value)
+		if err != nil {
+			continue
+		}
+		if o.Path == "" {
+			var fields map[string]json.RawMessage
+			if json.Unmarshal(raw, &fields) != nil {
+				continue
+			}
+			raw = nil
+			for k, v := range fields {
+				if strings.EqualFold(k, "members") {
+					raw = v
+				}
+			}
+		} else if !strings.EqualFold(o.Path, "members") {
+			continue
+		}
+		var list []map[string]any
+		if raw == nil || json.Unmarshal(raw, &list) != nil {
+			continue
+		}
+		found = true
+		for _, m := range list {
+			for k, v := range m {
+				if id, ok := v.(string); ok && strings.EqualFold(k, "value") {
+					named = append(named, id)
+				}
+			}
+		}
+	}
+	return named, found
 }
 
 // update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
