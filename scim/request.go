@@ -348,12 +348,22 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 	mayHaveApplied := false // an earlier attempt may have reached the server
 	unseen := false         // a read after a lost attempt found the change not made, and no reply since explains it
 	var prev error          // the previous attempt's error
+	// ended is the error of a call whose context ended after last: when
+	// the change may have reached the server (reached), its outcome is
+	// unknown, and the error matches the context's error too.
+	ended := func(last error, reached bool) error {
+		switch {
+		case reached && res != nil:
+			return c.unknownOutcome(req, last, ctx.Err(), res.Resend)
+		case reached && change:
+			return &outcomeError{msg: fmt.Sprintf("scim: %s %s: the context ended after the request was sent, so it may have been applied",
+				req.Method, c.safeURL(req)), last: last, check: ctx.Err()}
+		}
+		return c.contextError(req, ctx, last)
+	}
 	for attempt := 1; ; attempt++ {
 		if err := c.wait(ctx, req, attempt); err != nil {
-			if mayHaveApplied && res != nil {
-				return nil, c.unknownOutcome(req, prev, err, res.Resend)
-			}
-			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
+			return nil, ended(cmp.Or(prev, err), mayHaveApplied)
 		}
 		resp, wrote, err := c.send(req, attempt, timeout, timeoutOption)
 		outcome := base
@@ -363,16 +373,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				switch {
-				case mayHaveApplied && res != nil:
-					return nil, c.unknownOutcome(req, cmp.Or(prev, err), ctx.Err(), res.Resend)
-				case change && (mayHaveApplied || wrote):
-					// The request reached the server before the context
-					// ended: it may have been applied.
-					return nil, &outcomeError{msg: fmt.Sprintf("scim: %s %s: the context ended after the request was sent, so it may have been applied",
-						req.Method, c.safeURL(req)), last: cmp.Or(prev, err), check: ctx.Err()}
-				}
-				return nil, c.contextError(req, ctx, cmp.Or(prev, err))
+				// wrote: this attempt reached the server before the context
+				// ended, so it may have been applied.
+				return nil, ended(cmp.Or(prev, err), mayHaveApplied || wrote)
 			}
 			last = err
 			outcome.Err = err
@@ -450,10 +453,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		if again && fitsDeadline(ctx, wait) {
 			c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
 			if sleep(ctx, wait) != nil {
-				if mayHaveApplied && res != nil {
-					return r, c.unknownOutcome(req, last, ctx.Err(), res.Resend)
-				}
-				return r, c.contextError(req, ctx, last)
+				return r, ended(last, mayHaveApplied)
 			}
 			prev = last
 			continue
