@@ -15,13 +15,14 @@ import (
 // names must not be empty; repeated names are sent once. It returns the
 // updated role, read back with GET /scim/Roles/{id} when the reply holds none.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the role is
-// read (GET): the call succeeds, returning what was read, when it has every
-// permission named; otherwise the error stands (a real concurrent change),
-// and when the read fails it matches scim.ErrOutcomeUnknown. Without If-
-// Match the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the role is read (GET):
+// the call succeeds, returning what was read, when it has every permission
+// named; otherwise the error stands (a real concurrent change; after lost
+// replies alone, it matches scim.ErrOutcomeUnknown), and when the read fails
+// it matches scim.ErrOutcomeUnknown. Without If- Match the PATCH is never
+// sent again; with it, it is retried first.
 func (s *Service) AddPermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
 	return s.patchPermissions(ctx, "roles.AddPermissions", "add", id, names, opts)
 }
@@ -33,14 +34,14 @@ func (s *Service) AddPermissions(ctx context.Context, id string, names []string,
 // empty; repeated names are sent once. It returns the updated role, read back
 // with GET /scim/Roles/{id} when the reply holds none.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the role is
-// read (GET): the call succeeds, returning what was read, when it has none
-// of them as a custom permission; otherwise the error stands (a real
-// concurrent change), and when the read fails it matches
-// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
-// with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the role is read (GET):
+// the call succeeds, returning what was read, when it has none of them as a
+// custom permission; otherwise the error stands (a real concurrent change;
+// after lost replies alone, it matches scim.ErrOutcomeUnknown), and when the
+// read fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
+// never sent again; with it, it is retried first.
 func (s *Service) RemovePermissions(ctx context.Context, id string, names []string, opts ...scim.RequestOption) (*Role, error) {
 	return s.patchPermissions(ctx, "roles.RemovePermissions", "remove", id, names, opts)
 }

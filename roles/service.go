@@ -113,13 +113,14 @@ func (s *Service) Create(ctx context.Context, p Params, opts ...scim.RequestOpti
 // conditional (a stale version fails with scim.ErrPreconditionFailed).
 // When the reply holds no role, it is read back with GET /scim/Roles/{id}.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the role is
-// read (GET): the call succeeds, returning what was read, when its name,
-// description and base role are p's and its custom permissions exactly p's;
-// otherwise the error stands (a real concurrent change), and when the read
-// fails it matches scim.ErrOutcomeUnknown. The PUT is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the role is read (GET):
+// the call succeeds, returning what was read, when its name, description and
+// base role are p's and its custom permissions exactly p's; otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. The PUT is retried first.
 func (s *Service) Replace(ctx context.Context, id string, p Params, opts ...scim.RequestOption) (*Role, error) {
 	const op = "roles.Replace"
 	body, err := p.body(op)

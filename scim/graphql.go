@@ -28,6 +28,9 @@ type graphqlReply struct {
 	} `json:"errors"`
 }
 
+// refused reports whether the reply holds GraphQL errors.
+func (r *graphqlReply) refused() bool { return len(r.Errors) > 0 }
+
 // GraphQL runs query with variables against W&B's GraphQL endpoint (POST
 // {host}/graphql, or WithGraphQLURL) as HTTP Basic "api:<key>", and decodes the
 // reply's "data" into v (nil discards it). GraphQL "errors" in a 200 reply

@@ -42,19 +42,12 @@ func (c *Client) NewHostRequest(ctx context.Context, method, path string, body a
 	if ctx == nil {
 		return nil, errors.New("scim: nil context")
 	}
-	ref, err := url.Parse(path)
-	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
-	}
-	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || ref.IsAbs() || ref.Host != "" || ref.User != nil || ref.Opaque != "" {
+	if !strings.HasPrefix(path, "/") {
 		return nil, &hostPathError{path}
 	}
-	for rest, more := strings.TrimPrefix(ref.EscapedPath(), "/"), true; more; {
-		var seg string
-		seg, rest, more = strings.Cut(rest, "/")
-		if dotSegment(seg) {
-			return nil, &hostPathError{path}
-		}
+	ref, _, err := parsePath(path, func() error { return &hostPathError{path} })
+	if err != nil {
+		return nil, err
 	}
 	u := &url.URL{Scheme: c.baseURL.Scheme, Host: c.baseURL.Host, Path: ref.Path, RawPath: ref.RawPath, RawQuery: ref.RawQuery}
 	return c.newRequest(ctx, method, u, body, MediaType, opts)

@@ -556,3 +556,24 @@ func TestBrokenReplyRetried(t *testing.T) {
 		t.Errorf("POST after a broken reply: %v after %d requests, want one request and a read error", err, n.Load())
 	}
 }
+
+// TestAttemptTimeoutNamed checks that a timeout set for one call with
+// WithAttemptTimeout is named as such in the error, not as the client's
+// WithTimeout.
+func TestAttemptTimeoutNamed(t *testing.T) {
+	t.Parallel()
+	srv := silentServer(t)
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL), scim.WithAPIKey(key), scim.WithTimeout(time.Minute),
+		scim.WithRetry(scim.RetryPolicy{MaxAttempts: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "Users/u1", nil, scim.WithAttemptTimeout(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Do(req, nil)
+	if !errors.Is(err, os.ErrDeadlineExceeded) || !strings.Contains(err.Error(), "sent nothing for 50ms (scim.WithAttemptTimeout)") {
+		t.Errorf("err = %v, want a timeout named scim.WithAttemptTimeout", err)
+	}
+}

@@ -35,14 +35,17 @@ var ErrPathForbidden = errors.New("scim: path must be relative to the SCIM root,
 
 // ErrOutcomeUnknown matches the error of a change whose reply was lost (the
 // connection failed after the request was sent, the attempt timed out, or a
-// gateway answered 502, 503 or 504) when the client could not find out
-// whether the server applied it. The services' write methods read the
-// resource (a create looks it up by its unique name) before they give up,
-// so for them this means the read failed too, or, for the few writes whose
-// outcome cannot be observed (users.GenerateAPIKey,
-// teams.CreateServiceAccount), that nothing was sent again; the error says
-// so. The error reaches the lost attempt's error and the read's with
-// errors.Is and errors.As.
+// gateway answered 502, 503 or 504, or the context ended after the request
+// was written) when the client could not find out whether the server
+// applied it. The services' write methods read the resource (a create
+// looks it up by its unique name) before they give up, so for them this
+// means the read failed too, or found the change not made with no later
+// reply to explain the lost one (a read right after a lost reply may come
+// before the server applies it), or, for the few writes whose outcome
+// cannot be observed (users.GenerateAPIKey, teams.CreateServiceAccount),
+// that nothing was sent again; the error says so. The error reaches the
+// lost attempt's error and the read's (or the context's) with errors.Is
+// and errors.As.
 var ErrOutcomeUnknown = errors.New("scim: the request may or may not have been applied")
 
 // errNilClient is returned instead of a panic when a service was built on a nil *Client.
@@ -147,20 +150,11 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	if ctx == nil {
 		return nil, errors.New("scim: nil context")
 	}
-	ref, err := url.Parse(path)
+	ref, escaped, err := parsePath(path, func() error {
+		return fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
+	})
 	if err != nil {
-		return nil, fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
-	}
-	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
-		return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
-	}
-	escaped := strings.TrimLeft(ref.EscapedPath(), "/")
-	for rest, more := escaped, true; more; {
-		var seg string
-		seg, rest, more = strings.Cut(rest, "/")
-		if dotSegment(seg) {
-			return nil, fmt.Errorf("%w: got %q", ErrPathForbidden, clip.String(path, maxQuoted))
-		}
+		return nil, err
 	}
 	u := *c.baseURL
 	if escaped != "" {
@@ -169,6 +163,31 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 	}
 	u.RawQuery = ref.RawQuery
 	return c.newRequest(ctx, method, &u, body, MediaType, opts)
+}
+
+// parsePath parses path, a reference relative to a root (the SCIM root, or
+// the host's for NewHostRequest), and refuses with forbidden's error one
+// that could address something outside it: an absolute or opaque URL, a
+// host or user info, a path starting with "//", or a segment that is "."
+// or ".." once unescaped. It returns the reference and its escaped path
+// without leading slashes. The one check of both request builders.
+func parsePath(path string, forbidden func() error) (ref *url.URL, escaped string, err error) {
+	ref, err = url.Parse(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("scim: malformed path %q: %w", clip.String(path, maxQuoted), errors.Unwrap(err))
+	}
+	if ref.IsAbs() || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//") || ref.Opaque != "" {
+		return nil, "", forbidden()
+	}
+	escaped = strings.TrimLeft(ref.EscapedPath(), "/")
+	for rest, more := escaped, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
+		if dotSegment(seg) {
+			return nil, "", forbidden()
+		}
+	}
+	return ref, escaped, nil
 }
 
 // dotSegment reports whether an escaped path segment is "." or ".." once
@@ -298,9 +317,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 	if cfg.MaxAttempts > 0 {
 		policy.MaxAttempts = cfg.MaxAttempts
 	}
-	timeout := c.timeout
+	timeout, timeoutOption := c.timeout, "scim.WithTimeout"
 	if cfg.AttemptTimeoutSet {
-		timeout = cfg.AttemptTimeout
+		timeout, timeoutOption = cfg.AttemptTimeout, "scim.WithAttemptTimeout"
 	}
 	base := retry.Outcome{
 		Method:     req.Method,
@@ -327,15 +346,26 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		return done, nil
 	}
 	mayHaveApplied := false // an earlier attempt may have reached the server
+	unseen := false         // a read after a lost attempt found the change not made, and no reply since explains it
 	var prev error          // the previous attempt's error
+	// ended is the error of a call whose context ended after last: when
+	// the change may have reached the server (reached), its outcome is
+	// unknown, and the error matches the context's error too.
+	ended := func(last error, reached bool) error {
+		switch {
+		case reached && res != nil:
+			return c.unknownOutcome(req, last, ctx.Err(), res.Resend)
+		case reached && change:
+			return &outcomeError{msg: fmt.Sprintf("scim: %s %s: the context ended after the request was sent, so it may have been applied",
+				req.Method, c.safeURL(req)), last: last, check: ctx.Err()}
+		}
+		return c.contextError(req, ctx, last)
+	}
 	for attempt := 1; ; attempt++ {
 		if err := c.wait(ctx, req, attempt); err != nil {
-			if mayHaveApplied && res != nil {
-				return nil, c.unknownOutcome(req, prev, err, res.Resend)
-			}
-			return nil, c.contextError(req, ctx, cmp.Or(prev, err))
+			return nil, ended(cmp.Or(prev, err), mayHaveApplied)
 		}
-		resp, err := c.send(req, attempt, timeout)
+		resp, wrote, err := c.send(req, attempt, timeout, timeoutOption)
 		outcome := base
 		var r *Response
 		var last error // this attempt's error
@@ -343,10 +373,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
-				if mayHaveApplied && res != nil {
-					return nil, c.unknownOutcome(req, cmp.Or(prev, err), ctx.Err(), res.Resend)
-				}
-				return nil, c.contextError(req, ctx, cmp.Or(prev, err))
+				// wrote: this attempt reached the server before the context
+				// ended, so it may have been applied.
+				return nil, ended(cmp.Or(prev, err), mayHaveApplied || wrote)
 			}
 			last = err
 			outcome.Err = err
@@ -362,6 +391,18 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			err := c.decode(req, resp, v, r.ETag)
 			var failedRead *readError
 			if !errors.As(err, &failedRead) || ctx.Err() != nil {
+				if rf, ok := v.(refusal); err == nil && ok && rf.refused() && mayHaveApplied && res != nil && change {
+					// A GraphQL mutation refused (a 200 with errors) after
+					// an attempt whose reply was lost: the refusal may be
+					// that attempt's doing, as a 409 or 412 would be.
+					done, checkErr := resolve(r, r.StatusCode, nil)
+					switch {
+					case checkErr != nil:
+						return r, checkErr
+					case done:
+						return r, call.ErrResolved
+					}
+				}
 				return r, err
 			}
 			// The reply broke off: as if no reply had come, except that it
@@ -399,7 +440,9 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			case done:
 				return r, call.ErrResolved
 			case lost && res.Resend:
-				outcome.NotApplied = true // sending it again is safe
+				outcome.NotApplied = true // sending it again is safe: the resend's reply decides
+			case lost && !res.Definite:
+				unseen = true // read at once, the change may yet be applied
 			}
 		}
 		if lost {
@@ -410,10 +453,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		if again && fitsDeadline(ctx, wait) {
 			c.logRetry(ctx, req, attempt, outcome.StatusCode, wait, last)
 			if sleep(ctx, wait) != nil {
-				if mayHaveApplied && res != nil {
-					return r, c.unknownOutcome(req, last, ctx.Err(), res.Resend)
-				}
-				return r, c.contextError(req, ctx, last)
+				return r, ended(last, mayHaveApplied)
 			}
 			prev = last
 			continue
@@ -432,12 +472,16 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 				return r, call.ErrResolved
 			}
 			checked = true
+			// No reply after the lost attempt explains what it did: it
+			// may still be applied after this read.
+			unseen = !res.Definite
 		}
 		switch {
 		case lost && outcome.MayApplyTwice() && !checked:
 			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, so the request may have been applied", req.Method, c.safeURL(req)), last: last}
-		case lost && checked && !outcome.NotApplied:
-			last = fmt.Errorf("%w (reading it back found the change not made)", last)
+		case unseen:
+			last = &outcomeError{msg: fmt.Sprintf("scim: %s %s: the reply was lost, and reading the resource back at once found the change not made; the server may still apply it",
+				req.Method, c.safeURL(req)), last: last}
 		}
 		if attempt > 1 && outcome.Err != nil {
 			last = fmt.Errorf("%w (after %d attempts)", last, attempt)
@@ -479,7 +523,10 @@ type outcomeError struct {
 
 // Error implements error.
 func (e *outcomeError) Error() string {
-	s := e.msg + ": " + clip.String(e.last.Error(), maxErrorText)
+	s := e.msg
+	if e.last != nil {
+		s += ": " + clip.String(e.last.Error(), maxErrorText)
+	}
 	if e.check != nil {
 		s += "; checking: " + clip.String(e.check.Error(), maxErrorText)
 	}
@@ -488,10 +535,13 @@ func (e *outcomeError) Error() string {
 
 // Unwrap returns the lost attempt's error and the check's.
 func (e *outcomeError) Unwrap() []error {
-	if e.check == nil {
-		return []error{e.last}
+	var errs []error
+	for _, err := range []error{e.last, e.check} {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return []error{e.last, e.check}
+	return errs
 }
 
 // Is matches ErrOutcomeUnknown.
@@ -597,6 +647,11 @@ func putReadBuffer(p *[]byte, body []byte) {
 		readBuffers.Put(p)
 	}
 }
+
+// refusal is implemented by a decoded reply that can refuse a request in a
+// 2xx body (a GraphQL reply with errors): after a lost attempt such a
+// refusal is resolved as a 409 or 412 would be.
+type refusal interface{ refused() bool }
 
 // replyDecoder is implemented by values that decode a 2xx body themselves:
 // Do hands them the whole body, unparsed, and when they refuse it, returns

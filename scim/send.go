@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-wandb/identity/internal/clip"
@@ -20,24 +22,31 @@ import (
 // send makes one attempt of req: a fresh body for a repeat, the per-attempt
 // timeout (unless the call's context ends sooner), and the reply's body
 // bounded by the client's size limit. It turns a transport error into
-// "scim: METHOD URL: cause".
-func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*http.Response, error) {
+// "scim: METHOD URL: cause". wrote reports that the whole request was
+// written to a connection, so that the server may have acted on it.
+// option names the setting the timeout comes from, for its error:
+// "scim.WithTimeout" or "scim.WithAttemptTimeout".
+func (c *Client) send(req *http.Request, attempt int, timeout time.Duration, option string) (resp *http.Response, wrote bool, err error) {
 	r := req
 	if attempt > 1 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, fmt.Errorf("scim: replaying request body: %w", err)
+			return nil, false, fmt.Errorf("scim: replaying request body: %w", err)
 		}
 		r = req.Clone(req.Context())
 		r.Body = body
 	}
 	var t *attemptTimer
 	if timeout > 0 && !endsWithin(req.Context(), timeout) {
-		t = newAttemptTimer(req.Context(), timeout)
+		t = newAttemptTimer(req.Context(), timeout, option)
 		r = r.WithContext(t.ctx)
 	}
+	var written atomic.Bool
+	r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { written.Store(info.Err == nil) },
+	}))
 	start := time.Now()
-	resp, err := c.httpClient.Do(r)
+	resp, err = c.httpClient.Do(r)
 	status := 0
 	if err != nil {
 		if t != nil {
@@ -55,7 +64,7 @@ func (c *Client) send(req *http.Request, attempt int, timeout time.Duration) (*h
 		resp.Body = &limitedBody{rc: body, left: c.maxResponseBytes, limit: c.maxResponseBytes}
 	}
 	c.logAttempt(req.Context(), req, attempt, status, time.Since(start), err)
-	return resp, err
+	return resp, written.Load(), err
 }
 
 // endsWithin reports whether ctx has a deadline within d: it then bounds the
@@ -121,11 +130,12 @@ type attemptTimer struct {
 	cancel context.CancelCauseFunc
 	timer  *time.Timer
 	d      time.Duration
+	option string // the setting d comes from
 }
 
-func newAttemptTimer(parent context.Context, d time.Duration) *attemptTimer {
+func newAttemptTimer(parent context.Context, d time.Duration, option string) *attemptTimer {
 	ctx, cancel := context.WithCancelCause(parent)
-	t := &attemptTimer{ctx: ctx, cancel: cancel, d: d}
+	t := &attemptTimer{ctx: ctx, cancel: cancel, d: d, option: option}
 	t.timer = time.AfterFunc(d, func() { cancel(errAttemptTimeout) })
 	return t
 }
@@ -142,18 +152,21 @@ func (t *attemptTimer) stop() {
 // explain replaces err with a *timeoutError when the timer ended the attempt.
 func (t *attemptTimer) explain(err error) error {
 	if err != nil && context.Cause(t.ctx) == errAttemptTimeout {
-		return &timeoutError{d: t.d}
+		return &timeoutError{d: t.d, option: t.option}
 	}
 	return err
 }
 
 // timeoutError is an attempt that got nothing from the server for d. It
 // matches os.ErrDeadlineExceeded, as an I/O timeout does, and is a net.Error
-// whose Timeout is true.
-type timeoutError struct{ d time.Duration }
+// whose Timeout is true. option names the setting d comes from.
+type timeoutError struct {
+	d      time.Duration
+	option string
+}
 
 func (e *timeoutError) Error() string {
-	return fmt.Sprintf("the server sent nothing for %v (scim.WithTimeout)", e.d)
+	return fmt.Sprintf("the server sent nothing for %v (%s)", e.d, e.option)
 }
 func (e *timeoutError) Timeout() bool        { return true }
 func (e *timeoutError) Temporary() bool      { return true }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-wandb/identity/internal/call"
 
@@ -283,10 +284,14 @@ func (s *Service) CreateServiceAccount(ctx context.Context, teamName, descriptio
 // scim.ErrConflict. To create a team with members or its own bucket, use the
 // SCIM method Create.
 //
-// Outcome: when the reply is lost, the name is looked up (EntityExists):
-// taken, the call succeeds; free, the mutation is sent again (the server
-// refuses a second team of the name); when the lookup fails, the error
-// matches scim.ErrOutcomeUnknown.
+// Outcome: when the reply is lost, the team is looked up by name over SCIM
+// (GET /scim/Groups?filter=displayName eq "…"): a team of exactly that name
+// created since the call began is this call's, and the call succeeds; none
+// (or a team, or a user, that held the name before), and the mutation is
+// sent again, and the server's answer decides (a name already taken
+// matches scim.ErrConflict); a refusal after the lost attempt is looked up
+// the same way. When the lookup fails, the error matches
+// scim.ErrOutcomeUnknown.
 func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string, opts ...scim.RequestOption) error {
 	const op = "teams.CreateTeam"
 	if err := checkName(op, "team name", teamName); err != nil {
@@ -303,8 +308,18 @@ func (s *Service) CreateTeam(ctx context.Context, teamName, adminUserName string
 			} `json:"entity"`
 		} `json:"createTeam"`
 	}
+	start := time.Now()
 	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Resend: true,
-		Check: func(ctx context.Context) (bool, error) { return s.entityExists(ctx, teamName) }})))
+		Check: func(ctx context.Context) (bool, error) {
+			t, err := s.groups.FindBy(ctx, teamName, byName, nil)
+			switch {
+			case errors.Is(err, scim.ErrNotFound):
+				return false, nil
+			case err != nil:
+				return false, err
+			}
+			return t.DisplayName == teamName && resource.CreatedSince(&t.Meta, start), nil
+		}})))
 	err := s.client.GraphQL(ctx, createTeamMutation, vars, &data, opts...)
 	if errors.Is(err, call.ErrResolved) {
 		return nil

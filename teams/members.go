@@ -62,14 +62,16 @@ func CompareMembers(current []MemberRef, want []string, keep func(MemberRef) boo
 // the updated team (read back with GET /scim/Groups/{id} when the reply
 // holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when every user of
-// c.Add is a member and none of c.Remove; otherwise the error stands (a real
-// concurrent change), and when the read fails it matches
-// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
-// with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when every user of c.Add is a
+// member and none of c.Remove (users given by email are looked up by address,
+// GET /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise
+// the error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read or a lookup fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) ChangeMembers(ctx context.Context, teamID string, c MemberChange, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ChangeMembers"
 	if c.IsZero() {
@@ -97,5 +99,5 @@ func (s *Service) ChangeMembers(ctx context.Context, teamID string, c MemberChan
 	for _, v := range c.Remove {
 		ops = append(ops, scim.Remove("members[value eq "+scim.Quote(v)+"]"))
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), hasMembers(c.Add, c.Remove), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), s.hasMembers(c.Add, c.Remove), opts)
 }

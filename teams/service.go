@@ -2,11 +2,10 @@ package teams
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -149,14 +148,16 @@ func made(t *Team, p CreateParams, start time.Time) bool {
 // rejected. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when every user is
-// a member (a user given by email only when the member's display shows that
-// address); otherwise the error stands (a real concurrent change), and when
-// the read fails it matches scim.ErrOutcomeUnknown. Without If-Match the
-// PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when every user is a member (a
+// user given by email is looked up by address, GET
+// /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read or a lookup fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.AddMembers"
 	if len(userIDsOrEmails) == 0 {
@@ -166,7 +167,7 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Add("members", memberValues(userIDsOrEmails)))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(userIDsOrEmails, nil), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, s.hasMembers(userIDsOrEmails, nil), opts)
 }
 
 // RemoveMember removes one user, by W&B user ID or email address, from the
@@ -174,20 +175,23 @@ func (s *Service) AddMembers(ctx context.Context, teamID string, userIDsOrEmails
 // on path `members[value eq "…"]` (the value escaped). It returns the updated
 // team (read back with GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when the user is
-// not a member; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when the user is not a member
+// (a user given by email is looked up by address, GET
+// /scim/Users?filter=emails.value eq "…", and judged by ID); otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read or the lookup fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.RemoveMember"
 	if err := checkMembers(op, []string{userIDOrEmail}); err != nil {
 		return nil, err
 	}
 	body := scim.NewPatchOp(scim.Remove("members[value eq " + scim.Quote(userIDOrEmail) + "]"))
-	return s.update(ctx, op, teamID, http.MethodPatch, body, hasMembers(nil, []string{userIDOrEmail}), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, body, s.hasMembers(nil, []string{userIDOrEmail}), opts)
 }
 
 // RemoveAllMembers removes every user from the team with SCIM ID teamID:
@@ -195,14 +199,15 @@ func (s *Service) RemoveMember(ctx context.Context, teamID, userIDOrEmail string
 // accounts stay. It returns the updated team (W&B sends "members": null),
 // read back with GET /scim/Groups/{id} when the reply holds none.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when its only
-// members are service accounts (each remaining member is read with
-// GET /scim/Users/{id}); otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when its only members are
+// service accounts (each remaining member is read with GET /scim/Users/{id});
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...scim.RequestOption) (*Team, error) {
 	body := scim.NewPatchOp(scim.Remove("members"))
 	t, err := s.groups.UpdateChecked(ctx, "teams.RemoveAllMembers", teamID, http.MethodPatch, body,
@@ -210,7 +215,7 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 			if t == nil {
 				return false, nil
 			}
-			return s.onlyServiceAccounts(ctx, t, nil)
+			return s.onlyServiceAccounts(ctx, "teams.RemoveAllMembers", t, nil)
 		}, opts)
 	return resource.Done("teams.RemoveAllMembers", t, err)
 }
@@ -222,14 +227,15 @@ func (s *Service) RemoveAllMembers(ctx context.Context, teamID string, opts ...s
 // RemoveAllMembers. It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when its name is
-// displayName and its members the users given and service accounts (each
-// other member is read with GET /scim/Users/{id}); otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown. The
-// PUT is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when its name is displayName
+// and its members the users given and service accounts (each other member is
+// read with GET /scim/Users/{id}); otherwise the error stands (a real
+// concurrent change; after lost replies alone, it matches
+// scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. The PUT is retried first.
 func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string, userIDsOrEmails []string, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.ReplaceMembers"
 	if err := checkDisplayName(op, displayName); err != nil {
@@ -243,11 +249,21 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 		DisplayName: displayName,
 		Members:     memberValues(userIDsOrEmails),
 	}
+	var ids []string // userIDsOrEmails by ID, once looked up
 	t, err := s.groups.UpdateChecked(ctx, op, teamID, http.MethodPut, body, func(ctx context.Context, t *Team) (bool, error) {
-		if t == nil || t.DisplayName != displayName || !hasMembers(userIDsOrEmails, nil)(t) {
+		if t == nil || t.DisplayName != displayName {
 			return false, nil
 		}
-		return s.onlyServiceAccounts(ctx, t, userIDsOrEmails)
+		if ids == nil {
+			var err error
+			if ids, err = resource.UserIDs(ctx, s.client, userIDsOrEmails); err != nil {
+				return false, err
+			}
+		}
+		if !holdsMembers(t, ids, nil) {
+			return false, nil
+		}
+		return s.onlyServiceAccounts(ctx, op, t, ids)
 	}, opts)
 	return resource.Done(op, t, err)
 }
@@ -258,80 +274,171 @@ func (s *Service) ReplaceMembers(ctx context.Context, teamID, displayName string
 // replace or remove (any case). It returns the updated team (read back with
 // GET /scim/Groups/{id} when the reply holds none).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the team is
-// read (GET): the call succeeds, returning what was read, when it holds
-// every operation (replaced values equal, added values present, removed ones
-// absent; operations on sub-attributes or other filters cannot be judged,
-// and leave the error); otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown.
-// Without If-Match the PATCH is never sent again; with it, it is retried
-// first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the team is read (GET):
+// the call succeeds, returning what was read, when it holds every operation
+// (replaced values and whole lists equal, added values present, removed ones absent;
+// operations on sub-attributes or other filters cannot be judged, and leave
+// the error; a replace of the whole members list leaves W&B's service
+// accounts in the team, and they are not counted against it); otherwise the
+// error stands (a real concurrent change; after
+// lost replies alone, it matches scim.ErrOutcomeUnknown), and when the read
+// fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
+// never sent again; with it, it is retried first.
 func (s *Service) Patch(ctx context.Context, teamID string, ops []scim.Operation, opts ...scim.RequestOption) (*Team, error) {
 	const op = "teams.Patch"
 	if err := resource.CheckOperations(op, ops); err != nil {
 		return nil, err
 	}
-	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), resource.HoldsOps[Team](ops), opts)
+	return s.update(ctx, op, teamID, http.MethodPatch, scim.NewPatchOp(ops...), s.holdsOps(op, ops), opts)
+}
+
+// holdsOps is the Check of teams.Patch: resource.HoldsOps on the team as
+// read, with members given by email judged by ID (looked up once), and,
+// for a replace of the whole members list, the service accounts W&B keeps
+// in every team (each member the value does not name is read with
+// GET /scim/Users/{id}) left out of the comparison, as the replace left
+// them in the team.
+func (s *Service) holdsOps(op string, ops []scim.Operation) resource.Check[Team] {
+	var byID []scim.Operation // ops with members by ID, once looked up
+	return func(ctx context.Context, t *Team) (bool, error) {
+		if t == nil {
+			return false, nil
+		}
+		if byID == nil {
+			var err error
+			if byID, err = resource.OpsByUserID(ctx, s.client, "members", ops); err != nil {
+				return false, err
+			}
+		}
+		if named, ok := replacedMembers(byID); ok {
+			users := *t
+			users.Members = nil
+			for _, m := range t.Members {
+				if !slices.Contains(named, m.Value) {
+					service, gone, err := resource.ServiceAccount(ctx, s.client, op, m.Value)
+					if err != nil {
+						return false, err
+					}
+					if service || gone {
+						continue
+					}
+				}
+				users.Members = append(users.Members, m)
+			}
+			t = &users
+		}
+		return resource.HoldsOps[Team](byID)(t), nil
+	}
+}
+
+// replacedMembers returns the user IDs named by the operations of ops that
+// replace the whole members list (path "members", or a path-less replace
+// with a members field), and whether there is one.
+func replacedMembers(ops []scim.Operation) ([]string, bool) {
+	var named []string
+	found := false
+	for _, o := range ops {
+		if !strings.EqualFold(o.Op, "replace") {
+			continue
+		}
+		raw, err := json.Marshal(o.Value)
+		if err != nil {
+			continue
+		}
+		if o.Path == "" {
+			var fields map[string]json.RawMessage
+			if json.Unmarshal(raw, &fields) != nil {
+				continue
+			}
+			raw = nil
+			for k, v := range fields {
+				if strings.EqualFold(k, "members") {
+					raw = v
+				}
+			}
+		} else if !strings.EqualFold(o.Path, "members") {
+			continue
+		}
+		var list []map[string]any
+		if raw == nil || json.Unmarshal(raw, &list) != nil {
+			continue
+		}
+		found = true
+		for _, m := range list {
+			for k, v := range m {
+				if id, ok := v.(string); ok && strings.EqualFold(k, "value") {
+					named = append(named, id)
+				}
+			}
+		}
+	}
+	return named, found
 }
 
 // update sends a PATCH or PUT to /scim/Groups/{id} and returns the team in
 // the reply, or, when the reply holds none, the team read back with
 // GET /scim/Groups/{id}. done says whether a team as read holds what the
 // change asked for: it resolves a change whose reply was lost.
-func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Holds[Team], opts []scim.RequestOption) (*Team, error) {
-	t, err := s.groups.Update(ctx, op, id, method, body, done, opts)
+func (s *Service) update(ctx context.Context, op, id, method string, body any, done resource.Check[Team], opts []scim.RequestOption) (*Team, error) {
+	t, err := s.groups.UpdateChecked(ctx, op, id, method, body, done, opts)
 	return resource.Done(op, t, err)
 }
 
-// hasMembers is the Holds of a membership change: every user of add is a
-// member and none of remove is. A user given by email is recognised by the
-// member's display (W&B reports members by ID, so an email the server does
-// not show cannot be confirmed, and the change's error stands).
-func hasMembers(add, remove []string) resource.Holds[Team] {
-	return func(t *Team) bool {
+// hasMembers is the Check of a membership change: every user of add is a
+// member of the team as read and none of remove is. W&B lists members by
+// ID, so the users given by email are looked up first
+// (GET /scim/Users?filter=emails.value eq "…"), once for the call; when a
+// lookup fails (no user has the address, or several do) the check fails and
+// the outcome is unknown (the error matches scim.ErrOutcomeUnknown): an
+// address is never taken as done nor as not made.
+func (s *Service) hasMembers(add, remove []string) resource.Check[Team] {
+	var addIDs, removeIDs []string
+	resolved := false
+	return func(ctx context.Context, t *Team) (bool, error) {
 		if t == nil {
-			return false
+			return false, nil
 		}
-		for _, v := range add {
-			if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, []string{v}) }) {
-				return false
+		if !resolved {
+			var err error
+			if addIDs, err = resource.UserIDs(ctx, s.client, add); err != nil {
+				return false, err
 			}
+			if removeIDs, err = resource.UserIDs(ctx, s.client, remove); err != nil {
+				return false, err
+			}
+			resolved = true
 		}
-		return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return isMember(m, remove) })
+		return holdsMembers(t, addIDs, removeIDs), nil
 	}
 }
 
-// isMember reports whether m is one of the users given by ID or email.
-func isMember(m MemberRef, userIDsOrEmails []string) bool {
-	return slices.ContainsFunc(userIDsOrEmails, func(v string) bool {
-		return m.Value == v || strings.Contains(v, "@") && strings.EqualFold(m.Display, v)
-	})
+// holdsMembers reports whether every user of add (IDs) is a member of t
+// and none of remove is.
+func holdsMembers(t *Team, add, remove []string) bool {
+	for _, id := range add {
+		if !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return m.Value == id }) {
+			return false
+		}
+	}
+	return !slices.ContainsFunc(t.Members, func(m MemberRef) bool { return slices.Contains(remove, m.Value) })
 }
 
 // onlyServiceAccounts reports whether every member of t but those in keep
-// is a service account, which a removal of the team's users leaves in it:
-// GET /scim/Users/{id} for each such member, whose accountType says (a user
-// that is gone does not count).
-func (s *Service) onlyServiceAccounts(ctx context.Context, t *Team, keep []string) (bool, error) {
+// (user IDs) is a service account, which a removal of the team's users
+// leaves in it: GET /scim/Users/{id} for each such member, whose
+// accountType says (a user that is gone does not count).
+func (s *Service) onlyServiceAccounts(ctx context.Context, op string, t *Team, keep []string) (bool, error) {
 	for _, m := range t.Members {
-		if isMember(m, keep) {
+		if slices.Contains(keep, m.Value) {
 			continue
 		}
-		req, err := s.client.NewRequest(ctx, http.MethodGet, "Users/"+url.PathEscape(m.Value), nil)
-		if err != nil {
-			return false, err
-		}
-		var account struct {
-			AccountType string `json:"accountType"`
-		}
-		_, err = s.client.Do(req, &account)
+		service, gone, err := resource.ServiceAccount(ctx, s.client, op, m.Value)
 		switch {
-		case errors.Is(err, scim.ErrNotFound):
 		case err != nil:
 			return false, err
-		case !strings.Contains(strings.ToUpper(account.AccountType), "SERVICE"):
+		case !service && !gone:
 			return false, nil
 		}
 	}

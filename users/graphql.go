@@ -232,38 +232,40 @@ func (s *Service) DeleteAPIKey(ctx context.Context, keyID string, opts ...scim.R
 	if resource.Blank(keyID) {
 		return resource.Invalid(op, "empty API key ID")
 	}
-	var data struct {
-		DeleteAPIKey *struct {
-			Success bool `json:"success"`
-		} `json:"deleteApiKey"`
-	}
 	vars := map[string]any{"id": keyID}
-	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{
+	opts = append(slices.Clip(opts), scim.RequestOption(call.Resolve(&call.Resolver{Definite: true,
 		Check: func(ctx context.Context) (bool, error) { return s.keyGone(ctx, vars) }})))
-	err := s.client.GraphQL(ctx, deleteAPIKeyMutation, vars, &data, opts...)
+	deleted, err := s.deleteKey(ctx, vars, opts)
 	switch {
 	case errors.Is(err, call.ErrResolved):
 		return nil
 	case err != nil:
 		return resource.Wrap(op, err)
-	}
-	if data.DeleteAPIKey == nil || !data.DeleteAPIKey.Success {
+	case !deleted:
 		return resource.Wrap(op, fmt.Errorf("API key %s was not deleted: %w", resource.Quote(keyID), scim.ErrUnsuccessful))
 	}
 	return nil
 }
 
-// keyGone sends DeleteApiKey with vars once more, to find out whether a
-// deletion whose reply was lost is done: the key is gone when this one
-// deletes it or the server answers that there is no such key. Another
-// GraphQL error says the key is not gone; no answer is an error.
-func (s *Service) keyGone(ctx context.Context, vars map[string]any) (bool, error) {
+// deleteKey sends DeleteApiKey with vars and reports whether the reply says
+// the key was deleted.
+func (s *Service) deleteKey(ctx context.Context, vars map[string]any, opts []scim.RequestOption) (bool, error) {
 	var data struct {
 		DeleteAPIKey *struct {
 			Success bool `json:"success"`
 		} `json:"deleteApiKey"`
 	}
-	err := s.client.GraphQL(ctx, deleteAPIKeyMutation, vars, &data)
+	err := s.client.GraphQL(ctx, deleteAPIKeyMutation, vars, &data, opts...)
+	return err == nil && data.DeleteAPIKey != nil && data.DeleteAPIKey.Success, err
+}
+
+// keyGone sends DeleteApiKey with vars once more, to find out whether a
+// deletion whose reply was lost is done: the key is gone when this one
+// deletes it or the server answers that there is no such key. Another
+// GraphQL error says the key is not gone (a definite answer: the request
+// itself was refused); no answer is an error.
+func (s *Service) keyGone(ctx context.Context, vars map[string]any) (bool, error) {
+	deleted, err := s.deleteKey(ctx, vars, nil)
 	var gqlErr *scim.GraphQLError
 	switch {
 	case errors.As(err, &gqlErr):
@@ -271,5 +273,5 @@ func (s *Service) keyGone(ctx context.Context, vars map[string]any) (bool, error
 	case err != nil:
 		return false, err
 	}
-	return data.DeleteAPIKey != nil && data.DeleteAPIKey.Success, nil
+	return deleted, nil
 }

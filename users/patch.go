@@ -17,16 +17,16 @@ import (
 // Each op must be "add", "replace" or "remove" (any case). Service accounts
 // cannot be patched; the server rejects it.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it holds
-// every operation (replaced values equal, added values present, removed ones
-// absent; operations on sub-attributes or other filters cannot be judged,
-// and leave the error); otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown.
-// Without If-Match the PATCH is never sent again; with it, it is retried
-// first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it holds every operation
+// (replaced values and whole lists equal, added values present, removed ones absent;
+// operations on sub-attributes or other filters cannot be judged, and leave
+// the error); otherwise the error stands (a real concurrent change; after
+// lost replies alone, it matches scim.ErrOutcomeUnknown), and when the read
+// fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
+// never sent again; with it, it is retried first.
 func (s *Service) Patch(ctx context.Context, id string, ops []scim.Operation, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.Patch"
 	if err := resource.CheckOperations(op, ops); err != nil {
@@ -54,14 +54,14 @@ func (s *Service) patch(ctx context.Context, op, id string, ops []scim.Operation
 // 404, the result is a User with only ID set and Active false. Service
 // accounts cannot be deactivated.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it is
-// inactive, or gone (Multi-tenant Cloud); otherwise the error stands (a real
-// concurrent change), and when the read fails it matches
-// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
-// with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it is inactive, or gone
+// (Multi-tenant Cloud); otherwise the error stands (a real concurrent change;
+// after lost replies alone, it matches scim.ErrOutcomeUnknown), and when the
+// read fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
+// never sent again; with it, it is retried first.
 func (s *Service) Deactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
 	return s.setActive(ctx, "users.Deactivate", id, false, opts)
 }
@@ -72,13 +72,14 @@ func (s *Service) Deactivate(ctx context.Context, id string, opts ...scim.Reques
 // is the server's text. When the 2xx reply is not a User it is re-read with
 // GET /scim/Users/{id}, whose error (ErrNotFound included) is returned.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it is active;
-// otherwise the error stands (a real concurrent change), and when the read
-// fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
-// never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it is active; otherwise
+// the error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
+// with it, it is retried first.
 func (s *Service) Reactivate(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
 	return s.setActive(ctx, "users.Reactivate", id, true, opts)
 }
@@ -109,14 +110,14 @@ func (s *Service) setActive(ctx context.Context, op, id string, active bool, opt
 // replace path "emails" value [{"value": email, "primary": true}]. Dedicated
 // Cloud and Self-Managed only (v0.74.0+).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when its primary
-// address is email (ignoring case); otherwise the error stands (a real
-// concurrent change), and when the read fails it matches
-// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
-// with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when its primary address is
+// email (ignoring case); otherwise the error stands (a real concurrent
+// change; after lost replies alone, it matches scim.ErrOutcomeUnknown), and
+// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match the
+// PATCH is never sent again; with it, it is retried first.
 func (s *Service) UpdateEmail(ctx context.Context, id, email string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.UpdateEmail"
 	if err := checkEmail(op, email); err != nil {
@@ -131,13 +132,14 @@ func (s *Service) UpdateEmail(ctx context.Context, id, email string, opts ...sci
 // with replace path "displayName". Dedicated Cloud and Self-Managed only
 // (v0.74.0+).
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when its display
-// name is name; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when its display name is name;
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.UpdateDisplayName"
 	if resource.Blank(name) {
@@ -151,14 +153,15 @@ func (s *Service) UpdateDisplayName(ctx context.Context, id, name string, opts .
 // the legacy "viewer", which the server turns into member with viewer seats):
 // PATCH /scim/Users/{id} with replace path "organizationRole".
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when its role
-// (and, for viewer, its seats) are what W&B makes of role; otherwise the
-// error stands (a real concurrent change), and when the read fails it
-// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
-// again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when its role (and, for viewer,
+// its seats) are what W&B makes of role; otherwise the error stands (a real
+// concurrent change; after lost replies alone, it matches
+// scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
+// with it, it is retried first.
 func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.SetOrganizationRole"
 	if resource.Blank(role) {
@@ -172,14 +175,15 @@ func (s *Service) SetOrganizationRole(ctx context.Context, id, role string, opts
 // [{"teamName", "roleName"}]. Role names are admin, member, viewer or a
 // custom role's name.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it has each
-// team role (team names ignoring case, predefined roles ignoring case);
-// otherwise the error stands (a real concurrent change), and when the read
-// fails it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is
-// never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it has each team role
+// (team names ignoring case, predefined roles ignoring case); otherwise the
+// error stands (a real concurrent change; after lost replies alone, it
+// matches scim.ErrOutcomeUnknown), and when the read fails it matches
+// scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent again;
+// with it, it is retried first.
 func (s *Service) SetTeamRoles(ctx context.Context, id string, roles []TeamRole, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.SetTeamRoles"
 	if len(roles) == 0 {
@@ -208,13 +212,14 @@ func (s *Service) SetTeamRoles(ctx context.Context, id string, roles []TeamRole,
 // SetModelsSeat sets a user's Models seat (full, viewer or none):
 // PATCH /scim/Users/{id} with replace path "modelsSeat".
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when its Models
-// seat is seat; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when its Models seat is seat;
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) SetModelsSeat(ctx context.Context, id string, seat Seat, opts ...scim.RequestOption) (*User, error) {
 	return s.setSeat(ctx, "users.SetModelsSeat", "modelsSeat", id, seat, opts)
 }
@@ -222,13 +227,14 @@ func (s *Service) SetModelsSeat(ctx context.Context, id string, seat Seat, opts 
 // SetWeaveRole sets a user's Weave role (full, viewer or none):
 // PATCH /scim/Users/{id} with replace path "weaveRole".
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when its Weave
-// role is seat; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when its Weave role is seat;
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) SetWeaveRole(ctx context.Context, id string, seat Seat, opts ...scim.RequestOption) (*User, error) {
 	return s.setSeat(ctx, "users.SetWeaveRole", "weaveRole", id, seat, opts)
 }
@@ -245,13 +251,14 @@ func (s *Service) setSeat(ctx context.Context, op, attr, id string, seat Seat, o
 // PATCH /scim/Users/{id} with add path "registryRoles" value
 // [{"registryName", "roleName"}].
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it has each
-// registry role; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it has each registry role;
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []RegistryRole, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.AddRegistryRoles"
 	if len(roles) == 0 {
@@ -270,14 +277,14 @@ func (s *Service) AddRegistryRoles(ctx context.Context, id string, roles []Regis
 // /scim/Users/{id} with remove path `registryRoles[registryName eq "NAME"]`
 // and no value.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it has no
-// role in that registry; otherwise the error stands (a real concurrent
-// change), and when the read fails it matches scim.ErrOutcomeUnknown.
-// Without If-Match the PATCH is never sent again; with it, it is retried
-// first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it has no role in that
+// registry; otherwise the error stands (a real concurrent change; after lost
+// replies alone, it matches scim.ErrOutcomeUnknown), and when the read fails
+// it matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveRegistryRole(ctx context.Context, id, registryName string, opts ...scim.RequestOption) (*User, error) {
 	const op = "users.RemoveRegistryRole"
 	if resource.Blank(registryName) {
@@ -293,13 +300,14 @@ func (s *Service) RemoveRegistryRole(ctx context.Context, id, registryName strin
 // RemoveAllRegistryRoles removes a user from every registry: PATCH
 // /scim/Users/{id} with remove path "registryRoles" and no value.
 //
-// Outcome: when a reply lost after sending (the connection failed, a
-// timeout, a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a
-// retry's 412 or other refusal may come from the first attempt, the user is
-// read (GET): the call succeeds, returning what was read, when it has no
-// registry role; otherwise the error stands (a real concurrent change), and
-// when the read fails it matches scim.ErrOutcomeUnknown. Without If-Match
-// the PATCH is never sent again; with it, it is retried first.
+// Outcome: when a reply lost after sending (the connection failed, a timeout,
+// a 502, 503 or 504, a broken 2xx body) leaves it unknown, or a retry's 412
+// or other refusal may come from the first attempt, the user is read (GET):
+// the call succeeds, returning what was read, when it has no registry role;
+// otherwise the error stands (a real concurrent change; after lost replies
+// alone, it matches scim.ErrOutcomeUnknown), and when the read fails it
+// matches scim.ErrOutcomeUnknown. Without If-Match the PATCH is never sent
+// again; with it, it is retried first.
 func (s *Service) RemoveAllRegistryRoles(ctx context.Context, id string, opts ...scim.RequestOption) (*User, error) {
 	return s.patch(ctx, "users.RemoveAllRegistryRoles", id, []scim.Operation{scim.Remove("registryRoles")},
 		func(u *User) bool { return u != nil && len(u.RegistryRoles) == 0 }, opts)

@@ -3,6 +3,7 @@ package users
 import (
 	"time"
 
+	"github.com/go-wandb/identity/internal/resource"
 	"github.com/go-wandb/identity/scim"
 )
 
@@ -35,9 +36,10 @@ const (
 	AccountOrgService AccountType = "ORG_SERVICE" // an org-scoped service account
 )
 
-// IsServiceAccount reports whether t is SERVICE or ORG_SERVICE.
+// IsServiceAccount reports whether t is SERVICE or ORG_SERVICE (in any
+// case).
 func (t AccountType) IsServiceAccount() bool {
-	return t == AccountService || t == AccountOrgService
+	return resource.IsServiceAccount(string(t))
 }
 
 // TeamRole is a user's role in one team, as in the teamRoles attribute.

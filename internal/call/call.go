@@ -107,9 +107,17 @@ func FollowUp(ctx context.Context) context.Context {
 // error stands, except that a request with Resend set (a create, whose
 // unique name makes the server refuse a second copy) may be sent again.
 // When Check fails, the error matches scim.ErrOutcomeUnknown.
+//
+// A Check that reads right after a lost attempt may come before the server
+// has processed it: its "not done" then leaves the outcome unknown (the
+// error matches scim.ErrOutcomeUnknown), unless Definite says the Check's
+// answer is the server's own reply to the request (it sent the request
+// again, as users.DeleteAPIKey does), or a later attempt's reply explains
+// the lost one.
 type Resolver struct {
-	Check  func(ctx context.Context) (done bool, err error)
-	Resend bool
+	Check    func(ctx context.Context) (done bool, err error)
+	Resend   bool
+	Definite bool
 }
 
 // ErrResolved is what the scim client returns when a Resolver's Check found

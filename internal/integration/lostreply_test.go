@@ -334,6 +334,37 @@ var writeCases = []writeCase{
 			return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm))
 		})
 	}},
+	// teams, members given by email (W&B lists members by ID)
+	{name: "teams.AddMembers by email", call: func(ctx context.Context, f *writeFixture) (any, error) {
+		return f.teams.AddMembers(ctx, f.team.ID, []string{"bob@example.com"}, f.tag(f.teamTag)...)
+	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Contains(memberIDs(tm), f.bob.ID), "%v", memberIDs(tm))
+		})
+	}},
+	{name: "teams.RemoveMember by email", call: func(ctx context.Context, f *writeFixture) (any, error) {
+		return f.teams.RemoveMember(ctx, f.team.ID, "alice@example.com", f.tag(f.teamTag)...)
+	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(!slices.Contains(memberIDs(tm), f.alice.ID), "%v", memberIDs(tm))
+		})
+	}},
+	{name: "teams.ChangeMembers by email", call: func(ctx context.Context, f *writeFixture) (any, error) {
+		return f.teams.ChangeMembers(ctx, f.team.ID, teams.MemberChange{Add: []string{"bob@example.com"}, Remove: []string{"alice@example.com"}}, f.tag(f.teamTag)...)
+	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			ids := memberIDs(tm)
+			return want(slices.Contains(ids, f.bob.ID) && !slices.Contains(ids, f.alice.ID), "%v", ids)
+		})
+	}},
+	{name: "teams.Patch replace members", call: func(ctx context.Context, f *writeFixture) (any, error) {
+		return f.teams.Patch(ctx, f.team.ID, []scim.Operation{scim.Replace("members", []map[string]string{{"value": f.alice.ID}})}, f.tag(f.teamTag)...)
+	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
+		// The service account stays: W&B manages it in the App.
+		return teamState(ctx, f, func(tm *teams.Team) string {
+			return want(slices.Equal(memberIDs(tm), sorted(f.alice.ID, f.ci.ID)), "%v", memberIDs(tm))
+		})
+	}},
 	// teams, GraphQL
 	{name: "teams.Invite", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return nil, f.teams.Invite(ctx, "ml", "bob", false)
@@ -452,6 +483,85 @@ func TestEveryWriteSurvivesALostReply(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestEveryWriteSurvivesAFailedAttempt makes every write against a
+// simulator whose first reply is a 502 that did NOT apply the change. A
+// write that may be sent again (a PUT, an If-Match PATCH, a DELETE, a
+// create or GraphQL mutation whose read found it not made) succeeds and the
+// server holds it; one that may not (a PATCH without If-Match, a mutation
+// whose outcome cannot be seen) fails with an error matching
+// scim.ErrOutcomeUnknown and the server does not hold it. No call succeeds
+// for a change the server does not hold, none fails with a definite error.
+func TestEveryWriteSurvivesAFailedAttempt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range writeCases {
+		for _, ifMatch := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/ifMatch=%v", tc.name, ifMatch), func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				f := newWriteFixture(t, tc.flavor, ifMatch)
+				before := len(f.srv.Requests())
+				f.srv.SetFaults(scimtest.Faults{FailFirst: 1, FailStatus: http.StatusBadGateway})
+				got, err := tc.call(ctx, f)
+				f.srv.SetFaults(scimtest.Faults{})
+				sent := f.srv.Requests()[before:]
+				held, wrong := tc.holds(ctx, f)
+				switch {
+				case err == nil && wrong != "":
+					t.Fatalf("the call succeeded, but the server does not hold what was asked: %s", wrong)
+				case err != nil && !errors.Is(err, scim.ErrOutcomeUnknown):
+					t.Fatalf("err = %v, want success or ErrOutcomeUnknown", err)
+				case err != nil && wrong == "":
+					t.Fatalf("err = %v, but the server holds what was asked", err)
+				}
+				if v := reflect.ValueOf(got); err == nil && v.IsValid() && !v.IsNil() && !reflect.DeepEqual(withoutLastModified(got), withoutLastModified(held)) {
+					t.Errorf("result = %+v,\nthe server holds %+v", got, held)
+				}
+				if len(sent) == 0 || sent[0].Status != http.StatusBadGateway {
+					t.Errorf("the first request did not fail: %v", statuses(sent))
+				}
+				checkReadBeforeResend(t, sent)
+				t.Logf("requests: %v (err %v)", statuses(sent), err)
+			})
+		}
+	}
+}
+
+// withoutLastModified returns v, a user, as a copy without
+// meta.lastModified, which the simulator's reply to a create leaves out and
+// its reads give; anything else as it is.
+func withoutLastModified(v any) any {
+	if u, ok := v.(*users.User); ok && u != nil {
+		c := *u
+		c.Meta.LastModified = scim.Time{}
+		return &c
+	}
+	return v
+}
+
+// checkReadBeforeResend fails t when a change that could apply twice (a
+// POST, a PATCH without If-Match) was sent again with no read (a GET, a
+// GraphQL query, or DeleteApiKey's check) since its previous copy.
+func checkReadBeforeResend(t *testing.T, sent []scimtest.Request) {
+	t.Helper()
+	pending := map[string]bool{} // sent, with no read since
+	for _, r := range sent {
+		body := string(r.Body)
+		read := r.Method == http.MethodGet || r.Path == "/graphql" && !strings.Contains(body, "mutation")
+		if read {
+			clear(pending)
+			continue
+		}
+		if r.Method != http.MethodPost && (r.Method != http.MethodPatch || r.Header.Get("If-Match") != "") {
+			continue
+		}
+		key := r.Method + " " + r.Path + " " + body
+		if pending[key] && !strings.Contains(body, "DeleteApiKey") {
+			t.Errorf("sent again with no read between: %s", key)
+		}
+		pending[key] = true
 	}
 }
 

@@ -161,7 +161,10 @@ func (c *Collection[T]) resolver(op, id string, done Check[T], read **T) *call.R
 // The outcome of a change whose reply was lost is resolved by reading the
 // resource (see call.Resolver): when done reports that it holds what was
 // asked for, the change succeeded and what was read is the result (nil when
-// the resource is gone); when not, the error stands; when the read fails,
+// the resource is gone); when not, the error stands after a refusal the
+// lost attempt would explain (412, 404), and otherwise (every reply lost, a
+// PATCH without If-Match) matches scim.ErrOutcomeUnknown, since a read
+// right after a lost reply may precede the change; when the read fails,
 // the error matches scim.ErrOutcomeUnknown. A PATCH without If-Match is
 // never sent again after a lost reply. A nil done resolves nothing.
 func (c *Collection[T]) Send(ctx context.Context, op, id, method string, body any, done Holds[T], opts []scim.RequestOption) (*T, context.Context, error) {
@@ -282,7 +285,8 @@ func CreatedSince(m *scim.Meta, start time.Time) bool {
 // Delete sends DELETE {Path}/{id}. When a retry answers 404 (or another
 // refusal) after an attempt whose reply was lost, or every attempt's reply
 // is lost, the resource is read: gone, the delete succeeded; there, the
-// error stands; when the read fails, the error matches
+// 404 stands (after every reply lost, the error matches
+// scim.ErrOutcomeUnknown); when the read fails, the error matches
 // scim.ErrOutcomeUnknown.
 func (c *Collection[T]) Delete(ctx context.Context, op, id string, opts []scim.RequestOption) error {
 	path, err := c.ItemPath(op, id)

@@ -2,6 +2,7 @@ package resource
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/go-wandb/identity/scim"
@@ -11,11 +12,16 @@ import (
 // JSON, for the methods that send caller-given operations (users.Patch,
 // teams.Patch). Attribute names are matched ignoring case, values exactly:
 //
-//   - replace or add of an attribute: an array value's elements are each
-//     present in the attribute (an element is present when an element of
-//     the attribute has each of its fields equal); any other value is equal
-//     (an object: each of its fields); a path-less operation applies this
-//     to each field of its object value;
+//   - add of an attribute: an array value's elements are each present in
+//     the attribute (an element is present when an element of the attribute
+//     has each of its fields equal); any other value is equal (an object:
+//     each of its fields);
+//   - replace of an attribute: as add, and, for an array value, every
+//     element of the attribute is one of the value's (RFC 7644 §3.5.2.3: a
+//     replace without a filter replaces the whole list, so an element the
+//     request left out must be gone);
+//   - a path-less add or replace applies this to each field of its object
+//     value;
 //   - remove of an attribute: it is absent, null or empty; remove of
 //     `attr[sub eq "v"]`: no element of attr has sub equal to v; remove
 //     with a value (W&B's shape for role permissions): no element of the
@@ -58,7 +64,7 @@ func holdsOp(res map[string]any, o scim.Operation) bool {
 			return false
 		}
 		for k, w := range fields {
-			if !holdsSet(field(res, k), w) {
+			if !holdsValue(verb, field(res, k), w) {
 				return false
 			}
 		}
@@ -98,6 +104,23 @@ func holdsOp(res map[string]any, o scim.Operation) bool {
 		return true
 	case verb == "remove":
 		return empty(got)
+	}
+	return holdsValue(verb, got, want)
+}
+
+// holdsValue reports whether got holds want after an add or a replace
+// (verb, in lower case): a replace of an array must leave exactly its
+// elements, an add only needs them present.
+func holdsValue(verb string, got, want any) bool {
+	wl, ok := want.([]any)
+	if !ok || verb != "replace" {
+		return holdsSet(got, want)
+	}
+	gl, _ := got.([]any)
+	for _, g := range gl {
+		if !slices.ContainsFunc(wl, func(w any) bool { return contains(g, w) }) {
+			return false // an element the replace left out
+		}
 	}
 	return holdsSet(got, want)
 }

@@ -131,6 +131,49 @@ type walk struct {
 	yield func(*Entry, error) bool
 	seed  maphash.Seed
 	page  pageRead // the read of the current page
+
+	// The current window's part of the range: entries at or after end are
+	// the next window's. end starts as the end the request names and comes
+	// down to the server's range_end_time once a reply gives it (ranged).
+	end    time.Time
+	ranged bool
+	// early are the entries yielded before the window's range_end_time was
+	// known (a reply may give it after its entries): those at or after it
+	// belong to the next window too, which must not yield them again.
+	early []yielded
+	// done are the entries the previous window yielded at or after its
+	// end, by hash: the current window skips them.
+	done map[uint64]int
+}
+
+// yielded is an entry a window yielded: its bytes' hash and timestamp.
+type yielded struct {
+	sum uint64
+	ts  time.Time
+}
+
+// startWindow begins win, carrying over what the previous window yielded
+// past its end.
+func (w *walk) startWindow(win window) {
+	w.done = nil
+	for _, e := range w.early {
+		if !e.ts.Before(w.end) {
+			if w.done == nil {
+				w.done = map[uint64]int{}
+			}
+			w.done[e.sum]++
+		}
+	}
+	w.end, w.ranged, w.early = win.end, false, nil
+}
+
+// rangeEnd notes the server's range_end_time for the current window: it
+// ends there when that is before the end asked for.
+func (w *walk) rangeEnd(t time.Time) {
+	if t.Before(w.end) {
+		w.end = t
+	}
+	w.ranged = true
 }
 
 // maxRereads bounds how many times a page whose reply broke off is asked
@@ -272,11 +315,15 @@ func ceilDay(t time.Time) time.Time {
 
 // walkWindow follows one window's cursor to its end, yielding its entries,
 // and returns where the window ended: the reply's range_end_time, or the
-// end the request named.
+// end the request named, whichever is earlier. An entry at or after that
+// end is left to the next window, and an entry the previous window yielded
+// at or after its own end is not yielded again.
 func (w *walk) walkWindow(win window) (time.Time, error) {
+	w.startWindow(win)
 	cursors := map[uint64]struct{}{}
 	cursor := ""
 	var rangeEnd time.Time
+	empty := 0 // pages in a row without entries that name a next cursor
 	for pages := 0; ; pages++ {
 		params := win.params
 		if cursor != "" {
@@ -293,7 +340,7 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 		case err != nil:
 			return time.Time{}, err
 		case pg.lines:
-			return win.end, nil // a day of newline-delimited JSON: no cursor
+			return w.end, nil // a day of newline-delimited JSON: no cursor
 		case pg.hasCount && pg.count != pg.entries:
 			return time.Time{}, &incompleteError{msg: fmt.Sprintf("GET %s: page %d holds %d entries but its count says %d", w.path, pages+1, pg.entries, pg.count)}
 		case !pg.rangeStart.IsZero() && pg.rangeStart.After(win.asked):
@@ -301,6 +348,10 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 				w.path, pg.rangeStart.Format(time.RFC3339), win.asked.Format(time.RFC3339))}
 		}
 		if !pg.rangeEnd.IsZero() {
+			if rangeEnd.IsZero() && pages > 0 {
+				return time.Time{}, &incompleteError{msg: fmt.Sprintf("GET %s: page %d gives a range_end_time (%s), the pages before it none",
+					w.path, pages+1, pg.rangeEnd.Format(time.RFC3339))}
+			}
 			if rangeEnd.IsZero() {
 				rangeEnd = pg.rangeEnd
 			} else if !pg.rangeEnd.Equal(rangeEnd) {
@@ -308,11 +359,20 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 					w.path, rangeEnd.Format(time.RFC3339), pg.rangeEnd.Format(time.RFC3339))}
 			}
 		}
+		if !w.ranged {
+			w.early = nil // the window ends where it was asked to: nothing yielded is past it
+		}
 		if !pg.hasNext {
 			break
 		}
 		if pg.next == "" {
 			return time.Time{}, &incompleteError{msg: fmt.Sprintf("GET %s: page %d has an empty next_cursor (null ends a range)", w.path, pages+1)}
+		}
+		if empty = empty + 1; pg.entries > 0 {
+			empty = 0
+		}
+		if empty >= maxEmptyPages {
+			return time.Time{}, &incompleteError{msg: fmt.Sprintf("GET %s: %d pages in a row hold no entries but name a next cursor: following them may never end", w.path, empty)}
 		}
 		h := maphash.String(w.seed, pg.next)
 		if _, seen := cursors[h]; seen {
@@ -322,11 +382,12 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 		cursors[h] = struct{}{}
 		cursor = pg.next
 	}
-	if rangeEnd.IsZero() {
-		return win.end, nil
-	}
-	return rangeEnd, nil
+	return w.end, nil
 }
+
+// maxEmptyPages is how many pages in a row may hold no entries while naming
+// a next cursor before a walk gives up on a server that may never end.
+const maxEmptyPages = 3
 
 // readPage asks for one page and reads it, yielding its entries. A reply
 // that breaks off is asked for again, up to maxRereads times, and what an
@@ -334,23 +395,31 @@ func (w *walk) walkWindow(win window) (time.Time, error) {
 func (w *walk) readPage(pathAndQuery string, win window) (page, error) {
 	w.page = pageRead{}
 	for rereads := 0; ; rereads++ {
-		req, err := w.c.NewHostRequest(w.ctx, http.MethodGet, pathAndQuery, nil, w.opts...)
-		if err != nil {
-			return page{}, err
-		}
-		resp, err := w.c.Open(req)
-		if err != nil {
-			return page{}, explain(err)
-		}
-		w.page.start(w.seed)
-		pg, err := w.readReply(resp.Body, win)
-		_ = resp.Body.Close()
-		if err != nil && rereads < maxRereads && w.ctx.Err() == nil && retryableRead(err) {
+		pg, opened, err := w.readOnce(pathAndQuery, win)
+		if err != nil && opened && rereads < maxRereads && w.ctx.Err() == nil && retryableRead(err) {
 			w.page.broke()
 			continue
 		}
 		return pg, err
 	}
+}
+
+// readOnce asks for one page once and reads its reply, which it closes
+// however the read ends (a panic in the consumer included). opened reports
+// that a reply came, so that an error is the reading's.
+func (w *walk) readOnce(pathAndQuery string, win window) (pg page, opened bool, err error) {
+	req, err := w.c.NewHostRequest(w.ctx, http.MethodGet, pathAndQuery, nil, w.opts...)
+	if err != nil {
+		return page{}, false, err
+	}
+	resp, err := w.c.Open(req)
+	if err != nil {
+		return page{}, false, explain(err)
+	}
+	defer resp.Body.Close()
+	w.page.start(w.seed)
+	pg, err = w.readReply(resp.Body, win)
+	return pg, true, err
 }
 
 // page is what one reply held, beside its entries.
@@ -429,7 +498,9 @@ func (w *walk) readPaged(s *jsonx.Stream, key string, win window) (page, error) 
 		case "range_start_time":
 			pg.rangeStart, err = readTime(s, key)
 		case "range_end_time":
-			pg.rangeEnd, err = readTime(s, key)
+			if pg.rangeEnd, err = readTime(s, key); err == nil && !pg.rangeEnd.IsZero() {
+				w.rangeEnd(pg.rangeEnd)
+			}
 		default:
 			_, err = s.Value()
 		}
@@ -496,7 +567,7 @@ func (w *walk) readEntries(s *jsonx.Stream, pg *page, win window) error {
 		if err := e.decode(&d); err != nil {
 			return fmt.Errorf("entry %d: %w", pg.entries, err)
 		}
-		if err := w.offer(&e, win, pg.entries); err != nil {
+		if err := w.offer(&e, maphash.Bytes(w.seed, raw), win, pg.entries); err != nil {
 			return err
 		}
 	}
@@ -533,7 +604,7 @@ func (w *walk) readLines(s *jsonx.Stream, key string, win window) (page, error) 
 	if offered, err := w.page.entry(w.path); err != nil {
 		return page{}, err
 	} else if !offered {
-		if err := w.offer(&e, win, 1); err != nil {
+		if err := w.offer(&e, 0, win, 1); err != nil {
 			return page{}, err
 		}
 	}
@@ -559,19 +630,30 @@ func (w *walk) readLines(s *jsonx.Stream, key string, win window) (page, error) 
 		if err := e.decode(&d); err != nil {
 			return page{}, w.readError(fmt.Errorf("entry %d: %w", pg.entries, err))
 		}
-		if err := w.offer(&e, win, pg.entries); err != nil {
+		if err := w.offer(&e, maphash.Bytes(w.seed, raw), win, pg.entries); err != nil {
 			return page{}, err
 		}
 	}
 }
 
-// offer yields e when it is inside the window's part of the range and
-// passes the filters.
-func (w *walk) offer(e *Entry, win window, n int) error {
+// offer yields e, whose bytes hash to sum, when it is inside the window's
+// part of the range ([win.from, w.end)), was not yielded by the previous
+// window, and passes the filters.
+func (w *walk) offer(e *Entry, sum uint64, win window, n int) error {
 	if e.Timestamp.IsZero() {
 		return &incompleteError{msg: fmt.Sprintf("GET %s: entry %d of a reply has no timestamp that is a time, so it cannot be placed in the range", w.path, n)}
 	}
-	if e.Timestamp.Before(win.from) || !e.Timestamp.Before(w.q.End) || !w.q.keep(e) {
+	if e.Timestamp.Before(win.from) || !e.Timestamp.Before(w.end) || !e.Timestamp.Before(w.q.End) {
+		return nil
+	}
+	if w.done[sum] > 0 {
+		w.done[sum]-- // the previous window yielded it, past its own end
+		return nil
+	}
+	if !w.ranged && !win.daily {
+		w.early = append(w.early, yielded{sum, e.Timestamp})
+	}
+	if !w.q.keep(e) {
 		return nil
 	}
 	if !w.yield(e, nil) {

@@ -43,7 +43,10 @@
 // range longer than one request may cover (eight days) is split into
 // consecutive windows; each window continues where the server says the
 // previous one ended (range_end_time), so a window the server resolved
-// shorter than asked is never a gap. A Dedicated or Self-Managed server that
+// shorter than asked is never a gap. A window yields only the entries
+// before its end (the earlier of the end asked for and range_end_time);
+// an entry past it that a reply held before saying where the range ends,
+// and that the next window sends again, is yielded once. A Dedicated or Self-Managed server that
 // answers the paged request with newline-delimited JSON (a server from
 // before paging) is read a day at a time instead (startDate=<day>,
 // numDays=0): each day's reply must then fit WithMaxResponseBytes.
@@ -57,8 +60,10 @@
 // The walk is complete or it ends with an error, as the SCIM walks are: a
 // cursor seen before in the same window (a server sending pages in a loop),
 // a page whose count is not the number of entries it holds, a resolved
-// range that starts after the one asked for, and a window that makes no
-// progress, and a page that reads differently when asked for again, end
+// range that starts after the one asked for, a range_end_time that only a
+// later page of a window gives, three pages in a row without entries that
+// name a next cursor, a window that makes no progress, and a page that
+// reads differently when asked for again, end
 // the walk with an error matching ErrIncomplete (and, for the cursor,
 // ErrRepeatedCursor), after the entries already yielded.
 //
