@@ -50,7 +50,7 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 	switch {
 	case client.Deployment() != snap.Deployment:
 		return fmt.Errorf("%s was taken on %s, and this W&B is %s (-deployment): nothing was changed", c.restore, snap.Deployment, client.Deployment())
-	case !env.Simulated && !sameBaseURL(snap.BaseURL, client.BaseURL()):
+	case !env.Simulated && !orgsync.SameBaseURL(snap.BaseURL, client.BaseURL()):
 		return fmt.Errorf("%s was taken at the W&B at %s, not %s: nothing was changed", c.restore, snap.BaseURL, client.BaseURL())
 	}
 	if env.Simulated {
@@ -111,36 +111,18 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 // (ctx's end) starts no new change; those in flight get restoreGrace to
 // finish.
 func applyRestore(ctx context.Context, w io.Writer, s *orgsync.Syncer, plan *orgsync.Plan, opts orgsync.ApplyOptions) error {
-	stop := make(chan struct{})
-	opts.Stop = stop
-	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
 	var out sync.Mutex
-	finished, watched := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(watched)
-		select {
-		case <-ctx.Done():
-			close(stop)
-			out.Lock()
-			fmt.Fprintf(w, "Interrupted: no new change starts; waiting up to %s for those in flight.\n", restoreGrace)
-			out.Unlock()
-			t := time.NewTimer(restoreGrace)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				cancel()
-			case <-finished:
-			}
-		case <-finished:
-		}
-	}()
+	actx, stop, finish := exampleenv.Interruptible(ctx, restoreGrace, func() {
+		out.Lock()
+		defer out.Unlock()
+		fmt.Fprintf(w, "Interrupted: no new change starts; waiting up to %s for those in flight.\n", restoreGrace)
+	})
+	opts.Stop = stop
 	out.Lock()
 	fmt.Fprintf(w, "Restoring (%s):\n", exampleenv.Count(len(plan.Lines()), "change"))
 	out.Unlock()
 	report, err := s.Apply(actx, plan, opts)
-	close(finished)
-	<-watched
+	finish()
 	var ae *orgsync.ApplyError
 	switch {
 	case errors.As(err, &ae):
@@ -155,18 +137,14 @@ func applyRestore(ctx context.Context, w io.Writer, s *orgsync.Syncer, plan *org
 		fmt.Fprintf(w, "Not applicable on this deployment, not made (%s):\n  %s\n", s.Deployment(), strings.Join(na, "\n  "))
 	}
 	switch {
+	case ae != nil && ae.Journal != nil:
+		return fmt.Errorf("the restore stopped: %w", ae)
 	case report.Stopped || ctx.Err() != nil && !report.Done():
 		return fmt.Errorf("%w: %s Run -restore again to see what is left", exampleenv.ErrInterrupted, report.Summary())
 	case ae != nil:
 		return fmt.Errorf("the restore was not complete: %s", report.Summary())
 	}
 	return nil
-}
-
-// sameBaseURL compares two base URLs, ignoring a trailing slash and the
-// case of scheme and host.
-func sameBaseURL(a, b string) bool {
-	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
 }
 
 // keyIDs lists the keys' IDs, comma-separated.

@@ -550,33 +550,15 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 	}
 	// The apply's own context outlives an interrupt by grace: Stop ends
 	// the starting of changes at once, the cancel the requests in flight.
-	stop := make(chan struct{})
+	actx, stop, finish := exampleenv.Interruptible(ctx, grace, func() {
+		out.Lock()
+		defer out.Unlock()
+		fmt.Fprintf(info, "\nInterrupted: no new change starts; waiting up to %s for those in flight.\n", grace)
+	})
 	opts.Stop = stop
-	actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	finished, watched := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(watched)
-		select {
-		case <-ctx.Done():
-			close(stop)
-			out.Lock()
-			fmt.Fprintf(info, "\nInterrupted: no new change starts; waiting up to %s for those in flight.\n", grace)
-			out.Unlock()
-			t := time.NewTimer(grace)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				cancel()
-			case <-finished:
-			}
-		case <-finished:
-		}
-	}()
 	fmt.Fprintf(info, "Applying %s:\n", exampleenv.Count(total, "change"))
 	report, err := s.Apply(actx, p, opts)
-	close(finished)
-	<-watched
+	finish()
 	if c.progress != nil && done > 0 {
 		fmt.Fprint(c.progress, "\r"+strings.Repeat(" ", 60)+"\r")
 	}
@@ -598,6 +580,8 @@ func apply(ctx context.Context, s *orgsync.Syncer, stdout, info io.Writer, p *or
 		fmt.Fprintf(info, "Not applicable on this deployment, not made (%s):\n  %s\n", s.Deployment(), strings.Join(na, "\n  "))
 	}
 	switch {
+	case ae != nil && ae.Journal != nil:
+		return unprefixed{ae}
 	case report.Stopped || ctx.Err() != nil && !report.Done(): // interrupted before everything was made
 		return fmt.Errorf("%w: %s Changes not started were not made; run the plan again to see what is left", exampleenv.ErrInterrupted, report.Summary())
 	case ae != nil:

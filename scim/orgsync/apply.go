@@ -127,13 +127,10 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 			a.done(i, notAttempted("the team was not created"))
 		}
 	}
-	if a.journalErr != nil {
-		return nil, fmt.Errorf("orgsync: the apply stopped, since its journal could not be written: %w", a.journalErr)
-	}
 	r := &Report{Results: a.results}
 	r.Stopped = r.Count(NotStarted) > 0
-	if !r.Done() {
-		return nil, &ApplyError{Report: r}
+	if a.journalErr != nil || !r.Done() {
+		return nil, &ApplyError{Report: r, Journal: a.journalErr}
 	}
 	return r, nil
 }
@@ -351,12 +348,17 @@ func (a *applier) run(ctx context.Context, steps []step) {
 	sem := make(chan struct{}, a.s.opts.Concurrency)
 	var wg sync.WaitGroup
 	for _, st := range steps {
+		acquired := false
 		select {
 		case sem <- struct{}{}:
+			acquired = true
 		case <-ctx.Done():
 		case <-a.opts.Stop:
 		}
 		if why := a.stopped(ctx); why != "" {
+			if acquired {
+				<-sem
+			}
 			a.done(st.index, &notStartedError{why})
 			continue
 		}

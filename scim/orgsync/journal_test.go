@@ -1,7 +1,10 @@
 package orgsync_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"github.com/go-wandb/identity/scim/scimtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +111,50 @@ func TestReadJournalErrors(t *testing.T) {
 				t.Errorf("%d entries, %v; want %d", len(got), err, tt.want)
 			}
 		})
+	}
+}
+
+// TestJournalWriteFailureKeepsTheReport: a journal that cannot be written
+// stops the apply, and the error still holds the report of what was made.
+func TestJournalWriteFailureKeepsTheReport(t *testing.T) {
+	t.Parallel()
+	const n = 12
+	var seed scimtest.Options
+	var file strings.Builder
+	file.WriteString(`{"users": [`)
+	for i := 1; i <= n; i++ {
+		seed.Users = append(seed.Users, scimtest.User{UserName: fmt.Sprintf("a%02d", i), Email: fmt.Sprintf("a%02d@example.com", i)})
+		if i > 1 {
+			file.WriteString(",")
+		}
+		fmt.Fprintf(&file, `{"userName": "a%02d", "modelsSeat": "viewer"}`, i)
+	}
+	file.WriteString("]}")
+	fx := start(t, seed)
+	p := fx.plan(t, decode(t, file.String()), false)
+	j, err := orgsync.OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close() // every Append fails
+	_, err = fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{Journal: j})
+	var ae *orgsync.ApplyError
+	if !errors.As(err, &ae) || ae.Journal == nil || !strings.Contains(err.Error(), "the journal could not be written") {
+		t.Fatalf("Apply = %v, want an *ApplyError with the journal's error", err)
+	}
+	applied := 0
+	for i, r := range ae.Report.Results {
+		u, _ := fx.srv.User(fmt.Sprintf("a%02d", i+1))
+		if (r.Status == orgsync.Applied) != (u.ModelsSeat == "viewer") {
+			t.Errorf("%s: %s, and the server has %+v", r.Change, r.Status, u)
+		}
+		if r.Status == orgsync.Applied {
+			applied++
+		}
+	}
+	// The changes in flight when the first record failed (Options.Concurrency,
+	// 4) are made; none starts after.
+	if applied == 0 || applied > 4 {
+		t.Errorf("%d of %d applied: the apply should stop after the first change it could not record", applied, n)
 	}
 }

@@ -165,6 +165,10 @@ func (r *Report) WriteText(w io.Writer) error {
 // unknown one scim.ErrOutcomeUnknown).
 type ApplyError struct {
 	Report *Report
+	// Journal is the error that stopped the apply when its journal
+	// (ApplyOptions.Journal) could not be written; the changes Report
+	// lists as applied were made all the same.
+	Journal error
 }
 
 // Error implements error.
@@ -173,6 +177,9 @@ func (e *ApplyError) Error() string {
 	msg := "orgsync: " + r.Summary()
 	if r.Stopped {
 		msg = "orgsync: stopped: " + r.Summary()
+	}
+	if e.Journal != nil {
+		msg = "orgsync: stopped, since the journal could not be written (" + e.Journal.Error() + "): " + r.Summary()
 	}
 	for _, x := range r.Results {
 		if x.Status == Failed || x.Status == Unknown || x.Status == NotAttempted || x.Status == Partial {
@@ -186,6 +193,9 @@ func (e *ApplyError) Error() string {
 // part, or whose outcome is unknown.
 func (e *ApplyError) Unwrap() []error {
 	var out []error
+	if e.Journal != nil {
+		out = append(out, e.Journal)
+	}
 	for _, r := range e.Report.Results {
 		if r.Status == Failed || r.Status == Unknown || r.Status == Partial {
 			out = append(out, r.Err)

@@ -47,9 +47,11 @@ func (e *TargetError) Error() string {
 		e.Plan, e.Client, e.Field)
 }
 
-// sameURL compares two base URLs, ignoring a trailing slash and the case
-// of the scheme and host.
-func sameURL(a, b string) bool {
+// SameBaseURL reports whether two base URLs name the same SCIM root,
+// ignoring a trailing slash and the case of the scheme and host: the test
+// Apply makes of a plan's Target, for a program that checks a file it saved
+// (a snapshot) against the client it is given.
+func SameBaseURL(a, b string) bool {
 	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
 }
 
@@ -58,7 +60,7 @@ func sameURL(a, b string) bool {
 func (s *Syncer) checkTarget(p *Plan) error {
 	here := Target{BaseURL: s.client.BaseURL(), Deployment: s.client.Deployment()}
 	switch {
-	case !sameURL(p.Target.BaseURL, here.BaseURL):
+	case !SameBaseURL(p.Target.BaseURL, here.BaseURL):
 		return &TargetError{Plan: p.Target, Client: here, Field: "base URL"}
 	case p.Target.Deployment != here.Deployment:
 		return &TargetError{Plan: p.Target, Client: here, Field: "deployment"}
