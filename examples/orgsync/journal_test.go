@@ -200,3 +200,21 @@ func planSchemaFile(t *testing.T) *jsonschema.Schema {
 	}
 	return s
 }
+
+// TestEverythingRefusedByTheGuard: a file whose only change deactivates
+// the calling account plans nothing, says so, and exits 1 (not "no
+// changes", 0), in a plan, an apply and the markdown alike.
+func TestEverythingRefusedByTheGuard(t *testing.T) {
+	l := newLive(t)
+	org := l.file("org.json", `{"users": [{"userName": "admin", "active": false}]}`)
+	const refusal = "the guard refuses 1 change the file asks for, and there is nothing else to change; nothing was changed"
+	for _, args := range [][]string{{"-file", org}, {"-file", org, "-apply", "-auto-approve"}, {"-file", org, "-format", "markdown"}} {
+		r := l.run(1, args, nil, []string{refusal, "! user admin: deactivate (protected: it is the calling account)"})
+		if strings.Contains(r.Stdout, "the organization matches the file") {
+			t.Errorf("%q says the organization matches the file:\n%s", args, r.Stdout)
+		}
+	}
+	if n := l.writes(); n != 0 {
+		t.Errorf("%d writes", n)
+	}
+}

@@ -352,7 +352,7 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		}
 	}
 	if plan.Empty() {
-		return nil
+		return refused(plan)
 	}
 	return apply(ctx, s, stdout, info, plan, c)
 }
@@ -397,6 +397,24 @@ func readUndo(info io.Writer, name string) (*orgsync.Plan, error) {
 		fmt.Fprintf(info, "  not undone: %s\n", k)
 	}
 	return u.Plan, nil
+}
+
+// refused is the error of a plan with nothing to change in which the
+// guard refused what the file asks (deactivating or demoting the calling
+// account or the last admin): the organization does not match the file and
+// never will, which a script must see (exit 1); nil for an empty plan
+// without such refusals.
+func refused(p *orgsync.Plan) error {
+	prot := p.Protected()
+	if len(prot) == 0 {
+		return nil
+	}
+	lines := make([]string, len(prot))
+	for i, s := range prot {
+		lines[i] = s.String()
+	}
+	return fmt.Errorf("the guard refuses %s the file asks for, and there is nothing else to change; nothing was changed:\n  %s",
+		exampleenv.Count(len(prot), "change"), strings.Join(lines, "\n  "))
 }
 
 // digestNote names the digest of a plan's input, if it has one.
@@ -497,7 +515,7 @@ func show(stdout, info io.Writer, p *orgsync.Plan, c config) error {
 		return err
 	}
 	if p.Empty() {
-		return nil
+		return refused(p)
 	}
 	var be *orgsync.BudgetError
 	if errors.As(c.maxRemovals.Check(p), &be) {

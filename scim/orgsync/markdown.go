@@ -48,7 +48,7 @@ func markdown(p *Plan, changes []Change, limit int) string {
 	target := p.targetText()
 	c := p.Counts()
 	if c == (Counts{}) {
-		fmt.Fprintf(&b, "### W&B organization plan%s: no changes\n\nNo changes: the organization matches the file.\n", target)
+		fmt.Fprintf(&b, "### W&B organization plan%s: no changes\n\n%s\n", target, p.Summary())
 		writeNotApplicable(&b, changes, limit)
 		return b.String()
 	}

@@ -153,6 +153,22 @@ type Skipped struct {
 	Reason   string `json:"reason"`
 }
 
+// Protected returns the changes the plan does not make because the Guard
+// refuses them (the calling account, the last organization admin, a service
+// account not named), as opposed to those the deployment cannot make.
+func (p *Plan) Protected() []Skipped {
+	var out []Skipped
+	for _, s := range p.Skipped {
+		if strings.HasPrefix(s.Reason, reasonProtected) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// reasonProtected starts the reason of a change the guard refuses.
+const reasonProtected = "protected: "
+
 // Counts are the number of changes of each kind in a plan.
 type Counts struct {
 	Create, Update, Deactivate int
@@ -486,7 +502,7 @@ func (b *planner) guard() {
 				keep = append(keep, c)
 			}
 		}
-		b.p.Skipped = append(b.p.Skipped, Skipped{UserName: c.UserName, Change: what, Reason: "protected: " + string(ge.Reason)})
+		b.p.Skipped = append(b.p.Skipped, Skipped{UserName: c.UserName, Change: what, Reason: reasonProtected + string(ge.Reason)})
 	}
 	b.p.Users = keep
 }

@@ -119,12 +119,17 @@ func symbol(a Action) string {
 	return "~"
 }
 
-// Summary returns p's one-line summary: "No changes." or, for example,
+// Summary returns p's one-line summary: "No changes: …" (or, when the
+// plan leaves changes of the file unmade, how many), or, for example,
 // "Plan: 3 to create, 1 to update, 1 to deactivate, 4 members to add, 1 to
 // remove, 2 team roles to change."
 func (p *Plan) Summary() string {
 	c := p.Counts()
 	if c == (Counts{}) {
+		if n := len(p.Skipped); n > 0 {
+			return fmt.Sprintf("No changes to make, but %s the file asks for %s not made (listed above).",
+				plural(n, "1 change", fmt.Sprintf("%d changes", n)), plural(n, "is", "are"))
+		}
 		return "No changes: the organization matches the file."
 	}
 	return fmt.Sprintf("Plan: %d to create, %d to update, %d to deactivate, %d %s to add, %d to remove, %d %s to change.",
