@@ -202,7 +202,7 @@ func (a *applier) patchUser(ctx context.Context, index int, id, version string, 
 		return &notApplicableError{err}
 	}
 	refused, set := 0, 0
-	for _, o := range ops {
+	for i, o := range ops {
 		u, err := a.s.users.Patch(ctx, id, []scim.Operation{o.op}, scim.IfMatch(version), rid(ctx))
 		switch {
 		case err == nil:
@@ -213,7 +213,11 @@ func (a *applier) patchUser(ctx context.Context, index int, id, version string, 
 			a.notApplicable(index, o.field)
 			refused++
 		case set > 0:
-			return &partialError{msg: "setting " + o.field + " failed after other fields were set", err: err}
+			var notMade []string
+			for _, rest := range ops[i:] {
+				notMade = append(notMade, rest.field)
+			}
+			return &partialError{msg: "setting " + o.field + " failed after other fields were set", err: err, notMade: notMade}
 		default:
 			return err
 		}
@@ -458,8 +462,8 @@ func (a *applier) teamRoles(ctx context.Context, c TeamRoleChange) error {
 type partialError struct {
 	msg string
 	err error
-	// notMade names, for a change of several parts (a team's members, a
-	// user's team roles), the parts not made: userNames or team names.
+	// notMade names the parts not made: for a team's members, userNames;
+	// for a user's team roles, team names; for a user's fields, the fields.
 	notMade []string
 }
 

@@ -18,8 +18,8 @@ type Outcome string
 const (
 	// OutcomeApplied: the server holds the change.
 	OutcomeApplied Outcome = "applied"
-	// OutcomeFailed: the change was refused or failed, and the server does not
-	// hold it.
+	// OutcomeFailed: the change was refused or failed (the deployment
+	// cannot make it included), and the server does not hold it.
 	OutcomeFailed Outcome = "failed"
 	// OutcomeUnknown: the change was sent and its outcome could not be learned
 	// (the reply was lost and reading the resource back failed too).

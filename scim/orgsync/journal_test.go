@@ -7,6 +7,7 @@ import (
 	"github.com/go-wandb/identity/scim/scimtest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,5 +157,60 @@ func TestJournalWriteFailureKeepsTheReport(t *testing.T) {
 	// 4) are made; none starts after.
 	if applied == 0 || applied > 4 {
 		t.Errorf("%d of %d applied: the apply should stop after the first change it could not record", applied, n)
+	}
+}
+
+// TestJournalOfAPartialChange: a team's member change made for some members
+// (a new user's create failed, so it could not be added) is journaled member
+// by member: the ones made applied, the one not made not_attempted.
+func TestJournalOfAPartialChange(t *testing.T) {
+	t.Parallel()
+	fx := start(t, scimtest.Options{
+		Users: []scimtest.User{{UserName: "bob", Email: "bob@example.com"}, {UserName: "carol", Email: "carol@example.com"}},
+		Teams: []scimtest.Team{{Name: "ml", Members: []string{"carol"}}},
+	})
+	// zed's email is bob's: W&B refuses the create (409).
+	p := fx.plan(t, decode(t, `{"users": [{"userName": "zed", "email": "bob@example.com"}],
+		"teams": [{"name": "ml", "members": [{"userName": "bob"}, {"userName": "zed"}]}]}`), false)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := orgsync.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fx.sync.Apply(context.Background(), p, orgsync.ApplyOptions{Journal: j, MaxRemovals: orgsync.MaxRemovals(1)})
+	j.Close()
+	var ae *orgsync.ApplyError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Apply = %v, want an *ApplyError (zed's create fails)", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := orgsync.ReadJournal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]orgsync.Outcome{}
+	for _, e := range entries {
+		got[e.Address] = e.Outcome
+	}
+	want := map[string]orgsync.Outcome{
+		"user.zed":             orgsync.OutcomeFailed,
+		"team.ml.member.bob":   orgsync.OutcomeApplied,
+		"team.ml.member.zed":   orgsync.OutcomeNotAttempted,
+		"team.ml.member.carol": orgsync.OutcomeApplied,
+	}
+	if len(got) != len(want) {
+		t.Errorf("journal %v, want %v", got, want)
+	}
+	for a, o := range want {
+		if got[a] != o {
+			t.Errorf("%s: %q, want %q", a, got[a], o)
+		}
+	}
+	if team, _ := fx.srv.Team("ml"); !slices.Equal(team.Members, []string{"bob"}) {
+		t.Errorf("team ml = %+v", team)
 	}
 }

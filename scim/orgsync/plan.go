@@ -137,7 +137,7 @@ type TeamRoleChange struct {
 	Roles    []TeamRoleShift `json:"roles"`
 }
 
-// TeamRole is a user's role in one team changing From (a new member's is
+// TeamRoleShift is a user's role in one team changing From (a new member's is
 // "member") To another.
 type TeamRoleShift struct {
 	Team string `json:"team"`

@@ -192,8 +192,11 @@ func userChange(u UserChange) Change {
 // skippedAction is the action of a change the plan does not make, from
 // its description.
 func skippedAction(change string) string {
-	if strings.HasPrefix(change, "deactivate") {
+	switch {
+	case strings.HasPrefix(change, "deactivate"):
 		return string(Deactivate)
+	case strings.HasPrefix(change, "reactivate"):
+		return string(Reactivate)
 	}
 	return string(Update)
 }

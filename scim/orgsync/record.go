@@ -2,6 +2,7 @@ package orgsync
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -50,21 +51,11 @@ func (a *applier) record(index int, res Result, err error) {
 		if res.Err != nil {
 			e.Error = res.Err.Error()
 		}
+		if len(res.NotApplicable) > 0 { // fields the server refused as unsupported were not made
+			e.Before, e.After = without(e.Before, res.NotApplicable), without(e.After, res.NotApplicable)
+		}
 		if partial {
-			part := c.Name // a member's userName
-			if c.Kind == KindTeamRole {
-				part = strings.TrimPrefix(c.Address, teamRoleAddress(c.Name, ""))
-			}
-			switch {
-			case len(pe.notMade) == 0 && c.Kind == KindUser && c.Action == string(Create):
-				e.Outcome = OutcomeApplied // the user exists; its attributes are for the next plan
-			case len(pe.notMade) == 0:
-				e.Outcome = OutcomeUnknown // made in part: the next plan shows what is left
-			case slices.ContainsFunc(pe.notMade, func(n string) bool { return strings.EqualFold(n, part) }):
-				e.Outcome = OutcomeNotAttempted
-			default:
-				e.Outcome, e.Error = OutcomeApplied, ""
-			}
+			partOutcome(&e, pe)
 		}
 		if e.Outcome == OutcomeApplied {
 			a.fillAfter(&e)
@@ -78,6 +69,56 @@ func (a *applier) record(index int, res Result, err error) {
 			return
 		}
 	}
+}
+
+// partOutcome settles the journal entry of a change applied in part: a
+// member or team role the partial change names as not made is
+// not_attempted, the others applied; a user's fields not made are left out
+// of an applied entry; a role whose added permissions were made and whose
+// removals were not is applied with what it holds; a user created whose
+// attributes could not be set is applied (the user exists).
+func partOutcome(e *JournalEntry, pe *partialError) {
+	e.Outcome = OutcomeApplied
+	switch e.Kind {
+	case KindMember, KindTeamRole:
+		part := e.Name // a member's userName
+		if e.Kind == KindTeamRole {
+			part = strings.TrimPrefix(e.Address, teamRoleAddress(e.Name, ""))
+		}
+		if slices.ContainsFunc(pe.notMade, func(n string) bool { return strings.EqualFold(n, part) }) {
+			e.Outcome = OutcomeNotAttempted // the change it needed failed; the error says which
+			return
+		}
+		e.Error = ""
+	case KindUser:
+		if e.Action == string(Create) {
+			return
+		}
+		e.Before, e.After = without(e.Before, pe.notMade), without(e.After, pe.notMade)
+	case KindRole:
+		if perms, ok := e.After["permissions"]; ok {
+			held := strs(e.Before, "permissions")
+			for _, p := range strs(map[string]any{"p": perms}, "p") {
+				if !slices.Contains(held, p) {
+					held = append(held, p)
+				}
+			}
+			e.After = maps.Clone(e.After)
+			e.After["permissions"] = held
+		}
+	}
+}
+
+// without returns m without the keys (a copy; nil stays nil).
+func without(m map[string]any, keys []string) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := maps.Clone(m)
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
 }
 
 // fillAfter records, for an applied change, the ID of a resource Apply
