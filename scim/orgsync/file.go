@@ -26,7 +26,7 @@ type File struct {
 	Roles []RoleSpec `json:"roles,omitempty"`
 }
 
-// User is a user as the file wants it. UserName identifies the user
+// UserSpec is a user as the file wants it. UserName identifies the user
 // (compared ignoring case, as W&B does); every other field is managed only
 // when set.
 type UserSpec struct {
@@ -60,7 +60,7 @@ const (
 	Additive Membership = "additive"
 )
 
-// Team is a team as the file wants it, by name (compared ignoring case, as
+// TeamSpec is a team as the file wants it, by name (compared ignoring case, as
 // W&B does). A team that does not exist is created. Teams are never renamed
 // or deleted.
 type TeamSpec struct {
@@ -69,14 +69,14 @@ type TeamSpec struct {
 	Members    []MemberSpec `json:"members"`
 }
 
-// TeamMember is a member of a team, with its team role: "admin", "member"
+// MemberSpec is a member of a team, with its team role: "admin", "member"
 // (the default), "viewer" or a custom role's name.
 type MemberSpec struct {
 	UserName string `json:"userName"`
 	Role     string `json:"role,omitempty"`
 }
 
-// Role is a custom role as the file wants it, by name (case-sensitive, as
+// RoleSpec is a custom role as the file wants it, by name (case-sensitive, as
 // W&B treats custom role names). Its custom permissions are exactly
 // Permissions; those it inherits need not be listed.
 type RoleSpec struct {
