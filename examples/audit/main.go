@@ -41,7 +41,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -202,10 +201,8 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 	if err != nil {
 		return err
 	}
-	if c.suggest != "" && !c.force {
-		if _, err := os.Stat(c.suggest); err == nil {
-			return fmt.Errorf("-suggest: %s exists; use -force to replace it", c.suggest)
-		}
+	if err := exampleenv.CheckNew(c.suggest, c.force); err != nil {
+		return fmt.Errorf("-suggest: %w", err)
 	}
 	seed := simSeed(now)
 	if deployment.IsMultiTenant() {

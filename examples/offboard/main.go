@@ -324,11 +324,8 @@ func run(ctx context.Context, w io.Writer, c config) error {
 			path = defaultSnapshotName(names, time.Now())
 		}
 		// Refused before anything else, so that a dry run says so too.
-		switch fi, err := os.Stat(path); {
-		case err == nil && fi.IsDir():
-			return fmt.Errorf("snapshot %s is a directory: name a file with -snapshot; nothing was changed", path)
-		case err == nil && !c.force:
-			return fmt.Errorf("snapshot %s: %w; use -force to replace it, or name another with -snapshot; nothing was changed", path, exampleenv.ErrExists)
+		if err := exampleenv.CheckNew(path, c.force); err != nil {
+			return fmt.Errorf("snapshot %w, or name another file with -snapshot; nothing was changed", err)
 		}
 	}
 

@@ -279,7 +279,7 @@ func TestSnapshotFileKept(t *testing.T) {
 	if err := os.WriteFile(path, []byte("an earlier snapshot\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wantErr := "offboard: snapshot " + path + ": file exists; use -force to replace it, or name another with -snapshot; nothing was changed\n"
+	wantErr := "offboard: snapshot " + path + ": file exists; use -force to replace it, or name another file with -snapshot; nothing was changed\n"
 	for _, args := range [][]string{
 		{"-live", "-dry-run", "-snapshot", path, "alice@example.com"},
 		{"-live", "-auto-approve", "-snapshot", path, "alice@example.com"},
@@ -298,7 +298,7 @@ func TestSnapshotFileKept(t *testing.T) {
 
 	dir := t.TempDir()
 	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-force", "-snapshot", dir, "alice@example.com"}, command)
-	if r.Code != exampleenv.ExitFailed || r.Stderr != "offboard: snapshot "+dir+" is a directory: name a file with -snapshot; nothing was changed\n" {
+	if r.Code != exampleenv.ExitFailed || r.Stderr != "offboard: snapshot "+dir+" is a directory: name a file, or name another file with -snapshot; nothing was changed\n" {
 		t.Errorf("a directory: exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	if c := changes(srv); len(c) != 0 {

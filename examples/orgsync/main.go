@@ -428,11 +428,8 @@ func digestNote(d string) string {
 // checkNew refuses, before anything is read or sent, to write over the
 // existing file name without force ("" and "-" are no file).
 func checkNew(name string, force bool) error {
-	if name == "" || name == "-" || force {
-		return nil
-	}
-	if _, err := os.Stat(name); err == nil {
-		return fmt.Errorf("%s: %w; use -force to replace it (nothing was read or changed)", name, exampleenv.ErrExists)
+	if err := exampleenv.CheckNew(name, force); err != nil {
+		return fmt.Errorf("%w (nothing was read or changed)", err)
 	}
 	return nil
 }

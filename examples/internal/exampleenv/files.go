@@ -12,6 +12,26 @@ import (
 // without force.
 var ErrExists = errors.New("file exists")
 
+// CheckNew is WriteFile's refusal made early, before a program reads or
+// sends anything: an existing path without force, or a directory, is an
+// error (matching ErrExists for the first) that names it; "" and "-"
+// (standard output) are no file.
+func CheckNew(path string, force bool) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory: name a file", path)
+	case !force:
+		return fmt.Errorf("%s: %w; use -force to replace it", path, ErrExists)
+	}
+	return nil
+}
+
 // WriteFile writes data to path atomically: to a new file in the same
 // directory, synced to disk, then moved into place, so that a reader (or a
 // crash) sees the old file or the new one, never half of either. An

@@ -97,3 +97,33 @@ func TestWriteFileModes(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNew(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(existing, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path    string
+		force   bool
+		wantErr string
+	}{
+		{"", false, ""},
+		{"-", false, ""},
+		{filepath.Join(dir, "new.json"), false, ""},
+		{existing, true, ""},
+		{existing, false, existing + ": file exists; use -force to replace it"},
+		{dir, true, dir + " is a directory: name a file"},
+	}
+	for _, tt := range tests {
+		err := CheckNew(tt.path, tt.force)
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr) {
+			t.Errorf("CheckNew(%q, %v) = %v, want %q", tt.path, tt.force, err, tt.wantErr)
+		}
+		if tt.wantErr != "" && tt.path == existing && !errors.Is(err, ErrExists) {
+			t.Errorf("CheckNew(%q) does not match ErrExists", tt.path)
+		}
+	}
+}
