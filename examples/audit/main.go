@@ -32,7 +32,7 @@
 //
 //	go run ./examples/audit -inactive-days 30 -flagged-only
 //	go run ./examples/audit -format html > audit.html
-//	go run ./examples/audit -live -activity auditlog -suggest org.json
+//	go run ./examples/audit -live -activity auditlog -suggest suggested.json
 package main
 
 import (

@@ -3,8 +3,8 @@
 // files and writes one: it sends nothing to W&B.
 //
 //	go run ./examples/orgimport -preset entra -users users.csv -groups ml-platform.csv -map map.json -out org.json
-//	go run ./examples/orgsync -file org.json          # the plan
-//	go run ./examples/orgsync -file org.json -apply   # make it so
+//	go run ./examples/orgsync -live -file org.json          # the plan
+//	go run ./examples/orgsync -live -file org.json -apply   # make it so
 //
 // Presets read Okta's user CSV export and API JSON, Microsoft Entra ID's
 // bulk downloads and Graph member pages, Google Workspace's admin console
@@ -14,8 +14,10 @@
 // file and line, and then nothing is written. It is the command line of
 // the library scim/orgsync/orgimport.
 //
-// Exit status: 0 when the file was written, 1 when something failed (a
-// bad command line, an input problem, a file that exists without -force).
+// Exit status: 0 when the file was written; 1 when something failed (a
+// bad command line, an input problem, a file that exists without -force),
+// and then nothing is written; 3 when interrupted. Never 2: it has no plan
+// or dry run.
 package main
 
 import (

@@ -14,7 +14,7 @@
 //	bin/orgsync -live -file org.json -format markdown   # the plan as a pull-request comment
 //	bin/orgsync -live -apply -plan plan.json -file org.json -journal j.jsonl
 //	bin/orgsync -live -undo j.jsonl              # the inverse of what the journal applied
-//	bin/orgsync -live -export org.json
+//	bin/orgsync -live -export org-export.json
 //
 // A plan saved with -out records the W&B it was made against (base URL,
 // organization, deployment), the digest of its file, and each resource's

@@ -313,7 +313,7 @@ func TestReadme(t *testing.T) {
 	}
 	// The JSON plan the README shows is the program's, but for the
 	// simulator's port, and it validates against the schema.
-	_, jsonPlan, _ := strings.Cut(section, "as <code>bin/orgsync -format json</code> prints it</summary>\n\n```json\n")
+	_, jsonPlan, _ := strings.Cut(section, "as <code>bin/orgsync -format json</code> prints it (<code>base_url</code> has a new port each run)</summary>\n\n```json\n")
 	jsonPlan, _, _ = strings.Cut(jsonPlan, "```")
 	r = exampletest.RunMain(t, "orgsync", []string{"-format", "json"}, command)
 	got := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).ReplaceAllString(r.Stdout, "http://127.0.0.1:7357")
