@@ -187,6 +187,17 @@ var writeCases = []writeCase{
 			return want(u.DisplayName == "Alice A." && u.ModelsSeat == users.SeatViewer, "%q %q", u.DisplayName, u.ModelsSeat)
 		})
 	}},
+	// W&B's replace of registryRoles sets the registries listed and keeps
+	// the others: the change is made although alice keeps models.
+	{name: "users.Patch (replace registryRoles, merged)", call: func(ctx context.Context, f *writeFixture) (any, error) {
+		return f.users.Patch(ctx, f.alice.ID, []scim.Operation{scim.Replace("registryRoles",
+			[]users.RegistryRole{{RegistryName: "data", RoleName: "admin"}})}, f.tag(f.aliceTag)...)
+	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {
+		return userState(ctx, f, f.alice.ID, func(u *users.User) string {
+			return want(slices.Contains(u.RegistryRoles, users.RegistryRole{RegistryName: "data", RoleName: "admin"}) &&
+				slices.Contains(u.RegistryRoles, users.RegistryRole{RegistryName: "models", RoleName: "member"}), "%v", u.RegistryRoles)
+		})
+	}},
 	{name: "users.Deactivate", call: func(ctx context.Context, f *writeFixture) (any, error) {
 		return f.users.Deactivate(ctx, f.alice.ID, f.tag(f.aliceTag)...)
 	}, holds: func(ctx context.Context, f *writeFixture) (any, string) {

@@ -64,7 +64,7 @@ func holdsOp(res map[string]any, o scim.Operation) bool {
 			return false
 		}
 		for k, w := range fields {
-			if !holdsValue(verb, field(res, k), w) {
+			if !holdsValue(verb, k, field(res, k), w) {
 				return false
 			}
 		}
@@ -105,15 +105,22 @@ func holdsOp(res map[string]any, o scim.Operation) bool {
 	case verb == "remove":
 		return empty(got)
 	}
-	return holdsValue(verb, got, want)
+	return holdsValue(verb, attr, got, want)
 }
 
-// holdsValue reports whether got holds want after an add or a replace
-// (verb, in lower case): a replace of an array must leave exactly its
-// elements, an add only needs them present.
-func holdsValue(verb string, got, want any) bool {
+// mergedOnReplace are the multi-valued attributes W&B's replace sets
+// element by element, keeping the others (spec §5: a replace of teamRoles
+// sets the teams listed; registryRoles likewise), rather than replacing
+// the whole list as RFC 7644 §3.5.2.3 has it.
+var mergedOnReplace = map[string]bool{"teamroles": true, "registryroles": true}
+
+// holdsValue reports whether got, the value of attr, holds want after an
+// add or a replace (verb, in lower case): a replace of an array must leave
+// exactly its elements (but for mergedOnReplace attributes), an add only
+// needs them present.
+func holdsValue(verb, attr string, got, want any) bool {
 	wl, ok := want.([]any)
-	if !ok || verb != "replace" {
+	if !ok || verb != "replace" || mergedOnReplace[strings.ToLower(attr)] {
 		return holdsSet(got, want)
 	}
 	gl, _ := got.([]any)
