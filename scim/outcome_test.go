@@ -60,3 +60,40 @@ func TestContextEndsAfterWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestContextEndsWhileReadingA2xx: the server answered 2xx to a change (so
+// it was made) and the context ended while its body was read: the error
+// matches ErrOutcomeUnknown and the context's error, not a plain failure.
+func TestContextEndsWhileReadingA2xx(t *testing.T) {
+	t.Parallel()
+	sent := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, `{"id": "u1", "userName": "ada", "displayName": "n`)
+		w.(http.Flusher).Flush()
+		close(sent)
+		<-r.Context().Done() // the rest never comes
+	}))
+	t.Cleanup(srv.Close)
+	c, err := scim.NewClient(scim.WithBaseURL(srv.URL+"/scim"), scim.WithAPIKey("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := c.NewRequest(ctx, http.MethodPatch, "Users/u1", map[string]any{"Operations": []any{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		<-sent
+		time.Sleep(10 * time.Millisecond) // let the client start reading the body
+		cancel()
+	}()
+	var v map[string]any
+	_, err = c.Do(req, &v)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, scim.ErrOutcomeUnknown) {
+		t.Fatalf("Do = %v; want context.Canceled and ErrOutcomeUnknown", err)
+	}
+}

@@ -390,6 +390,12 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			}
 			err := c.decode(req, resp, v, r.ETag)
 			var failedRead *readError
+			if errors.As(err, &failedRead) && ctx.Err() != nil && change {
+				// The server answered 2xx, so the change was made, but the
+				// context ended before its reply was read: what it holds
+				// is for a read to say.
+				return r, ended(err, true)
+			}
 			if !errors.As(err, &failedRead) || ctx.Err() != nil {
 				if rf, ok := v.(refusal); err == nil && ok && rf.refused() && mayHaveApplied && res != nil && change {
 					// A GraphQL mutation refused (a 200 with errors) after
@@ -462,6 +468,11 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 		if attempt > 1 {
 			c.logGiveUp(ctx, req, attempt, outcome.StatusCode, last)
 		}
+		if outcome.NotApplied && !res.Definite {
+			// A create read back at once after its reply was lost, with no
+			// attempt left to resend it: the server may yet apply it.
+			unseen = true
+		}
 		if res != nil && mayHaveApplied && !checked && ctx.Err() == nil {
 			// The change may be in place although no attempt said so.
 			done, err := resolve(r, outcome.StatusCode, last)
@@ -487,7 +498,7 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			last = fmt.Errorf("%w (after %d attempts)", last, attempt)
 		}
 		if outcome.NotApplied {
-			last = fmt.Errorf("%w (it was not applied: sending it again is safe)", last)
+			last = fmt.Errorf("%w (sending it again is safe: the server refuses a second resource of that name)", last)
 		}
 		return r, last
 	}

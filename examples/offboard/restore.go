@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/go-wandb/identity/scim"
+	"github.com/go-wandb/identity/users"
 	"io"
 	"os"
 	"strings"
@@ -72,8 +74,25 @@ func restore(ctx context.Context, w io.Writer, c config) error {
 		}
 	}
 
+	// A user inactive before offboarding and since deleted is not brought
+	// back: W&B can only create a user active.
+	gone := map[string]bool{}
+	us := users.New(client)
+	for _, u := range snap.Users {
+		if u.Active {
+			continue
+		}
+		switch _, err := us.FindByUserName(ctx, u.UserName); {
+		case errors.Is(err, scim.ErrNotFound):
+			gone[strings.ToLower(u.UserName)] = true
+			fmt.Fprintf(w, "%s was inactive before offboarding and is no longer in the organization: not restored, "+
+				"since W&B creates users active (create and deactivate it by hand if it must exist)\n", u.UserName)
+		case err != nil:
+			return fmt.Errorf("looking up %s: %w; nothing was changed", u.UserName, err)
+		}
+	}
 	s := orgsync.New(client, orgsync.Options{})
-	plan, err := s.Plan(ctx, snap.restoreFile(client.Deployment()), orgsync.PlanOptions{InputDigest: orgsync.Digest(data)})
+	plan, err := s.Plan(ctx, snap.restoreFile(client.Deployment(), gone), orgsync.PlanOptions{InputDigest: orgsync.Digest(data)})
 	if err != nil {
 		return fmt.Errorf("planning the restore: %w; nothing was changed", err)
 	}

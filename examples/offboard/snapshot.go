@@ -250,12 +250,17 @@ func readSnapshot(name string, data []byte) (*snapshot, error) {
 // user active (when it was: a user inactive before is not reactivated), with
 // its organization role and seats (and email, needed to add it again where
 // it is gone), and its teams, additively, with its team roles. Display names
-// are managed only where the deployment can set them.
-func (s *snapshot) restoreFile(d scim.Deployment) *orgsync.File {
+// are managed only where the deployment can set them. A user inactive
+// before and gone now (lower-cased userNames) is left out: W&B can only
+// create a user active.
+func (s *snapshot) restoreFile(d scim.Deployment, gone map[string]bool) *orgsync.File {
 	active := true
 	f := &orgsync.File{}
 	byTeam := map[string]int{}
 	for _, u := range s.Users {
+		if !u.Active && gone[strings.ToLower(u.UserName)] {
+			continue
+		}
 		spec := orgsync.UserSpec{UserName: u.UserName, Email: u.Email, OrganizationRole: u.OrganizationRole,
 			ModelsSeat: u.ModelsSeat, WeaveRole: u.WeaveRole}
 		if u.Active {

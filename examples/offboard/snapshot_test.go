@@ -549,11 +549,11 @@ func TestRestoreFile(t *testing.T) {
 			{Name: "Platform", Membership: orgsync.Additive, Members: []orgsync.MemberSpec{{UserName: "alice"}, {UserName: "bob", Role: "viewer"}}},
 		},
 	}
-	if got := s.restoreFile(scim.Dedicated); !reflect.DeepEqual(got, want) {
+	if got := s.restoreFile(scim.Dedicated, nil); !reflect.DeepEqual(got, want) {
 		t.Errorf("restoreFile =\n%+v\nwant\n%+v", got, want)
 	}
 	want.Users[0].DisplayName = "" // not settable on Multi-tenant Cloud
-	if got := s.restoreFile(scim.MultiTenant); !reflect.DeepEqual(got, want) {
+	if got := s.restoreFile(scim.MultiTenant, nil); !reflect.DeepEqual(got, want) {
 		t.Errorf("restoreFile (multi-tenant) =\n%+v\nwant\n%+v", got, want)
 	}
 	data, err := json.Marshal(want)
@@ -692,6 +692,30 @@ func TestRestoreInactive(t *testing.T) {
 	}
 	if after := export(t, srv); !reflect.DeepEqual(after, before) {
 		t.Errorf("after the restore\n%+v\nwant\n%+v", after, before)
+	}
+}
+
+// TestRestoreDeletedInactive: a user inactive before, then deleted with
+// -delete, is not brought back by -restore: W&B can only create a user
+// active, and the restore says so instead of granting access and seats.
+func TestRestoreDeletedInactive(t *testing.T) {
+	opts := richOrg(scimtest.Dedicated)
+	opts.Users = append(opts.Users, scimtest.User{UserName: "dave", Email: "dave@example.com", Inactive: true})
+	opts.Teams[2].Members = append(opts.Teams[2].Members, "dave")
+	srv := scimtest.Start(t, opts)
+	exampletest.UseServer(t, srv)
+	path := snapshotPath(t)
+	r := exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-delete", "-snapshot", path, "dave@example.com"}, command)
+	if r.Code != exampleenv.ExitOK {
+		t.Fatalf("offboard: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	r = exampletest.RunMain(t, "offboard", []string{"-live", "-auto-approve", "-restore", path}, command)
+	if r.Code != exampleenv.ExitOK || strings.Contains(r.Stdout, "+ user dave") ||
+		!strings.Contains(r.Stdout, "dave was inactive before offboarding and is no longer in the organization: not restored") {
+		t.Fatalf("restore: exit %d, stderr %q\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	if u, ok := srv.User("dave"); ok {
+		t.Errorf("dave is back: %+v", u)
 	}
 }
 
