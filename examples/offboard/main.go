@@ -371,9 +371,9 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		started++
 		// A user's offboarding, once begun, is finished (within a grace
 		// period) even when the run is interrupted: never half a user.
-		uctx, cancel := finishing(ctx, grace)
+		uctx, _, finish := exampleenv.Interruptible(ctx, grace, nil)
 		err := offboard(uctx, userSvc, teamSvc, e.user, e.plan)
-		cancel()
+		finish()
 		if err != nil {
 			label := "FAILED"
 			if errors.Is(err, scim.ErrOutcomeUnknown) {
@@ -417,20 +417,6 @@ func writeSnapshot(path string, client *scim.Client, entries []entry, c config) 
 
 // grace is how long a user's offboarding may go on after an interrupt.
 const grace = 30 * time.Second
-
-// finishing returns a context that ends d after ctx does (or when cancel
-// is called), so that work begun is finished rather than cut short.
-func finishing(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	stop := context.AfterFunc(ctx, func() {
-		select {
-		case <-time.After(d):
-			cancel()
-		case <-fctx.Done():
-		}
-	})
-	return fctx, func() { stop(); cancel() }
-}
 
 // planAll looks up every email's user, in order, with its API keys, and
 // plans its offboarding; then, when any plan deactivates or deletes

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/go-wandb/identity/examples/internal/exampleenv"
 	"github.com/go-wandb/identity/examples/internal/exampletest"
@@ -333,25 +332,4 @@ func TestInterrupt(t *testing.T) {
 	if p, _ := srv.Team("platform"); !slices.Equal(p.Members, []string{"bob"}) {
 		t.Errorf("platform members %v, want [bob]", p.Members)
 	}
-}
-
-// TestFinishing: the context of a begun user outlives the run's by the
-// grace period, and ends with its cancel function or after the grace.
-func TestFinishing(t *testing.T) {
-	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	fctx, stop := finishing(ctx, time.Hour)
-	cancel()
-	if fctx.Err() != nil {
-		t.Fatalf("the begun work's context ended with the run's: %v", fctx.Err())
-	}
-	stop()
-	if fctx.Err() == nil {
-		t.Error("its cancel function did not end it")
-	}
-	ctx2, cancel2 := context.WithCancel(context.Background())
-	fctx2, stop2 := finishing(ctx2, 0)
-	defer stop2()
-	cancel2()
-	<-fctx2.Done() // ends once the grace (none) has passed
 }
