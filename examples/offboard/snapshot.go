@@ -114,6 +114,10 @@ const multiTenantNote = "On Multi-tenant Cloud, deactivation removes a user from
 func restorable(d scim.Deployment, deleting, revoking bool) string {
 	var parts []string
 	switch {
+	case d.IsMultiTenant() && deleting:
+		parts = append(parts, "On Multi-tenant Cloud, deleting a user removes it from the organization: -restore can only "+
+			"add the W&B account back to the organization by email, as a new member, with the roles, seats and teams "+
+			"recorded here; what the deleted membership held does not come back.")
 	case d.IsMultiTenant():
 		parts = append(parts, multiTenantNote)
 	case deleting:
@@ -153,6 +157,8 @@ func newSnapshotUser(e entry, d scim.Deployment) snapshotUser {
 	s.APIKeysDeleted = len(e.plan.Revoke) > 0
 	const recorded = "the organization role, seats, teams and team roles recorded here"
 	switch {
+	case d.IsMultiTenant() && e.plan.Delete:
+		s.Restore = "membership of the organization, added back by email, with " + recorded
 	case e.plan.Delete:
 		s.Restore = "a new account with the same userName and email (and a new ID), with " + recorded
 	case d.IsMultiTenant() && e.plan.Deactivate:
@@ -169,7 +175,10 @@ func newSnapshotUser(e entry, d scim.Deployment) snapshotUser {
 		s.NotRestorable = append(s.NotRestorable, fmt.Sprintf("its %s (id %s), deleted by -revoke-keys: new ones are made in the W&B App",
 			exampleenv.Count(len(e.plan.Revoke), "API key"), keyIDs(s.APIKeys)))
 	}
-	if e.plan.Delete {
+	switch {
+	case e.plan.Delete && d.IsMultiTenant():
+		s.NotRestorable = append(s.NotRestorable, "the deleted membership itself (its ID in the organization)")
+	case e.plan.Delete:
 		s.NotRestorable = append(s.NotRestorable, "the deleted account itself (its ID and history)")
 	}
 	return s
