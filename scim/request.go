@@ -473,6 +473,10 @@ func (c *Client) do(req *http.Request, v any, cfg *call.Config) (final *Response
 			// attempt left to resend it: the server may yet apply it.
 			unseen = true
 		}
+		if change && mayHaveApplied && !checked && ctx.Err() != nil {
+			// No time left to read it back: it may have been applied.
+			return r, ended(last, true)
+		}
 		if res != nil && mayHaveApplied && !checked && ctx.Err() == nil {
 			// The change may be in place although no attempt said so.
 			done, err := resolve(r, outcome.StatusCode, last)
