@@ -516,8 +516,11 @@ func show(stdout, info io.Writer, p *orgsync.Plan, c config) error {
 	}
 	var be *orgsync.BudgetError
 	if errors.As(c.maxRemovals.Check(p), &be) {
-		fmt.Fprintf(info, "Note: -apply would refuse this plan: it removes %d, and -max-removals %s allows %d.\n",
-			len(be.Removals), be.Budget, be.Limit)
+		note := fmt.Sprintf("-apply would refuse this plan: it removes %d, and -max-removals %s allows %d.", len(be.Removals), be.Budget, be.Limit)
+		fmt.Fprintf(info, "Note: %s\n", note)
+		if c.format == "markdown" { // where the reviewers read it
+			fmt.Fprintf(stdout, "> [!CAUTION]\n> %s\n", note)
+		}
 	}
 	fmt.Fprintln(info, "Changes are pending: run again with -apply to make them.")
 	return exampleenv.ErrPending
