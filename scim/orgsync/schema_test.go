@@ -29,6 +29,10 @@ func TestPlanSchema(t *testing.T) {
 	plans := map[string]*orgsync.Plan{"sample": samplePlan(), "removals": removalPlan(), "big": bigPlan(), "empty": {Format: orgsync.FormatVersion}}
 	fx := start(t, scimtest.Options{Users: []scimtest.User{{UserName: "ci-bot", AccountType: scimtest.AccountOrgService}}})
 	plans["simulator"] = fx.plan(t, decode(t, sampleFile), false)
+	// Names are free text: dots, spaces, unicode, pipes.
+	plans["names"] = fx.plan(t, decode(t, `{"users": [{"userName": "ada.lovelace", "email": "ada.l@example.com"},
+		{"userName": "zoë|x", "email": "zoe@example.com"}],
+		"teams": [{"name": "ml platform.v2", "members": [{"userName": "ada.lovelace", "role": "admin"}]}]}`), false)
 	for name, p := range plans {
 		p.Target.BaseURL, p.Target.Deployment = "https://acme.wandb.io/scim", "dedicated"
 		data, err := json.Marshal(p)

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/go-wandb/identity/scim"
 )
 
 // Undo is the plan that reverses the applied changes of a journal, and what
@@ -66,9 +68,14 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 		switch {
 		case i == 0:
 			target = e.Target
-		case e.Target != target:
+		case !SameBaseURL(e.Target.BaseURL, target.BaseURL) || e.Target.Deployment != target.Deployment ||
+			e.Target.Organization != "" && target.Organization != "" && e.Target.Organization != target.Organization:
 			return nil, fmt.Errorf("orgsync: undo: journal entry %d was made for %s, entry 1 for %s: undo one organization's journal at a time",
 				i+1, e.Target, target)
+		case target.Organization == "":
+			// An organization reports its ID once it has a custom role: a
+			// journal may span its first one.
+			target.Organization = e.Target.Organization
 		}
 	}
 	seen := map[string]int{} // address: index in inverse
@@ -101,7 +108,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 				continue
 			}
 		}
-		c, kept, err := invert(e)
+		c, kept, err := invert(e, target.Deployment)
 		if err != nil {
 			return nil, fmt.Errorf("orgsync: undo: journal entry %d (%s): %w", i+1, e.Address, err)
 		}
@@ -129,7 +136,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 }
 
 // invert returns the change that reverses e, or why it is kept.
-func invert(e JournalEntry) (Change, string, error) {
+func invert(e JournalEntry, d scim.Deployment) (Change, string, error) {
 	c := Change{Address: e.Address, Kind: e.Kind, Name: e.Name, ID: e.ID, UserID: e.UserID,
 		Before: clone(e.After), After: clone(e.Before), Reason: ReasonUndo, Applicable: true}
 	if c.ID == "" && (e.Kind == KindUser || e.Kind == KindTeamRole || e.Kind == KindRole && e.Action != string(Create)) {
@@ -141,9 +148,13 @@ func invert(e JournalEntry) (Change, string, error) {
 		case Create:
 			c.Action, c.Before, c.After = string(Deactivate), map[string]any{"active": true}, map[string]any{"active": false}
 		case Deactivate:
+			if d.IsMultiTenant() {
+				return c, "Multi-tenant Cloud cannot reactivate a user (the deactivation removed it from the organization): add it again by email", nil
+			}
 			c.Action = string(Reactivate)
 		case Reactivate:
-			c.Action, c.Before, c.After = string(Deactivate), map[string]any{"active": true}, map[string]any{"active": false}
+			// Deactivated again, and what the reactivation set put back.
+			c.Action = string(Deactivate)
 		case Update:
 			c.Action = string(Update)
 		default:

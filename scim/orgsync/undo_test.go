@@ -2,6 +2,7 @@ package orgsync_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,5 +86,54 @@ func TestPlanUndoRefusesIncompleteEntries(t *testing.T) {
 		Outcome: orgsync.OutcomeApplied}})
 	if err == nil || !strings.Contains(err.Error(), "orgsync: undo: journal entry 1 (user.ada): no id recorded") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestPlanUndoEdges: a reactivation's undo puts back what it set; on
+// Multi-tenant Cloud a deactivation is not reactivated; a journal that
+// spans the organization's first custom role (whose ID its target then
+// gains) is one organization's.
+func TestPlanUndoEdges(t *testing.T) {
+	t.Parallel()
+	ded := orgsync.Target{BaseURL: "https://acme.wandb.io/scim", Deployment: "dedicated"}
+	org := ded
+	org.Organization = "T3Jn"
+	entry := func(target orgsync.Target, c orgsync.Change) orgsync.JournalEntry {
+		c.Applicable = true
+		return orgsync.JournalEntry{Target: target, Change: c, Outcome: orgsync.OutcomeApplied, VersionAfter: `W/"9"`}
+	}
+	u, err := orgsync.PlanUndo([]orgsync.JournalEntry{
+		entry(ded, orgsync.Change{Address: "role.ops", Kind: "role", Action: "create", Name: "ops", ID: "r1",
+			After: map[string]any{"description": "", "inheritedFrom": "member", "permissions": []any{}}}),
+		entry(org, orgsync.Change{Address: "user.dee", Kind: "user", Action: "reactivate", Name: "dee", ID: "u4",
+			Before: map[string]any{"active": false, "modelsSeat": "none"}, After: map[string]any{"active": true, "modelsSeat": "full"}}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := u.Plan.Lines(), []string{"~ user dee: modelsSeat full → none", "- user dee: deactivate (undo)"}; !slices.Equal(got, want) {
+		t.Errorf("undo of a reactivation:\n%q\nwant\n%q", got, want)
+	}
+	if u.Plan.Target.Organization != "T3Jn" {
+		t.Errorf("target %+v, want the organization the later entry names", u.Plan.Target)
+	}
+
+	mt := orgsync.Target{BaseURL: "https://api.wandb.ai/scim", Deployment: "multi-tenant"}
+	u, err = orgsync.PlanUndo([]orgsync.JournalEntry{entry(mt, orgsync.Change{Address: "user.bob", Kind: "user", Action: "deactivate",
+		Name: "bob", ID: "u2", Before: map[string]any{"active": true}, After: map[string]any{"active": false}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(u.Plan.Lines()) != 0 || len(u.Kept) != 1 || !strings.Contains(u.Kept[0], "Multi-tenant Cloud cannot reactivate a user") {
+		t.Errorf("Multi-tenant undo: plan %q, kept %q", u.Plan.Lines(), u.Kept)
+	}
+
+	other := org
+	other.Organization = "T3Jo"
+	if _, err := orgsync.PlanUndo([]orgsync.JournalEntry{
+		entry(org, orgsync.Change{Address: "user.a", Kind: "user", Action: "update", Name: "a", ID: "u1"}),
+		entry(other, orgsync.Change{Address: "user.b", Kind: "user", Action: "update", Name: "b", ID: "u2"}),
+	}); err == nil || !strings.Contains(err.Error(), "undo one organization's journal at a time") {
+		t.Errorf("two organizations: %v", err)
 	}
 }
