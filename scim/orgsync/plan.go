@@ -116,6 +116,9 @@ type TeamChange struct {
 type UserRef struct {
 	UserName string `json:"userName"`
 	ID       string `json:"id,omitempty"`
+	// Role is, for a member the plan removes, its team role, which an
+	// undo gives back.
+	Role string `json:"role,omitempty"`
 }
 
 // MembershipChange adds users to and removes users from one team, in one
@@ -575,7 +578,8 @@ func (b *planner) planTeams() {
 				m.Add = append(m.Add, UserRef{UserName: b.o.byID[id].UserName, ID: id})
 			}
 			for _, id := range d.Remove {
-				m.Remove = append(m.Remove, UserRef{UserName: b.o.byID[id].UserName, ID: id})
+				u := b.o.byID[id]
+				m.Remove = append(m.Remove, UserRef{UserName: u.UserName, ID: id, Role: teamRole(u, cur.DisplayName)})
 			}
 			for _, mr := range cur.Members {
 				if b.o.byID[mr.Value] == nil {

@@ -116,9 +116,13 @@ func memberChanges(m MembershipChange) []Change {
 			After: map[string]any{"team": m.Team, "userName": u.UserName}, Reason: ReasonDiffers, Applicable: true})
 	}
 	for _, u := range m.Remove {
+		before := map[string]any{"team": m.Team, "userName": u.UserName}
+		if u.Role != "" {
+			before["role"] = u.Role
+		}
 		out = append(out, Change{Address: memberAddress(m.Team, u.UserName), Kind: KindMember, Action: "remove",
 			Name: u.UserName, ID: m.TeamID, Version: m.Version, UserID: u.ID,
-			Before: map[string]any{"team": m.Team, "userName": u.UserName}, Reason: ReasonDiffers, Applicable: true})
+			Before: before, Reason: ReasonDiffers, Applicable: true})
 	}
 	return out
 }

@@ -130,6 +130,9 @@ func planFromChanges(changes []Change) (*Plan, error) {
 				p.Memberships = append(p.Memberships, MembershipChange{Team: team, TeamID: c.ID, Version: c.Version})
 			}
 			ref := UserRef{UserName: c.Name, ID: c.UserID}
+			if c.Action == "remove" {
+				ref.Role = str(c.Before, "role")
+			}
 			if c.Action == "add" {
 				p.Memberships[idx].Add = append(p.Memberships[idx].Add, ref)
 			} else {

@@ -121,6 +121,13 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 		}
 		seen[e.Address] = len(inverse)
 		inverse = append(inverse, c)
+		if role := str(e.Before, "role"); e.Kind == KindMember && e.Action == "remove" && role != "" && !strings.EqualFold(role, "member") {
+			// A member added back gets back its team role too.
+			team := str(e.Before, "team")
+			inverse = append(inverse, Change{Address: teamRoleAddress(e.Name, team), Kind: KindTeamRole, Action: string(Update),
+				Name: e.Name, ID: e.UserID, Before: map[string]any{"role": "member"}, After: map[string]any{"role": role},
+				Reason: ReasonUndo, Applicable: true})
+		}
 	}
 	// The plan's order is the apply's: roles, users, teams, members, team
 	// roles; planFromChanges groups them, sortPlan orders them.

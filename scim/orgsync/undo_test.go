@@ -137,3 +137,22 @@ func TestPlanUndoEdges(t *testing.T) {
 		t.Errorf("two organizations: %v", err)
 	}
 }
+
+// TestPlanUndoGivesBackTeamRoles: a member removed with a team role other
+// than member is added back with that role.
+func TestPlanUndoGivesBackTeamRoles(t *testing.T) {
+	t.Parallel()
+	u, err := orgsync.PlanUndo([]orgsync.JournalEntry{{Outcome: orgsync.OutcomeApplied, Change: orgsync.Change{
+		Address: "team.research.member.carol", Kind: "member", Action: "remove", Name: "carol", ID: "g1", UserID: "u3",
+		Before: map[string]any{"team": "research", "userName": "carol", "role": "admin"}, Applicable: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"~ team research members: +carol", "~ user carol team roles: research member → admin"}
+	if got := u.Plan.Lines(); !slices.Equal(got, want) {
+		t.Errorf("undo plan %q, want %q", got, want)
+	}
+	if tr := u.Plan.TeamRoles[0]; tr.UserID != "u3" || tr.Version != "" {
+		t.Errorf("team role change %+v: want carol's ID, and her version read at apply time", tr)
+	}
+}
