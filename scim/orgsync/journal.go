@@ -2,11 +2,13 @@ package orgsync
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -56,14 +58,47 @@ type Journal struct {
 	f  *os.File
 }
 
-// OpenJournal opens path for appending (creating it), so that the entries
-// of several applies can follow each other in one journal.
+// OpenJournal opens path for appending (creating it, readable by its owner
+// only: it names people), so that the entries of several applies can
+// follow each other in one journal. An existing file must be a journal: a
+// file that is not is refused, untouched; a last line cut short by a kill
+// is dropped, so that the next entry starts a line of its own.
 func OpenJournal(path string) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("orgsync: journal: %w", err)
+		}
+		syncDir(filepath.Dir(path)) // the new file's name survives a crash too
+		return &Journal{f: f}, nil
+	case err != nil:
+		return nil, fmt.Errorf("orgsync: journal: %w", err)
+	}
+	if _, err := ReadJournal(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("orgsync: %s is not a journal (%v): name a new file, or one an apply wrote", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil, fmt.Errorf("orgsync: journal: %w", err)
 	}
+	if n := len(data); n > 0 && data[n-1] != '\n' {
+		if err := f.Truncate(int64(bytes.LastIndexByte(data, '\n') + 1)); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("orgsync: journal %s: dropping a cut line: %w", path, err)
+		}
+	}
 	return &Journal{f: f}, nil
+}
+
+// syncDir syncs a directory, so that a file just made in it is there after
+// a crash; where a system cannot, it is left as it is.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // Append writes e as one line and syncs the file. A zero Time is set to now.

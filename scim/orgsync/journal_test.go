@@ -1,6 +1,7 @@
 package orgsync_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -212,5 +213,58 @@ func TestJournalOfAPartialChange(t *testing.T) {
 	}
 	if team, _ := fx.srv.Team("ml"); !slices.Equal(team.Members, []string{"bob"}) {
 		t.Errorf("team ml = %+v", team)
+	}
+}
+
+// TestOpenJournal: a new journal is its owner's only; one whose last line a
+// kill cut short is mended before the next entry; a file that is not a
+// journal is refused and left as it was.
+func TestOpenJournal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "j.jsonl")
+	j, err := orgsync.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := orgsync.JournalEntry{Change: orgsync.Change{Address: "user.ada", Kind: "user", Action: "update", Name: "ada"}, Outcome: orgsync.OutcomeApplied}
+	if err := j.Append(e); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("journal mode %v, %v; want 0600", fi.Mode(), err)
+	}
+	// A kill in the middle of the second line.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"time":"2026-12-06T11:00:00Z","addr`)
+	f.Close()
+	if j, err = orgsync.OpenJournal(path); err != nil {
+		t.Fatal(err)
+	}
+	e.Address = "user.bob"
+	if err := j.Append(e); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	data, _ := os.ReadFile(path)
+	entries, err := orgsync.ReadJournal(bytes.NewReader(data))
+	if err != nil || len(entries) != 2 || entries[1].Address != "user.bob" {
+		t.Fatalf("after a cut line and another apply: %+v, %v\n%s", entries, err, data)
+	}
+
+	org := filepath.Join(dir, "org.json")
+	const orgFile = "{\n  \"users\": []\n}\n"
+	if err := os.WriteFile(org, []byte(orgFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orgsync.OpenJournal(org); err == nil || !strings.Contains(err.Error(), org+" is not a journal") {
+		t.Errorf("OpenJournal(org.json) = %v", err)
+	}
+	if data, _ := os.ReadFile(org); string(data) != orgFile {
+		t.Errorf("org.json changed: %q", data)
 	}
 }
