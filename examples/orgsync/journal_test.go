@@ -176,8 +176,8 @@ func TestFormats(t *testing.T) {
 	l := newLive(t)
 	org := l.file("org.json", `{"users": [{"userName": "bob", "modelsSeat": "viewer"}], "teams": [{"name": "ml-platform", "members": []}]}`)
 	r := l.run(2, []string{"-file", org, "-format", "markdown", "-max-removals", "100%"}, []string{
-		"### W&B organization plan for " + l.srv.URL + "/scim (dedicated): 2 changes (",
-		"> [!WARNING]", "| `team.ml-platform.member.carol` | remove |", "| `user.bob` | update | modelsSeat: \"full\" | modelsSeat: \"viewer\" |"}, nil)
+		"### W&B organization plan for " + l.srv.URL + "/scim (dedicated): 2 changes (1 to update, 1 to remove from a team)",
+		"> [!WARNING]", "| `team.ml-platform.member.carol` | remove |", "| `user.bob` | update | modelsSeat: `\"full\"` | modelsSeat: `\"viewer\"` |"}, nil)
 	if strings.Contains(r.Stdout, "Using W&B") {
 		t.Errorf("the markdown holds the program's notes:\n%s", r.Stdout)
 	}

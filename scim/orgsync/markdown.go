@@ -1,6 +1,7 @@
 package orgsync
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -53,8 +54,7 @@ func markdown(p *Plan, changes []Change, limit int) string {
 		return b.String()
 	}
 	n := count(changes, func(c Change) bool { return c.Applicable })
-	fmt.Fprintf(&b, "### W&B organization plan%s: %s (%s)\n\n", target, plural(n, "1 change", fmt.Sprintf("%d changes", n)),
-		strings.TrimSuffix(strings.TrimPrefix(p.Summary(), "Plan: "), "."))
+	fmt.Fprintf(&b, "### W&B organization plan%s: %s (%s)\n\n", target, plural(n, "1 change", fmt.Sprintf("%d changes", n)), actionCounts(changes))
 	removals := func(c Change) bool {
 		return c.Applicable && (c.Action == string(Deactivate) || c.Action == "remove")
 	}
@@ -118,9 +118,9 @@ func writeTable(b *strings.Builder, title string, rows []Change, limit int) {
 	row := func(c Change) {
 		before, after, reason := fieldsCell(c.Before), fieldsCell(c.After), c.Reason
 		if !c.Applicable {
-			after, reason = cell(c.Description), c.NotApplicable
+			after, reason = code(c.Description), c.NotApplicable
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", strings.ReplaceAll(c.Address, "`", "'"), c.Action, before, after, cell(reason))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", code(c.Address), c.Action, before, after, cell(reason))
 	}
 	b.WriteString(header)
 	for _, c := range shown[:min(len(shown), foldAfter)] {
@@ -147,15 +147,42 @@ func fieldsCell(m map[string]any) string {
 	keys := slices.Sorted(maps.Keys(m))
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		v, _ := json.Marshal(m[k])
-		parts = append(parts, k+": "+string(v))
+		var v bytes.Buffer
+		enc := json.NewEncoder(&v)
+		enc.SetEscapeHTML(false)
+		enc.Encode(m[k])
+		parts = append(parts, k+": "+code(strings.TrimSuffix(v.String(), "\n")))
 	}
-	return cell(strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
-// cell makes s safe in a table cell: no pipe, newline or HTML.
+// code shows s, a value of the organization (a name, a field's value), as
+// code in a table cell: nothing in it renders (no mention, link or HTML),
+// and no pipe or newline breaks the table.
+func code(s string) string {
+	s = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
+	return "`" + s + "`"
+}
+
+// cell makes s, text of the program's (a reason), safe in a table cell: no
+// pipe, newline or HTML.
 func cell(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("\\", "\\\\", "|", "\\|", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// actionCounts counts the applicable changes by action, in words:
+// "2 to create, 1 to update, 3 members to add".
+func actionCounts(cs []Change) string {
+	var parts []string
+	for _, a := range []struct{ action, words string }{
+		{string(Create), "to create"}, {string(Update), "to update"}, {string(Reactivate), "to reactivate"},
+		{string(Deactivate), "to deactivate"}, {"add", "to add to a team"}, {"remove", "to remove from a team"},
+	} {
+		if n := count(cs, func(c Change) bool { return c.Applicable && c.Action == a.action }); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, a.words))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func filter(cs []Change, keep func(Change) bool) []Change {

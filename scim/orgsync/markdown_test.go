@@ -96,7 +96,7 @@ func TestWriteMarkdown(t *testing.T) {
 		want []string // lines or fragments the comment must hold, in order
 	}{
 		{"sample", samplePlan(), []string{
-			"### W&B organization plan: 10 changes (2 to create, 2 to update, 0 to deactivate, 3 members to add, 1 to remove, 2 team roles to change)",
+			"### W&B organization plan: 10 changes (2 to create, 4 to update, 3 to add to a team, 1 to remove from a team)",
 			"> [!WARNING]", "**Removals and deactivations** (1)", "| `team.ml-platform.member.carol` | remove |",
 			"**Roles** (1)", "**Users** (3)", "**Members added** (3)", "**Team roles** (2)", "**Warnings**"}},
 		{"empty", &orgsync.Plan{Format: orgsync.FormatVersion}, []string{
@@ -105,7 +105,10 @@ func TestWriteMarkdown(t *testing.T) {
 			"> This plan removes 70 things: review them first.", "**Removals and deactivations** (70)",
 			"<details><summary>60 more</summary>", "**Users** (1)",
 			"**Not applied (not applicable or protected)** (1)", "protected: it is the calling account"}},
-		{"5000 changes", bigPlan(), []string{"### W&B organization plan: 5050 changes (2050 to create,", "… and", "more not shown, to keep this comment under 60000 characters"}},
+		{"names", &orgsync.Plan{Format: orgsync.FormatVersion, Users: []orgsync.UserChange{{Action: orgsync.Create, UserName: "p|pe`x",
+			Fields: []orgsync.FieldChange{{Field: "displayName", To: "<b>x</b> @team [l](u) a\\|b\nc"}}}}},
+			[]string{"| `user.p\\|pe'x` | create | – | displayName: `\"<b>x</b> @team [l](u) a\\\\\\|b\\nc\"` |"}},
+		{"5000 changes", bigPlan(), []string{"### W&B organization plan: 5050 changes (2050 to create, 1000 to update, 2000 to add to a team)", "… and", "more not shown, to keep this comment under 60000 characters"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,6 +129,11 @@ func TestWriteMarkdown(t *testing.T) {
 					continue
 				}
 				rest = rest[i+len(w):]
+			}
+			for _, line := range strings.Split(got, "\n") {
+				if strings.HasPrefix(line, "| ") && strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") != 6 {
+					t.Errorf("a row of other than 5 cells: %s", line)
+				}
 			}
 			golden(t, filepath.Join("testdata", "markdown-"+strings.ReplaceAll(tt.name, " ", "-")+".md"), got)
 		})
