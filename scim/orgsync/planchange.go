@@ -11,8 +11,9 @@ import (
 // (user.ada); a team's creation another (team.ml-platform); each
 // membership (team.ml-platform.member.bob) and each team role
 // (user.ada.team_role.ml-platform) its own; a custom role's description and
-// permissions one (role.auditor). Before and After hold only the managed
-// fields that change (nil for what does not exist on that side).
+// permissions one (role.auditor); a change the plan does not make its own
+// too (user.ada.not_made.displayName). Before and After hold only the
+// managed fields that change (nil for what does not exist on that side).
 type Change struct {
 	Address string `json:"address"`
 	// Kind is the resource: user, team, member, team_role or role.
@@ -97,7 +98,8 @@ func (p *Plan) Changes() []Change {
 		out = append(out, teamRoleChanges(t)...)
 	}
 	for _, s := range p.Skipped {
-		out = append(out, Change{Address: "user." + s.UserName, Kind: KindUser, Action: skippedAction(s.Change),
+		what, _, _ := strings.Cut(s.Change, " ") // the field, or deactivate, reactivate
+		out = append(out, Change{Address: "user." + s.UserName + ".not_made." + what, Kind: KindUser, Action: skippedAction(s.Change),
 			Name: s.UserName, Description: s.Change, Reason: ReasonDiffers, Applicable: false, NotApplicable: s.Reason})
 	}
 	return out

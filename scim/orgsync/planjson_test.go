@@ -61,6 +61,13 @@ func roundTrip(t *testing.T, fx *fixture, file string) {
 		if string(again) != string(saved) {
 			t.Errorf("the JSON changed on a round trip:\n%s\n%s", saved, again)
 		}
+		seen := map[string]bool{}
+		for _, c := range p.Changes() {
+			if seen[c.Address] {
+				t.Errorf("two changes address %s", c.Address)
+			}
+			seen[c.Address] = true
+		}
 		carol := 0
 		for _, c := range p.Changes() {
 			if c.Address == "user.carol" {
