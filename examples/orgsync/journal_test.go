@@ -79,6 +79,11 @@ func TestJournalThenUndo(t *testing.T) {
 		"not undone: role.auditor: a custom role is not deleted by an undo",
 		"not undone: user.bob.team_role.ml-platform: the undo removes bob from team ml-platform again",
 	}, nil)
+	undoPlan := filepath.Join(l.dir, "undo-plan.json")
+	l.run(2, []string{"-undo", journal, "-out", undoPlan}, []string{"Saved the plan to " + undoPlan}, nil)
+	if data, err := os.ReadFile(undoPlan); err != nil || !strings.Contains(string(data), `"reason": "undo"`) {
+		t.Errorf("the saved undo plan: %v\n%s", err, data)
+	}
 	l.run(1, []string{"-undo", journal, "-apply"}, nil, []string{"the plan removes 4, more than -max-removals 10% allows"})
 	l.run(1, []string{"-undo", journal, "-apply", "-max-removals", "4"}, nil, []string{"not confirmed"})
 	if n := l.writes(); n != applied {

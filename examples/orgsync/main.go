@@ -327,16 +327,16 @@ func run(ctx context.Context, stdout, stderr io.Writer, c config) error {
 		if plan, err = s.Plan(ctx, file, orgsync.PlanOptions{Prune: c.prune, InputDigest: digest}); err != nil {
 			return describe(c.file, err)
 		}
-		if c.out != "" {
-			data, err := marshal(plan)
-			if err != nil {
-				return err
-			}
-			if err := exampleenv.WriteFile(c.out, data, c.force); err != nil {
-				return err
-			}
-			fmt.Fprintf(info, "Saved the plan to %s.\n", c.out)
+	}
+	if c.out != "" { // the plan made here, from a file or a journal (-undo)
+		data, err := marshal(plan)
+		if err != nil {
+			return err
 		}
+		if err := exampleenv.WriteFile(c.out, data, c.force); err != nil {
+			return err
+		}
+		fmt.Fprintf(info, "Saved the plan to %s.\n", c.out)
 	}
 	if !c.apply {
 		return show(stdout, info, plan, c)

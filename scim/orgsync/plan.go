@@ -52,6 +52,9 @@ type Plan struct {
 	Complete bool `json:"complete"`
 	// Prune records PlanOptions.Prune.
 	Prune bool `json:"prune"`
+	// Undo marks a plan of PlanUndo: each of its changes has the reason
+	// "undo".
+	Undo bool `json:"-"`
 	// Managed counts what the file manages (its users and its teams'
 	// members), the base of a percentage Budget.
 	Managed int `json:"managed"`

@@ -71,6 +71,18 @@ const (
 // Changes lists p's changes, and after them those it does not make, in the
 // plan's order: roles, users, teams, memberships, team roles.
 func (p *Plan) Changes() []Change {
+	out := p.changes()
+	if p.Undo {
+		for i := range out {
+			if out[i].Applicable {
+				out[i].Reason = ReasonUndo
+			}
+		}
+	}
+	return out
+}
+
+func (p *Plan) changes() []Change {
 	var out []Change
 	for _, r := range p.Roles {
 		out = append(out, roleChange(r))

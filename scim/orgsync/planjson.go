@@ -70,6 +70,7 @@ func (p *Plan) UnmarshalJSON(data []byte) error {
 	}
 	q.Format, q.Target, q.InputDigest, q.Complete = in.FormatVersion, in.Target, in.InputDigest, in.Complete
 	q.Prune, q.Managed, q.Warnings = in.Prune, in.Managed, in.Warnings
+	q.Undo = len(in.Changes) > 0 && !slices.ContainsFunc(in.Changes, func(c Change) bool { return c.Applicable && c.Reason != ReasonUndo })
 	sortPlan(q)
 	*p = *q
 	return nil

@@ -135,7 +135,7 @@ func PlanUndo(entries []JournalEntry) (*Undo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("orgsync: undo: %w", err)
 	}
-	p.Format, p.Target, p.Complete = FormatVersion, target, true
+	p.Format, p.Target, p.Complete, p.Undo = FormatVersion, target, true, true
 	p.Managed = len(inverse)
 	sortPlan(p)
 	u.Plan = p

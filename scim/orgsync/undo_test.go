@@ -1,6 +1,7 @@
 package orgsync_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -74,6 +75,19 @@ func TestPlanUndo(t *testing.T) {
 	}
 	if !reflect.DeepEqual(u.Kept, wantKept) {
 		t.Errorf("kept %q, want %q", u.Kept, wantKept)
+	}
+	for _, c := range u.Plan.Changes() {
+		if c.Applicable && c.Reason != orgsync.ReasonUndo {
+			t.Errorf("%s: reason %q, want undo", c.Address, c.Reason)
+		}
+	}
+	saved, err := json.Marshal(u.Plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back orgsync.Plan
+	if err := json.Unmarshal(saved, &back); err != nil || !back.Undo || !slices.Equal(back.Lines(), u.Plan.Lines()) {
+		t.Errorf("the undo plan saved and read back: %v, Undo %v\n%q", err, back.Undo, back.Lines())
 	}
 	if got := u.Plan.Removals(); !reflect.DeepEqual(got, []string{"deactivate user alan", "remove alan from team research"}) {
 		t.Errorf("removals %q", got)
