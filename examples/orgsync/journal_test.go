@@ -60,6 +60,9 @@ func TestJournalThenUndo(t *testing.T) {
 			t.Errorf("entry %+v", e)
 		}
 	}
+	if team, member := slices.Index(addresses, "team.new-team"), slices.Index(addresses, "team.new-team.member.bob"); team < 0 || member < team {
+		t.Errorf("the journal records a new team's member before the team: %q", addresses)
+	}
 	for _, want := range []string{"role.auditor", "user.bob", "user.dave", "team.new-team", "team.ml-platform.member.bob",
 		"team.ml-platform.member.dave", "team.ml-platform.member.carol", "team.new-team.member.bob",
 		"user.bob.team_role.ml-platform", "user.carol"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -88,7 +89,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*Report
 		return nil, err
 	}
 	a := &applier{s: s, p: p, opts: opts, now: now, guard: newGuard(now.caller, now.userList),
-		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{}, requestIDs: map[int]string{},
+		userIDs: map[string]string{}, teamIDs: map[string]string{}, versions: map[string]string{}, requestIDs: map[int]string{}, pending: map[int]map[int]error{},
 		stale: map[string]bool{}, failed: map[string]bool{}, refused: map[int]error{}}
 	for _, u := range p.Users {
 		if u.ID != "" {
@@ -192,6 +193,10 @@ type applier struct {
 	changes    [][]Change
 	journalErr error
 	requestIDs map[int]string // by result index: the request ID of its last reply
+	// pending are, by the index of the step that settled them, the
+	// outcomes of other results (a new team's members, settled by its
+	// create), recorded after that step's own.
+	pending map[int]map[int]error
 
 	report sync.Mutex // serialises OnResult
 }
@@ -271,7 +276,8 @@ func (a *applier) phases() []phase {
 		if idx, ok := memberIndex[key]; ok {
 			midx = idx
 		}
-		teamSteps = append(teamSteps, step{teamIndex[key], func(ctx context.Context) error { return a.createTeam(ctx, c.Name, m, midx) }})
+		tidx := teamIndex[key]
+		teamSteps = append(teamSteps, step{tidx, func(ctx context.Context) error { return a.createTeam(ctx, tidx, c.Name, m, midx) }})
 	}
 	for _, c := range a.p.TeamRoles {
 		teamRoleSteps = append(teamRoleSteps, step{next(), func(ctx context.Context) error { return a.teamRoles(ctx, c) }})
@@ -370,6 +376,7 @@ func (a *applier) run(ctx context.Context, steps []step) {
 			err := st.run(sctx)
 			a.setRequestID(st.index, requestIDOf(box, err))
 			a.done(st.index, err)
+			a.settlePending(st.index)
 		}()
 	}
 	wg.Wait()
@@ -409,6 +416,28 @@ func (a *applier) done(index int, err error) {
 		a.report.Lock()
 		a.opts.OnResult(res)
 		a.report.Unlock()
+	}
+}
+
+// settleAfter records the outcome of the result at index, settled by the
+// step at owner, to be recorded once that step's own is.
+func (a *applier) settleAfter(owner, index int, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pending[owner] == nil {
+		a.pending[owner] = map[int]error{}
+	}
+	a.pending[owner][index] = err
+}
+
+// settlePending records the outcomes the step at owner settled for others.
+func (a *applier) settlePending(owner int) {
+	a.mu.Lock()
+	pending := a.pending[owner]
+	delete(a.pending, owner)
+	a.mu.Unlock()
+	for _, i := range slices.Sorted(maps.Keys(pending)) {
+		a.done(i, pending[i])
 	}
 }
 

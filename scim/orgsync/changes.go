@@ -305,8 +305,10 @@ func (a *applier) sendDeactivate(ctx context.Context, c UserChange) error {
 }
 
 // createTeam creates the team name with the members m adds (m's result is
-// at midx, -1 when the team starts empty).
-func (a *applier) createTeam(ctx context.Context, name string, m MembershipChange, midx int) error {
+// at midx, -1 when the team starts empty, and is settled after the team's
+// own, at tidx,
+// so that a journal records the team before its members).
+func (a *applier) createTeam(ctx context.Context, tidx int, name string, m MembershipChange, midx int) error {
 	ids, missing := a.resolve(m.Add)
 	for _, u := range missing {
 		a.fail(memberKey(name, u))
@@ -332,9 +334,9 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 			if isUnknown(err) {
 				a.moved(ids)
 				a.setRequestID(midx, requestIDOf(ridFrom(ctx), err))
-				a.done(midx, err) // sent with the create: as unknown as it
+				a.settleAfter(tidx, midx, err) // sent with the create: as unknown as it
 			} else {
-				a.done(midx, notAttempted("creating the team failed"))
+				a.settleAfter(tidx, midx, notAttempted("creating the team failed"))
 			}
 		}
 		return err
@@ -342,7 +344,7 @@ func (a *applier) createTeam(ctx context.Context, name string, m MembershipChang
 	a.moved(ids)
 	if midx >= 0 {
 		a.setRequestID(midx, requestIDOf(ridFrom(ctx), nil))
-		a.done(midx, notAdded(missing))
+		a.settleAfter(tidx, midx, notAdded(missing))
 	}
 	return nil
 }
